@@ -1,0 +1,68 @@
+"""Roles and what each may do. This table is the single source of truth: services call
+`require(user, Permission.X)`; templates ask `can(user, "x")`; docs/architecture.md repeats it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.errors import NotAllowed
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tandem.accounts.models import User
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    MANAGER = "manager", _("Manager")
+    MEMBER = "member", _("Member")
+    GUEST = "guest", _("Guest (read-only)")
+
+
+class Permission(StrEnum):
+    VIEW_CUSTOMERS = "view_customers"
+    EDIT_CUSTOMERS = "edit_customers"  # create and edit organizations and people
+    ARCHIVE_CUSTOMERS = "archive_customers"  # archive, restore, merge
+    VIEW_PEOPLE_DIRECTORY = "view_directory"  # users and teams
+    MANAGE_USERS = "manage_users"  # invite, deactivate, change roles and teams
+    USE_API = "use_api"  # own personal API tokens
+
+
+GRANTS: dict[str, frozenset[Permission]] = {
+    Role.GUEST: frozenset({Permission.VIEW_CUSTOMERS, Permission.VIEW_PEOPLE_DIRECTORY, Permission.USE_API}),
+    Role.MEMBER: frozenset(
+        {
+            Permission.VIEW_CUSTOMERS,
+            Permission.EDIT_CUSTOMERS,
+            Permission.VIEW_PEOPLE_DIRECTORY,
+            Permission.USE_API,
+        }
+    ),
+    Role.MANAGER: frozenset(
+        {
+            Permission.VIEW_CUSTOMERS,
+            Permission.EDIT_CUSTOMERS,
+            Permission.ARCHIVE_CUSTOMERS,
+            Permission.VIEW_PEOPLE_DIRECTORY,
+            Permission.USE_API,
+        }
+    ),
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+def can(user: User | AnonymousUser | None, permission: Permission | str) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    role = getattr(user, "role", None)
+    return Permission(permission) in GRANTS.get(role or "", frozenset())
+
+
+def require(user: User | AnonymousUser | None, permission: Permission) -> None:
+    if not can(user, permission):
+        raise NotAllowed(str(_("Your role does not allow this.")))

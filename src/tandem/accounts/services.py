@@ -1,0 +1,225 @@
+"""Every write to users, teams and API tokens goes through these functions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.tasks import task
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from tandem.accounts.models import ApiToken, LoginFailure, Team, User
+from tandem.accounts.roles import Permission, Role, require
+from tandem.activity.services import record
+from tandem.core.errors import Conflict, InvalidInput, NotAllowed
+
+TOKEN_PREFIX = "tdm_"
+
+
+# --- Users ----------------------------------------------------------------------------------
+
+
+def _clean_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput(_("Enter a valid e-mail address."), field="email") from None
+    return email
+
+
+def invite_user(
+    *, email: str, full_name: str = "", role: str = Role.MEMBER, teams: Iterable[Team] = (), by: User
+) -> User:
+    """Create an account that can't log in yet and mail the person a link to choose a password."""
+    require(by, Permission.MANAGE_USERS)
+    email = _clean_email(email)
+    if role not in Role.values:
+        raise InvalidInput(_("Unknown role."), field="role")
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise Conflict(_("A user with this e-mail address already exists."), field="email")
+        user = User.objects.create_user(email, full_name=full_name.strip(), role=role, invited_by=by)
+        user.teams.set(list(teams))
+        record(actor=by, verb="invited", target=user, target_type="user", changes={"role": role})
+        transaction.on_commit(lambda: send_invitation.enqueue(user.pk))
+    return user
+
+
+def invitation_link(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.TANDEM_BASE_URL + reverse("accept-invite", kwargs={"uidb64": uid, "token": token})
+
+
+@task()
+def send_invitation(user_id: int) -> None:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or user.has_usable_password():
+        return
+    inviter = user.invited_by.display_name if user.invited_by else "Tandem"
+    send_mail(
+        subject=_("%(inviter)s invited you to Tandem") % {"inviter": inviter},
+        message=_("Choose your password to join: %(link)s\n\nThe link works once.") % {"link": invitation_link(user)},
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def accept_invitation(user: User, *, password: str, full_name: str = "") -> User:
+    with transaction.atomic():
+        user.set_password(password)
+        if full_name.strip():
+            user.full_name = full_name.strip()
+        user.save(update_fields=["password", "full_name"])
+        record(actor=user, verb="joined", target=user, target_type="user")
+    return user
+
+
+def update_user(
+    user: User, *, by: User, role: str | None = None, teams: Iterable[Team] | None = None, full_name: str | None = None
+) -> User:
+    require(by, Permission.MANAGE_USERS)
+    changes: dict[str, object] = {}
+    with transaction.atomic():
+        if role is not None and role != user.role:
+            if role not in Role.values:
+                raise InvalidInput(_("Unknown role."), field="role")
+            if user.pk == by.pk and role != Role.ADMIN:
+                raise NotAllowed(_("You cannot take the admin role from yourself."), field="role")
+            changes["role"] = [user.role, role]
+            user.role = role
+        if full_name is not None and full_name.strip() != user.full_name:
+            changes["full_name"] = [user.full_name, full_name.strip()]
+            user.full_name = full_name.strip()
+        user.save(update_fields=["role", "full_name"])
+        if teams is not None:
+            new = sorted(t.name for t in teams)
+            old = sorted(user.teams.values_list("name", flat=True))
+            if new != old:
+                user.teams.set(list(teams))
+                changes["teams"] = [old, new]
+        if changes:
+            record(actor=by, verb="updated", target=user, target_type="user", changes=changes)
+    return user
+
+
+def set_user_active(user: User, *, active: bool, by: User) -> User:
+    """Deactivate (or reactivate) an account. A deactivated user cannot log in, their sessions
+    and API tokens stop working, and everything they did stays attributed to them."""
+    require(by, Permission.MANAGE_USERS)
+    if user.pk == by.pk and not active:
+        raise NotAllowed(_("You cannot deactivate yourself."))
+    if user.is_active == active:
+        return user
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        record(actor=by, verb="reactivated" if active else "deactivated", target=user, target_type="user")
+    return user
+
+
+def update_profile(user: User, *, full_name: str, language: str, time_zone: str) -> User:
+    if language not in dict(settings.LANGUAGES):
+        raise InvalidInput(_("Unknown language."), field="language")
+    from tandem.accounts.models import TIME_ZONE_CHOICES
+
+    if time_zone not in dict(TIME_ZONE_CHOICES):
+        raise InvalidInput(_("Unknown time zone."), field="time_zone")
+    user.full_name = full_name.strip()
+    user.language = language
+    user.time_zone = time_zone
+    user.save(update_fields=["full_name", "language", "time_zone"])
+    return user
+
+
+# --- Teams ----------------------------------------------------------------------------------
+
+
+def create_team(*, name: str, slug: str, description: str = "", by: User | None) -> Team:
+    if by is not None:
+        require(by, Permission.MANAGE_USERS)
+    team, _created = Team.objects.get_or_create(slug=slug, defaults={"name": name, "description": description})
+    return team
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(user: User, *, name: str) -> tuple[ApiToken, str]:
+    """Returns the stored token and the secret, which is shown once and never stored."""
+    require(user, Permission.USE_API)
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise InvalidInput(_("Give the token a name of at most 80 characters."), field="name")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:12], digest=_digest(secret))
+    return token, secret
+
+
+def revoke_api_token(token: ApiToken, *, by: User) -> ApiToken:
+    if token.user_id != by.pk:
+        require(by, Permission.MANAGE_USERS)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def user_for_token(secret: str) -> User | None:
+    """The active user a bearer token belongs to, or None. Touches last_used_at at most once a minute."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+# --- Login throttling -----------------------------------------------------------------------
+
+
+def _window_start() -> timezone.datetime:
+    return timezone.now() - timedelta(seconds=settings.TANDEM_LOGIN_WINDOW_SECONDS)
+
+
+def login_locked(email: str, ip_address: str) -> bool:
+    since = _window_start()
+    limit = settings.TANDEM_LOGIN_MAX_FAILURES
+    recent = LoginFailure.objects.filter(at__gte=since)
+    return (
+        recent.filter(email=email.strip().lower()[:254]).count() >= limit
+        or recent.filter(ip_address=ip_address).count() >= limit * 4
+    )
+
+
+def record_login_failure(email: str, ip_address: str) -> None:
+    LoginFailure.objects.filter(at__lt=_window_start()).delete()
+    LoginFailure.objects.create(email=email.strip().lower()[:254], ip_address=ip_address[:45])
+
+
+def clear_login_failures(email: str) -> None:
+    LoginFailure.objects.filter(email=email.strip().lower()[:254]).delete()

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class HistoryEntry(models.Model):
+    """One change to one record, append-only. `target_type` is a short stable name
+    ("organization", "person", ...), not a content type id, so the history survives app renames."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verb = models.CharField(_("what happened"), max_length=40)
+    target_type = models.CharField(max_length=40)
+    target_id = models.BigIntegerField()
+    target_label = models.CharField(max_length=300, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history entries")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-at"], name="history_target_at"),
+            models.Index(fields=["actor", "-at"], name="history_actor_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.target_type}#{self.target_id}"

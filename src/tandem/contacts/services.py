@@ -1,0 +1,546 @@
+"""Every write to organizations and people goes through these functions: the HTML views, the API,
+the admin, the demo seeder and importers call them, so the rules below hold everywhere.
+
+Input comes as plain mappings (what a form's cleaned_data or an API schema's dict gives); only the
+keys present are changed. Lists (emails, phones, addresses, tags, memberships) replace what was there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tandem.accounts.models import User
+from tandem.accounts.roles import Permission, require
+from tandem.activity.models import HistoryEntry
+from tandem.activity.services import record
+from tandem.contacts.models import (
+    Address,
+    ContactLabel,
+    CustomerRecord,
+    EmailAddress,
+    Membership,
+    Organization,
+    Person,
+    PhoneNumber,
+    Tag,
+)
+from tandem.contacts.normalize import (
+    normalize_email,
+    normalize_phone,
+    normalize_website,
+    organization_name_key,
+    person_name_key,
+)
+from tandem.core.errors import InvalidInput, NotFound, PossibleDuplicate, StaleVersion
+
+R = TypeVar("R", Organization, Person)
+
+ORGANIZATION_FIELDS = {"name", "website", "industry", "notes", "owner"}
+PERSON_FIELDS = {"first_name", "last_name", "notes", "owner"}
+LIST_FIELDS = {"emails", "phones", "addresses", "tags"}
+ADDRESS_FIELDS = ("street", "city", "region", "postal_code", "country")
+
+
+@dataclass
+class Duplicate:
+    record: Organization | Person
+    reasons: list[str] = field(default_factory=list)
+
+
+# --- Duplicate warnings ---------------------------------------------------------------------
+
+
+def find_duplicate_organizations(
+    *, name: str = "", website: str = "", exclude: int | None = None, limit: int = 5
+) -> list[Duplicate]:
+    found: dict[int, Duplicate] = {}
+    key = organization_name_key(name) if name else ""
+    try:
+        domain = normalize_website(website)[1] if website else ""
+    except ValueError:
+        domain = ""
+    checks: list[tuple[models.Q, str]] = []
+    if key:
+        checks.append((models.Q(name_key=key), _("same name")))
+    if domain:
+        checks.append((models.Q(domain=domain), _("same web domain")))
+    for condition, reason in checks:
+        for org in Organization.objects.filter(condition, merged_into__isnull=True).exclude(pk=exclude)[:limit]:
+            found.setdefault(org.pk, Duplicate(org)).reasons.append(reason)
+    return list(found.values())[:limit]
+
+
+def find_duplicate_people(
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    emails: Iterable[str] = (),
+    phones: Iterable[str] = (),
+    exclude: int | None = None,
+    limit: int = 5,
+) -> list[Duplicate]:
+    found: dict[int, Duplicate] = {}
+    email_values = {e for e in (_try(normalize_email, x) for x in emails) if e}
+    phone_values = {p[1] for p in (_try(normalize_phone, x) for x in phones) if p}
+    base = Person.objects.filter(merged_into__isnull=True).exclude(pk=exclude)
+    checks: list[tuple[models.QuerySet[Person], str]] = []
+    if email_values:
+        checks.append((base.filter(emails__email__in=email_values), _("same e-mail")))
+    if phone_values:
+        checks.append((base.filter(phones__e164__in=phone_values), _("same phone")))
+    if last_name:
+        checks.append((base.filter(name_key=person_name_key(first_name, last_name)), _("same name")))
+    for queryset, reason in checks:
+        for person in queryset.distinct()[:limit]:
+            found.setdefault(person.pk, Duplicate(person)).reasons.append(reason)
+    return list(found.values())[:limit]
+
+
+def _try(fn: Any, value: str) -> Any:
+    try:
+        return fn(value)
+    except ValueError:
+        return None
+
+
+def _refuse_duplicates(duplicates: list[Duplicate]) -> None:
+    if duplicates:
+        raise PossibleDuplicate(
+            _("This looks like a customer Tandem already has. Check the matches, or save anyway."),
+            extra={
+                "duplicates": [
+                    {"id": d.record.pk, "name": str(d.record), "reasons": d.reasons, "archived": d.record.is_archived}
+                    for d in duplicates
+                ]
+            },
+        )
+
+
+# --- Shared helpers -------------------------------------------------------------------------
+
+
+def _validate(record: CustomerRecord, exclude: list[str]) -> None:
+    try:
+        record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        field_name, messages = next(iter(exc.message_dict.items()))
+        raise InvalidInput(messages[0], field=field_name, extra={"errors": exc.message_dict}) from None
+
+
+def _check_fields(data: Mapping[str, Any], allowed: set[str]) -> None:
+    unknown = set(data) - allowed - LIST_FIELDS - {"memberships"}
+    if unknown:
+        raise InvalidInput(_("Unknown field: %(name)s") % {"name": sorted(unknown)[0]}, field=sorted(unknown)[0])
+
+
+def _label(value: Any) -> str:
+    label = value or ContactLabel.WORK
+    if label not in ContactLabel.values:
+        raise InvalidInput(_("Unknown label “%(label)s”.") % {"label": label})
+    return str(label)
+
+
+def _clean_emails(items: Iterable[Mapping[str, Any]]) -> list[EmailAddress]:
+    result: list[EmailAddress] = []
+    seen: set[str] = set()
+    for item in items:
+        try:
+            email = normalize_email(str(item.get("email", "")))
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field="emails") from None
+        if email not in seen:
+            seen.add(email)
+            result.append(EmailAddress(email=email, label=_label(item.get("label")), is_primary=bool(item.get("is_primary"))))
+    _one_primary(result)
+    return result
+
+
+def _clean_phones(items: Iterable[Mapping[str, Any]]) -> list[PhoneNumber]:
+    result: list[PhoneNumber] = []
+    seen: set[str] = set()
+    for item in items:
+        try:
+            display, e164 = normalize_phone(str(item.get("number", "")))
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field="phones") from None
+        if e164 not in seen:
+            seen.add(e164)
+            result.append(
+                PhoneNumber(raw=display, e164=e164, label=_label(item.get("label")), is_primary=bool(item.get("is_primary")))
+            )
+    _one_primary(result)
+    return result
+
+
+def _clean_addresses(items: Iterable[Mapping[str, Any]]) -> list[Address]:
+    result: list[Address] = []
+    for item in items:
+        values = {name: str(item.get(name) or "").strip() for name in ADDRESS_FIELDS}
+        if not any(values.values()):
+            continue
+        values["country"] = values["country"].upper()
+        address = Address(**values, label=_label(item.get("label")), is_primary=bool(item.get("is_primary")))
+        try:
+            address.full_clean(exclude=["person", "organization"], validate_constraints=False)
+        except ValidationError as exc:
+            field_name, messages = next(iter(exc.message_dict.items()))
+            raise InvalidInput(f"{field_name}: {messages[0]}", field="addresses") from None
+        if len(values["country"]) not in (0, 2) or not values["country"].isalpha() and values["country"]:
+            raise InvalidInput(_("Country must be a two-letter code such as DE or IR."), field="addresses")
+        result.append(address)
+    _one_primary(result)
+    return result
+
+
+def _one_primary(details: list[Any]) -> None:
+    if details and not any(d.is_primary for d in details):
+        details[0].is_primary = True
+    seen_primary = False
+    for detail in details:
+        if detail.is_primary and seen_primary:
+            detail.is_primary = False
+        seen_primary = seen_primary or detail.is_primary
+
+
+def _tags(names: Iterable[str]) -> list[Tag]:
+    tags: list[Tag] = []
+    for raw in names:
+        name = str(raw).strip()
+        if not name:
+            continue
+        if len(name) > 50:
+            raise InvalidInput(_("A tag has at most 50 characters."), field="tags")
+        tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def _replace_details(record: Organization | Person, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Replace the contact details named in `data`; returns the history changes."""
+    owner = {"person": record} if isinstance(record, Person) else {"organization": record}
+    changes: dict[str, Any] = {}
+    cleaners = {"emails": _clean_emails, "phones": _clean_phones, "addresses": _clean_addresses}
+    managers = {"emails": record.emails, "phones": record.phones, "addresses": record.addresses}
+    for key, cleaner in cleaners.items():
+        if key not in data:
+            continue
+        new = cleaner(data[key] or [])
+        manager = managers[key]
+        old = [str(d) for d in manager.all()]
+        manager.all().delete()
+        for detail in new:
+            for attr, value in owner.items():
+                setattr(detail, attr, value)
+        if new:
+            type(new[0]).objects.bulk_create(new)
+        if old != [str(d) for d in new]:
+            changes[key] = [old, [str(d) for d in new]]
+    if "tags" in data:
+        tags = _tags(data["tags"] or [])
+        old_names = sorted(t.name for t in record.tags.all())
+        record.tags.set(tags)
+        if old_names != sorted(t.name for t in tags):
+            changes["tags"] = [old_names, sorted(t.name for t in tags)]
+    return changes
+
+
+def _lock(model: type[R], pk: int, version: int | None) -> R:
+    current = model.objects.select_for_update().filter(pk=pk).first()
+    if current is None:
+        raise NotFound(_("This record no longer exists."))
+    if version is not None and current.version != version:
+        raise StaleVersion(
+            _("Someone else changed this record after you opened it. Reload it to see their change, then edit again."),
+            extra={"current_version": current.version},
+        )
+    return current
+
+
+def _set_scalars(record: CustomerRecord, data: Mapping[str, Any], allowed: set[str]) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for name in allowed & set(data):
+        value = data[name]
+        if isinstance(value, str):
+            value = value.strip()
+        old = getattr(record, name)
+        if value is None and name != "owner":
+            value = ""
+        if old != value:
+            changes[name] = [str(old) if old is not None else None, str(value) if value is not None else None]
+            setattr(record, name, value)
+    return changes
+
+
+# --- Organizations --------------------------------------------------------------------------
+
+
+def _apply_organization(org: Organization, data: Mapping[str, Any]) -> dict[str, Any]:
+    _check_fields(data, ORGANIZATION_FIELDS)
+    changes = _set_scalars(org, data, ORGANIZATION_FIELDS)
+    if not org.name:
+        raise InvalidInput(_("An organization needs a name."), field="name")
+    try:
+        org.website, org.domain = normalize_website(org.website)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="website") from None
+    org.name_key = organization_name_key(org.name)
+    _validate(org, exclude=["owner", "created_by", "merged_into"])
+    return changes
+
+
+def create_organization(*, by: User, data: Mapping[str, Any], allow_duplicate: bool = False) -> Organization:
+    require(by, Permission.EDIT_CUSTOMERS)
+    with transaction.atomic():
+        org = Organization(created_by=by, owner=data.get("owner", by))
+        _apply_organization(org, data)
+        if not allow_duplicate:
+            _refuse_duplicates(find_duplicate_organizations(name=org.name, website=org.website))
+        org.save()
+        _replace_details(org, data)
+        record(actor=by, verb="created", target=org, target_type="organization")
+    return org
+
+
+def update_organization(org: Organization, *, by: User, version: int | None, data: Mapping[str, Any]) -> Organization:
+    """`version` is the version the caller's edit was based on; a stale one is refused."""
+    require(by, Permission.EDIT_CUSTOMERS)
+    with transaction.atomic():
+        current = _lock(Organization, org.pk, version)
+        changes = _apply_organization(current, data)
+        changes.update(_replace_details(current, data))
+        if changes:
+            current.version += 1
+            current.updated_at = timezone.now()
+            current.save()
+            record(actor=by, verb="updated", target=current, target_type="organization", changes=changes)
+    return current
+
+
+# --- People ---------------------------------------------------------------------------------
+
+
+def _apply_person(person: Person, data: Mapping[str, Any]) -> dict[str, Any]:
+    _check_fields(data, PERSON_FIELDS)
+    changes = _set_scalars(person, data, PERSON_FIELDS)
+    if not person.last_name and not person.first_name:
+        raise InvalidInput(_("A person needs a name."), field="last_name")
+    if not person.last_name:
+        # One-word names ("Madonna", or a name not split into parts) go into last_name, the sort key.
+        person.last_name, person.first_name = person.first_name, ""
+    person.name_key = person_name_key(person.first_name, person.last_name)
+    _validate(person, exclude=["owner", "created_by", "merged_into"])
+    return changes
+
+
+def _replace_memberships(person: Person, items: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    wanted: dict[int, Mapping[str, Any]] = {}
+    for item in items:
+        org = item.get("organization")
+        if not isinstance(org, Organization):
+            org = Organization.objects.filter(pk=item.get("organization_id") or 0, merged_into__isnull=True).first()
+        if org is None:
+            raise InvalidInput(_("That organization does not exist."), field="memberships")
+        title = str(item.get("job_title") or "").strip()
+        if len(title) > 150:
+            raise InvalidInput(_("A job title has at most 150 characters."), field="memberships")
+        wanted[org.pk] = {"job_title": title, "is_primary": bool(item.get("is_primary")), "org": org}
+    existing = {m.organization_id: m for m in person.memberships.select_related("organization")}
+    old = sorted(f"{m.organization.name}: {m.job_title}" for m in existing.values())
+    for org_id, membership in existing.items():
+        if org_id not in wanted:
+            membership.delete()
+    if wanted and not any(w["is_primary"] for w in wanted.values()):
+        next(iter(wanted.values()))["is_primary"] = True  # type: ignore[index]
+    for org_id, values in wanted.items():
+        membership = existing.get(org_id) or Membership(person=person, organization=values["org"])
+        membership.job_title = values["job_title"]
+        membership.is_primary = values["is_primary"]
+        membership.save()
+    new = sorted(f"{v['org'].name}: {v['job_title']}" for v in wanted.values())
+    return {"organizations": [old, new]} if old != new else {}
+
+
+def create_person(*, by: User, data: Mapping[str, Any], allow_duplicate: bool = False) -> Person:
+    require(by, Permission.EDIT_CUSTOMERS)
+    with transaction.atomic():
+        person = Person(created_by=by, owner=data.get("owner", by))
+        _apply_person(person, data)
+        if not allow_duplicate:
+            emails = [str(e.get("email", "")) for e in data.get("emails") or []]
+            phones = [str(p.get("number", "")) for p in data.get("phones") or []]
+            _refuse_duplicates(
+                find_duplicate_people(
+                    first_name=person.first_name, last_name=person.last_name, emails=emails, phones=phones
+                )
+            )
+        person.save()
+        _replace_details(person, data)
+        if "memberships" in data:
+            _replace_memberships(person, data["memberships"] or [])
+        record(actor=by, verb="created", target=person, target_type="person")
+    return person
+
+
+def update_person(person: Person, *, by: User, version: int | None, data: Mapping[str, Any]) -> Person:
+    require(by, Permission.EDIT_CUSTOMERS)
+    with transaction.atomic():
+        current = _lock(Person, person.pk, version)
+        changes = _apply_person(current, data)
+        changes.update(_replace_details(current, data))
+        if "memberships" in data:
+            changes.update(_replace_memberships(current, data["memberships"] or []))
+        if changes:
+            current.version += 1
+            current.updated_at = timezone.now()
+            current.save()
+            record(actor=by, verb="updated", target=current, target_type="person", changes=changes)
+    return current
+
+
+def add_membership(person: Person, organization: Organization, *, by: User, job_title: str = "") -> Membership:
+    require(by, Permission.EDIT_CUSTOMERS)
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            person=person, organization=organization, defaults={"job_title": job_title.strip()[:150]}
+        )
+        if created:
+            if not person.memberships.exclude(pk=membership.pk).exists():
+                Membership.objects.filter(pk=membership.pk).update(is_primary=True)
+            record(
+                actor=by,
+                verb="joined organization",
+                target=person,
+                target_type="person",
+                changes={"organization": organization.name, "job_title": job_title},
+            )
+    return membership
+
+
+# --- Archive, restore, merge ----------------------------------------------------------------
+
+
+def _target_type(record_: CustomerRecord) -> str:
+    return "organization" if isinstance(record_, Organization) else "person"
+
+
+def archive(customer: R, *, by: User, version: int | None = None) -> R:
+    """Archived customers leave the lists and pickers but keep everything; restore brings them back."""
+    require(by, Permission.ARCHIVE_CUSTOMERS)
+    with transaction.atomic():
+        current = _lock(type(customer), customer.pk, version)
+        if current.archived_at is None:
+            current.archived_at = timezone.now()
+            current.version += 1
+            current.save(update_fields=["archived_at", "version"])
+            record(actor=by, verb="archived", target=current, target_type=_target_type(current))
+    return current
+
+
+def restore(customer: R, *, by: User, version: int | None = None) -> R:
+    require(by, Permission.ARCHIVE_CUSTOMERS)
+    with transaction.atomic():
+        current = _lock(type(customer), customer.pk, version)
+        if current.merged_into_id is not None:
+            raise InvalidInput(_("This record was merged into another one; open that one instead."))
+        if current.archived_at is not None:
+            current.archived_at = None
+            current.version += 1
+            current.save(update_fields=["archived_at", "version"])
+            record(actor=by, verb="restored", target=current, target_type=_target_type(current))
+    return current
+
+
+def merge(survivor: R, duplicate: R, *, by: User) -> R:
+    """Fold `duplicate` into `survivor`: every link, detail, tag, note and history entry moves to the
+    survivor (nothing is lost); the duplicate is archived and remembers where it went."""
+    require(by, Permission.ARCHIVE_CUSTOMERS)
+    model = type(survivor)
+    if type(duplicate) is not model:
+        raise InvalidInput(_("Only two organizations or two people can be merged."))
+    if survivor.pk == duplicate.pk:
+        raise InvalidInput(_("Choose two different records to merge."))
+    with transaction.atomic():
+        first, second = sorted([survivor.pk, duplicate.pk])  # lock in a fixed order: no deadlocks
+        locked = {pk: _lock(model, pk, None) for pk in (first, second)}
+        keep, gone = locked[survivor.pk], locked[duplicate.pk]
+        if keep.merged_into_id or gone.merged_into_id:
+            raise InvalidInput(_("One of these records was already merged into another one."))
+        owner_field = "organization" if model is Organization else "person"
+        moved: dict[str, int] = {}
+
+        # Contact details: move what the survivor does not have yet.
+        for manager_name, key in (("emails", "email"), ("phones", "e164"), ("addresses", None)):
+            keep_mgr, gone_mgr = getattr(keep, manager_name), getattr(gone, manager_name)
+            have = {getattr(d, key) if key else str(d) for d in keep_mgr.all()}
+            fresh = [d.pk for d in gone_mgr.all() if (getattr(d, key) if key else str(d)) not in have]
+            moved[manager_name] = gone_mgr.filter(pk__in=fresh).update(**{owner_field: keep, "is_primary": False})
+            gone_mgr.all().delete()
+
+        # Memberships: the survivor's own wins where both have one; a blank job title is filled.
+        keep_links = {
+            (m.organization_id if model is Person else m.person_id): m for m in keep.memberships.all()
+        }
+        for membership in list(gone.memberships.all()):
+            other = membership.organization_id if model is Person else membership.person_id
+            if other in keep_links:
+                existing = keep_links[other]
+                if not existing.job_title and membership.job_title:
+                    existing.job_title = membership.job_title
+                    existing.save(update_fields=["job_title"])
+                membership.delete()
+            else:
+                setattr(membership, owner_field, keep)
+                membership.is_primary = False
+                membership.save(update_fields=[owner_field, "is_primary"])
+                moved["memberships"] = moved.get("memberships", 0) + 1
+
+        keep.tags.add(*gone.tags.all())
+
+        # Any other record that points at the duplicate (added by later apps) follows it.
+        handled = {"memberships", "emails", "phones", "addresses"}
+        for relation in model._meta.related_objects:
+            if relation.get_accessor_name() in handled or relation.many_to_many or relation.one_to_one:
+                continue
+            if relation.related_model is model:
+                continue
+            fk = relation.field.name
+            count = relation.related_model._default_manager.filter(**{fk: gone}).update(**{fk: keep})
+            if count:
+                moved[relation.related_model._meta.model_name or fk] = count
+        model.objects.filter(merged_into=gone).update(merged_into=keep)
+
+        # Fill the survivor's blanks; keep both sets of notes.
+        scalar_fields = ORGANIZATION_FIELDS if model is Organization else PERSON_FIELDS
+        for name in scalar_fields - {"notes", "name", "last_name"}:
+            if not getattr(keep, name) and getattr(gone, name):
+                setattr(keep, name, getattr(gone, name))
+        if isinstance(keep, Organization) and isinstance(gone, Organization) and not keep.domain:
+            keep.domain = gone.domain
+        if gone.notes.strip():
+            keep.notes = (keep.notes.rstrip() + "\n\n" if keep.notes.strip() else "") + gone.notes.strip()
+
+        target_type = _target_type(keep)
+        HistoryEntry.objects.filter(target_type=target_type, target_id=gone.pk).update(target_id=keep.pk)
+        keep.version += 1
+        keep.updated_at = timezone.now()
+        keep.save()
+        gone.merged_into = keep
+        gone.archived_at = gone.archived_at or timezone.now()
+        gone.version += 1
+        gone.save(update_fields=["merged_into", "archived_at", "version"])
+        record(
+            actor=by,
+            verb="merged",
+            target=keep,
+            target_type=target_type,
+            changes={"merged": str(gone), "merged_id": gone.pk, "moved": moved},
+        )
+    return keep

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+
+from tandem.accounts.roles import can as _can
+
+register = template.Library()
+
+
+@register.filter
+def can(user: Any, permission: str) -> bool:
+    """{% if user|can:"edit_customers" %} — the same role table the services enforce."""
+    return _can(user, permission)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters replaced (for sort links and pagination)."""
+    request = context["request"]
+    params: QueryDict = request.GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"

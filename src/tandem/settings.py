@@ -1,0 +1,247 @@
+"""Tandem's one settings module. Every value that differs between installations comes from an
+environment variable read through `tandem.core.env`; with none set, Tandem runs in its embedded
+mode (SQLite in WAL mode, files on local disk, debug on, bound to 127.0.0.1)."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.env import env_bool, env_choice, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+_checkout = PACKAGE_DIR.parent.parent
+BASE_DIR = _checkout if (_checkout / "pyproject.toml").exists() else Path.cwd()
+DATA_DIR = Path(env_str("TANDEM_DATA_DIR", str(BASE_DIR / "var")) or "var").resolve()
+
+DEBUG = env_bool("TANDEM_DEBUG", True)
+# Under pytest: fast password hashing and tasks run at once (see TASKS).
+TESTING = env_bool("TANDEM_TESTING", "pytest" in sys.modules)
+
+
+def _secret_key() -> str:
+    key = env_str("TANDEM_SECRET_KEY")
+    if key is not None:
+        if not DEBUG and (len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure")):
+            raise ImproperlyConfigured(
+                "TANDEM_SECRET_KEY is too weak for production: use at least 50 random characters "
+                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+            )
+        return key
+    if not DEBUG:
+        raise ImproperlyConfigured("TANDEM_SECRET_KEY must be set when TANDEM_DEBUG=false.")
+    # Embedded mode: one random key per data directory, kept so sessions survive a restart.
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(64))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS = env_list("TANDEM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else [])
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("TANDEM_ALLOWED_HOSTS must list the host names Tandem is served under.")
+CSRF_TRUSTED_ORIGINS = env_list("TANDEM_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tasks_db",
+    "tandem.core",
+    "tandem.accounts",
+    "tandem.activity",
+    "tandem.contacts",
+    "tandem.api",
+    "tandem.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tandem.accounts.middleware.UserPreferencesMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tandem.urls"
+WSGI_APPLICATION = "tandem.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------------
+_default_db = f"sqlite:///{DATA_DIR / 'tandem.sqlite3'}"
+DATABASE_URL = env_str("DATABASE_URL", _default_db) or _default_db
+try:
+    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("TANDEM_DB_CONN_MAX_AGE", 60, minimum=0))
+except Exception as exc:  # the library raises several types for a bad URL
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Tandem understands: {exc}") from None
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    _db["CONN_MAX_AGE"] = 0 if TESTING else _db.get("CONN_MAX_AGE", 0)
+    _db["OPTIONS"] = {
+        # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock at the start of a
+        # transaction so concurrent writers wait (busy timeout) instead of failing halfway through.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("TANDEM_SQLITE_BUSY_TIMEOUT", 20, minimum=1),
+    }
+elif _db["ENGINE"] == "django.db.backends.postgresql":
+    _db["CONN_HEALTH_CHECKS"] = True
+else:
+    raise ImproperlyConfigured("DATABASE_URL must be a sqlite:// or postgres:// URL.")
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------------------
+_redis = env_str("TANDEM_REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis}
+        if _redis
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- Accounts -------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if TESTING:
+    # Argon2 is deliberately slow; tests log in hundreds of times.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Login throttling: this many failures for one e-mail (or 4x as many from one address) within the
+# window lock further attempts out for the rest of the window.
+TANDEM_LOGIN_MAX_FAILURES = env_int("TANDEM_LOGIN_MAX_FAILURES", 5, minimum=1)
+TANDEM_LOGIN_WINDOW_SECONDS = env_int("TANDEM_LOGIN_WINDOW_SECONDS", 15 * 60, minimum=1)
+SESSION_COOKIE_AGE = env_int("TANDEM_SESSION_AGE_SECONDS", 14 * 24 * 3600, minimum=60)
+
+# --- Languages, time zones, formats ---------------------------------------------------------
+LANGUAGE_CODE = env_str("TANDEM_LANGUAGE", "en") or "en"
+LANGUAGES = [("en", _("English")), ("fa", _("Persian"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env_str("TANDEM_TIME_ZONE", "UTC") or "UTC"
+TANDEM_DEFAULT_PHONE_REGION = env_str("TANDEM_DEFAULT_PHONE_REGION", "US") or "US"
+TANDEM_DEFAULT_CURRENCY = env_str("TANDEM_DEFAULT_CURRENCY", "USD") or "USD"
+
+# --- Static and uploaded files --------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("TANDEM_STATIC_ROOT", str(DATA_DIR / "static")) or "")
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("TANDEM_MEDIA_ROOT", str(DATA_DIR / "media")) or "")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if not DEBUG
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TANDEM_MAX_REQUEST_BYTES", 5 * 1024 * 1024, minimum=1024)
+
+# --- Mail -----------------------------------------------------------------------------------
+EMAIL_BACKEND = env_choice(
+    "TANDEM_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    {
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.smtp.EmailBackend",
+        "django.core.mail.backends.locmem.EmailBackend",
+        "django.core.mail.backends.filebased.EmailBackend",
+    },
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = env_str("TANDEM_SMTP_HOST", "127.0.0.1") or "127.0.0.1"
+EMAIL_PORT = env_int("TANDEM_SMTP_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("TANDEM_SMTP_USER", "") or ""
+EMAIL_HOST_PASSWORD = env_str("TANDEM_SMTP_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("TANDEM_SMTP_STARTTLS", False)
+DEFAULT_FROM_EMAIL = env_str("TANDEM_FROM_EMAIL", "tandem@localhost") or "tandem@localhost"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+TANDEM_BASE_URL = (env_str("TANDEM_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+
+# --- Background tasks -----------------------------------------------------------------------
+TASKS = {
+    "default": (
+        {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+        if TESTING or env_bool("TANDEM_TASKS_IMMEDIATE", False)
+        else {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    )
+}
+
+# --- Security (production values never default to insecure ones) ---------------------------
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = env_bool("TANDEM_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_SSL_REDIRECT = env_bool("TANDEM_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("TANDEM_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TANDEM_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("TANDEM_HSTS_PRELOAD", False)
+    if env_bool("TANDEM_BEHIND_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("TANDEM_LOG_LEVEL", "INFO") or "INFO"},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# --- API ------------------------------------------------------------------------------------
+TANDEM_API_MAX_PAGE_SIZE = 200
+TANDEM_API_DEFAULT_PAGE_SIZE = 50
+NINJA_PAGINATION_MAX_LIMIT = TANDEM_API_MAX_PAGE_SIZE

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from tandem.activity.models import HistoryEntry
+from tandem.contacts.models import Organization, Person
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    counts = {
+        "organizations": Organization.objects.filter(archived_at__isnull=True).count(),
+        "people": Person.objects.filter(archived_at__isnull=True).count(),
+    }
+    recent = HistoryEntry.objects.select_related("actor").order_by("-at", "-id")[:15]
+    return render(request, "web/home.html", {"counts": counts, "recent": recent})
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and the benchmark runner: the process is up and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

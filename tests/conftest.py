@@ -1,0 +1,106 @@
+"""Shared fixtures. Personas (as in every view and endpoint test):
+- admin: configures Tandem and manages users;
+- manager: may archive, restore and merge customers;
+- member: an ordinary teammate who creates and edits customers;
+- guest: read-only;
+- outsider: anonymous, or a deactivated account — must see nothing.
+State is built with the real services, so the rules hold in tests as in production."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tandem.accounts import services as account_services
+from tandem.accounts.models import Team, User
+from tandem.accounts.roles import Role
+from tandem.contacts import services as contact_services
+from tandem.contacts.models import Organization, Person
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(email: str, role: str, *, active: bool = True, full_name: str = "") -> User:
+    user = User.objects.create_user(email, PASSWORD, role=role, full_name=full_name or email.split("@")[0].title())
+    if not active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return user
+
+
+@pytest.fixture
+def admin_user(db: None) -> User:
+    return make_user("alice@tandem.test", Role.ADMIN, full_name="Alice Admin")
+
+
+@pytest.fixture
+def manager(db: None) -> User:
+    return make_user("mona@tandem.test", Role.MANAGER, full_name="Mona Manager")
+
+
+@pytest.fixture
+def member(db: None) -> User:
+    return make_user("bob@tandem.test", Role.MEMBER, full_name="Bob Member")
+
+
+@pytest.fixture
+def guest(db: None) -> User:
+    return make_user("gus@tandem.test", Role.GUEST, full_name="Gus Guest")
+
+
+@pytest.fixture
+def deactivated(db: None) -> User:
+    return make_user("charlie@tandem.test", Role.MEMBER, active=False, full_name="Charlie Gone")
+
+
+@pytest.fixture
+def team(db: None) -> Team:
+    return account_services.create_team(name="Sales", slug="sales", by=None)
+
+
+def login(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], Client]:
+    return login
+
+
+@pytest.fixture
+def make_org(member: User) -> Callable[..., Organization]:
+    def make(name: str = "Acme Corp", **data: Any) -> Organization:
+        return contact_services.create_organization(
+            by=data.pop("by", member), data={"name": name, **data}, allow_duplicate=True
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_person(member: User) -> Callable[..., Person]:
+    def make(first_name: str = "Ada", last_name: str = "Lovelace", **data: Any) -> Person:
+        return contact_services.create_person(
+            by=data.pop("by", member),
+            data={"first_name": first_name, "last_name": last_name, **data},
+            allow_duplicate=True,
+        )
+
+    return make
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def api_token_for() -> Callable[[User], str]:
+    def make(user: User) -> str:
+        return account_services.create_api_token(user, name="tests")[1]
+
+    return make
