@@ -24,7 +24,9 @@ PASSWORD = "correct horse battery staple"
 
 
 def make_user(email: str, role: str, *, active: bool = True, full_name: str = "") -> User:
-    user = User.objects.create_user(email, PASSWORD, role=role, full_name=full_name or email.split("@")[0].title())
+    user = User.objects.create_user(
+        email, PASSWORD, role=role, full_name=full_name or email.split("@")[0].title()
+    )
     if not active:
         user.is_active = False
         user.save(update_fields=["is_active"])

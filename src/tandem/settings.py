@@ -46,7 +46,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
-ALLOWED_HOSTS = env_list("TANDEM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else [])
+ALLOWED_HOSTS = env_list(
+    "TANDEM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else []
+)
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("TANDEM_ALLOWED_HOSTS must list the host names Tandem is served under.")
 CSRF_TRUSTED_ORIGINS = env_list("TANDEM_CSRF_TRUSTED_ORIGINS", [])
@@ -187,22 +189,34 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TANDEM_MAX_REQUEST_BYTES", 5 * 1024 * 1024, minimum=1024)
 
 # --- Mail -----------------------------------------------------------------------------------
-EMAIL_BACKEND = env_choice(
+_mail_backend = env_choice(
     "TANDEM_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
-    {
-        "django.core.mail.backends.console.EmailBackend",
-        "django.core.mail.backends.smtp.EmailBackend",
-        "django.core.mail.backends.locmem.EmailBackend",
-        "django.core.mail.backends.filebased.EmailBackend",
-    },
+    "console" if DEBUG else "smtp",
+    {"console", "smtp", "file", "memory"},
 )
-EMAIL_FILE_PATH = DATA_DIR / "mail"
-EMAIL_HOST = env_str("TANDEM_SMTP_HOST", "127.0.0.1") or "127.0.0.1"
-EMAIL_PORT = env_int("TANDEM_SMTP_PORT", 25, minimum=1)
-EMAIL_HOST_USER = env_str("TANDEM_SMTP_USER", "") or ""
-EMAIL_HOST_PASSWORD = env_str("TANDEM_SMTP_PASSWORD", "") or ""
-EMAIL_USE_TLS = env_bool("TANDEM_SMTP_STARTTLS", False)
+_mail_options: dict[str, object] = {}
+if _mail_backend == "smtp":
+    _mail_options = {
+        "host": env_str("TANDEM_SMTP_HOST", "127.0.0.1"),
+        "port": env_int("TANDEM_SMTP_PORT", 25, minimum=1),
+        "username": env_str("TANDEM_SMTP_USER", "") or "",
+        "password": env_str("TANDEM_SMTP_PASSWORD", "") or "",
+        "use_tls": env_bool("TANDEM_SMTP_STARTTLS", False),
+        "timeout": 30,
+    }
+elif _mail_backend == "file":
+    _mail_options = {"file_path": str(DATA_DIR / "mail")}
+MAILERS = {
+    "default": {
+        "BACKEND": {
+            "console": "django.core.mail.backends.console.EmailBackend",
+            "smtp": "django.core.mail.backends.smtp.EmailBackend",
+            "file": "django.core.mail.backends.filebased.EmailBackend",
+            "memory": "django.core.mail.backends.locmem.EmailBackend",
+        }[_mail_backend],
+        "OPTIONS": _mail_options,
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("TANDEM_FROM_EMAIL", "tandem@localhost") or "tandem@localhost"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 TANDEM_BASE_URL = (env_str("TANDEM_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")

@@ -34,19 +34,38 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in to Tandem. Logs in with an e-mail address; what they may do follows `role`."""
 
     email = models.EmailField(_("e-mail"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
-    teams = models.ManyToManyField("Team", related_name="members", blank=True, verbose_name=_("teams"))
+    teams = models.ManyToManyField(Team, related_name="members", blank=True, verbose_name=_("teams"))
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     invited_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("invited by")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
 
     objects: ClassVar[UserManager] = UserManager()
@@ -68,11 +87,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email.split("@")[0]
 
     @property
-    def is_staff(self) -> bool:  # type: ignore[override]
+    def is_staff(self) -> bool:
         """Only admins reach /admin/."""
         return self.is_active and self.role == Role.ADMIN
 
-    def has_perm(self, perm: str, obj: object = None) -> bool:
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
         # Admins are the configuration owners: every Django permission, e.g. in /admin/.
         return self.is_staff or super().has_perm(perm, obj)
 
@@ -82,20 +101,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def has_joined(self) -> bool:
         return self.has_usable_password()
-
-
-class Team(models.Model):
-    name = models.CharField(_("name"), max_length=80, unique=True)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    description = models.TextField(_("description"), blank=True)
-
-    class Meta:
-        verbose_name = _("team")
-        verbose_name_plural = _("teams")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ApiToken(models.Model):
@@ -133,3 +138,6 @@ class LoginFailure(models.Model):
     class Meta:
         verbose_name = _("failed login")
         verbose_name_plural = _("failed logins")
+
+    def __str__(self) -> str:
+        return f"{self.email} from {self.ip_address}"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -25,7 +26,7 @@ from tandem.accounts.roles import Permission, Role, require
 from tandem.activity.services import record
 from tandem.core.errors import Conflict, InvalidInput, NotAllowed
 
-TOKEN_PREFIX = "tdm_"
+TOKEN_PREFIX = "tdm_"  # noqa: S105 - a marker that makes leaked tokens easy to scan for, not a secret
 
 
 # --- Users ----------------------------------------------------------------------------------
@@ -72,10 +73,24 @@ def send_invitation(user_id: int) -> None:
     inviter = user.invited_by.display_name if user.invited_by else "Tandem"
     send_mail(
         subject=_("%(inviter)s invited you to Tandem") % {"inviter": inviter},
-        message=_("Choose your password to join: %(link)s\n\nThe link works once.") % {"link": invitation_link(user)},
+        message=_("Choose your password to join: %(link)s\n\nThe link works once.")
+        % {"link": invitation_link(user)},
         from_email=None,
         recipient_list=[user.email],
     )
+
+
+def resend_invitation(user: User, *, by: User) -> User:
+    """Mail a fresh invitation link to someone who has not joined yet."""
+    require(by, Permission.MANAGE_USERS)
+    if not user.is_active:
+        raise InvalidInput(_("This account is deactivated; reactivate it before inviting again."))
+    if user.has_joined:
+        raise Conflict(_("%(name)s has already joined.") % {"name": user.display_name})
+    with transaction.atomic():
+        record(actor=by, verb="reinvited", target=user, target_type="user")
+        transaction.on_commit(lambda: send_invitation.enqueue(user.pk))
+    return user
 
 
 def accept_invitation(user: User, *, password: str, full_name: str = "") -> User:
@@ -89,7 +104,12 @@ def accept_invitation(user: User, *, password: str, full_name: str = "") -> User
 
 
 def update_user(
-    user: User, *, by: User, role: str | None = None, teams: Iterable[Team] | None = None, full_name: str | None = None
+    user: User,
+    *,
+    by: User,
+    role: str | None = None,
+    teams: Iterable[Team] | None = None,
+    full_name: str | None = None,
 ) -> User:
     require(by, Permission.MANAGE_USERS)
     changes: dict[str, object] = {}
@@ -145,13 +165,27 @@ def update_profile(user: User, *, full_name: str, language: str, time_zone: str)
     return user
 
 
+def change_password(user: User, *, password: str) -> User:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="password") from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        record(actor=user, verb="changed_password", target=user, target_type="user")
+    return user
+
+
 # --- Teams ----------------------------------------------------------------------------------
 
 
 def create_team(*, name: str, slug: str, description: str = "", by: User | None) -> Team:
     if by is not None:
         require(by, Permission.MANAGE_USERS)
-    team, _created = Team.objects.get_or_create(slug=slug, defaults={"name": name, "description": description})
+    team, _created = Team.objects.get_or_create(
+        slug=slug, defaults={"name": name, "description": description}
+    )
     return team
 
 
@@ -202,7 +236,7 @@ def user_for_token(secret: str) -> User | None:
 # --- Login throttling -----------------------------------------------------------------------
 
 
-def _window_start() -> timezone.datetime:
+def _window_start() -> datetime:
     return timezone.now() - timedelta(seconds=settings.TANDEM_LOGIN_WINDOW_SECONDS)
 
 
@@ -214,6 +248,24 @@ def login_locked(email: str, ip_address: str) -> bool:
         recent.filter(email=email.strip().lower()[:254]).count() >= limit
         or recent.filter(ip_address=ip_address).count() >= limit * 4
     )
+
+
+def login_retry_after(email: str, ip_address: str) -> timedelta:
+    """How long until `login_locked` lifts for this e-mail and address; zero when it isn't locked.
+    A lock lifts when the failure that reached the limit leaves the window."""
+    window = timedelta(seconds=settings.TANDEM_LOGIN_WINDOW_SECONDS)
+    limit = settings.TANDEM_LOGIN_MAX_FAILURES
+    recent = LoginFailure.objects.filter(at__gte=_window_start()).order_by("-at")
+    now = timezone.now()
+    wait = timedelta(0)
+    for failures, allowed in (
+        (recent.filter(email=email.strip().lower()[:254]), limit),
+        (recent.filter(ip_address=ip_address), limit * 4),
+    ):
+        reached = list(failures.values_list("at", flat=True)[allowed - 1 : allowed])
+        if reached:
+            wait = max(wait, reached[0] + window - now)
+    return wait
 
 
 def record_login_failure(email: str, ip_address: str) -> None:

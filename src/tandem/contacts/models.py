@@ -59,7 +59,9 @@ class Organization(CustomerRecord):
     domain = models.CharField(_("domain"), max_length=253, blank=True, db_index=True, editable=False)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="organizations", verbose_name=_("tags"))
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("organization")
@@ -83,7 +85,9 @@ class Person(CustomerRecord):
         Organization, through="Membership", related_name="people", verbose_name=_("organizations")
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="people", verbose_name=_("tags"))
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -132,7 +136,9 @@ class ContactLabel(models.TextChoices):
 class _PersonOrOrganization(models.Model):
     """A contact detail belongs to exactly one person or one organization (see the check constraints)."""
 
-    label = models.CharField(_("label"), max_length=16, choices=ContactLabel.choices, default=ContactLabel.WORK)
+    label = models.CharField(
+        _("label"), max_length=16, choices=ContactLabel.choices, default=ContactLabel.WORK
+    )
     is_primary = models.BooleanField(_("primary"), default=False)
 
     class Meta:
@@ -186,7 +192,9 @@ class PhoneNumber(_PersonOrOrganization):
 
 
 class Address(_PersonOrOrganization):
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="addresses")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="addresses"
+    )
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="addresses"
     )
@@ -208,4 +216,6 @@ class Address(_PersonOrOrganization):
         ]
 
     def __str__(self) -> str:
-        return ", ".join(p for p in [self.street, self.postal_code, self.city, self.region, self.country] if p)
+        return ", ".join(
+            p for p in [self.street, self.postal_code, self.city, self.region, self.country] if p
+        )

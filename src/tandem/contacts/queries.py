@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, can
 from tandem.contacts.models import EmailAddress, Membership, Organization, Person, PhoneNumber
-from tandem.core.errors import NotFound
 from tandem.contacts.normalize import organization_name_key, person_name_key
+from tandem.core.errors import NotFound
 
 
 def _visible(user: User) -> None:
@@ -41,8 +41,10 @@ def organizations_for(
         qs = qs.filter(tags__name__iexact=tag)
     if owner:
         qs = qs.filter(owner_id=owner)
-    return qs.select_related("owner").annotate(people_count=Count("memberships", distinct=True)).order_by(
-        *ORGANIZATION_ORDERINGS.get(ordering, ORGANIZATION_ORDERINGS["name"])
+    return (
+        qs.select_related("owner")
+        .annotate(people_count=Count("memberships", distinct=True))
+        .order_by(*ORGANIZATION_ORDERINGS.get(ordering, ORGANIZATION_ORDERINGS["name"]))
     )
 
 
@@ -82,11 +84,11 @@ def people_for(
         match = (
             Q(name_key__contains=person_name_key("", text))
             | Q(last_name__icontains=text)
-            | Exists(EmailAddress.objects.filter(person=OuterRef("pk"), email__icontains=text.lower()))
+            | Q(Exists(EmailAddress.objects.filter(person=OuterRef("pk"), email__icontains=text.lower())))
         )
         digits = "".join(ch for ch in text if ch.isdigit())
         if len(digits) >= 4:
-            match |= Exists(PhoneNumber.objects.filter(person=OuterRef("pk"), e164__contains=digits))
+            match |= Q(Exists(PhoneNumber.objects.filter(person=OuterRef("pk"), e164__contains=digits)))
         qs = qs.filter(match)
     if organization:
         qs = qs.filter(memberships__organization_id=organization)

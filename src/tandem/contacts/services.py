@@ -7,9 +7,9 @@ keys present are changed. Lists (emails, phones, addresses, tags, memberships) r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -39,8 +39,6 @@ from tandem.contacts.normalize import (
     person_name_key,
 )
 from tandem.core.errors import InvalidInput, NotFound, PossibleDuplicate, StaleVersion
-
-R = TypeVar("R", Organization, Person)
 
 ORGANIZATION_FIELDS = {"name", "website", "industry", "notes", "owner"}
 PERSON_FIELDS = {"first_name", "last_name", "notes", "owner"}
@@ -72,7 +70,9 @@ def find_duplicate_organizations(
     if domain:
         checks.append((models.Q(domain=domain), _("same web domain")))
     for condition, reason in checks:
-        for org in Organization.objects.filter(condition, merged_into__isnull=True).exclude(pk=exclude)[:limit]:
+        for org in Organization.objects.filter(condition, merged_into__isnull=True).exclude(
+            pk__in=[exclude] if exclude else []
+        )[:limit]:
             found.setdefault(org.pk, Duplicate(org)).reasons.append(reason)
     return list(found.values())[:limit]
 
@@ -89,7 +89,7 @@ def find_duplicate_people(
     found: dict[int, Duplicate] = {}
     email_values = {e for e in (_try(normalize_email, x) for x in emails) if e}
     phone_values = {p[1] for p in (_try(normalize_phone, x) for x in phones) if p}
-    base = Person.objects.filter(merged_into__isnull=True).exclude(pk=exclude)
+    base = Person.objects.filter(merged_into__isnull=True).exclude(pk__in=[exclude] if exclude else [])
     checks: list[tuple[models.QuerySet[Person], str]] = []
     if email_values:
         checks.append((base.filter(emails__email__in=email_values), _("same e-mail")))
@@ -116,7 +116,12 @@ def _refuse_duplicates(duplicates: list[Duplicate]) -> None:
             _("This looks like a customer Tandem already has. Check the matches, or save anyway."),
             extra={
                 "duplicates": [
-                    {"id": d.record.pk, "name": str(d.record), "reasons": d.reasons, "archived": d.record.is_archived}
+                    {
+                        "id": d.record.pk,
+                        "name": str(d.record),
+                        "reasons": d.reasons,
+                        "archived": d.record.is_archived,
+                    }
                     for d in duplicates
                 ]
             },
@@ -137,7 +142,9 @@ def _validate(record: CustomerRecord, exclude: list[str]) -> None:
 def _check_fields(data: Mapping[str, Any], allowed: set[str]) -> None:
     unknown = set(data) - allowed - LIST_FIELDS - {"memberships"}
     if unknown:
-        raise InvalidInput(_("Unknown field: %(name)s") % {"name": sorted(unknown)[0]}, field=sorted(unknown)[0])
+        raise InvalidInput(
+            _("Unknown field: %(name)s") % {"name": sorted(unknown)[0]}, field=sorted(unknown)[0]
+        )
 
 
 def _label(value: Any) -> str:
@@ -157,7 +164,11 @@ def _clean_emails(items: Iterable[Mapping[str, Any]]) -> list[EmailAddress]:
             raise InvalidInput(str(exc), field="emails") from None
         if email not in seen:
             seen.add(email)
-            result.append(EmailAddress(email=email, label=_label(item.get("label")), is_primary=bool(item.get("is_primary"))))
+            result.append(
+                EmailAddress(
+                    email=email, label=_label(item.get("label")), is_primary=bool(item.get("is_primary"))
+                )
+            )
     _one_primary(result)
     return result
 
@@ -173,7 +184,12 @@ def _clean_phones(items: Iterable[Mapping[str, Any]]) -> list[PhoneNumber]:
         if e164 not in seen:
             seen.add(e164)
             result.append(
-                PhoneNumber(raw=display, e164=e164, label=_label(item.get("label")), is_primary=bool(item.get("is_primary")))
+                PhoneNumber(
+                    raw=display,
+                    e164=e164,
+                    label=_label(item.get("label")),
+                    is_primary=bool(item.get("is_primary")),
+                )
             )
     _one_primary(result)
     return result
@@ -192,7 +208,7 @@ def _clean_addresses(items: Iterable[Mapping[str, Any]]) -> list[Address]:
         except ValidationError as exc:
             field_name, messages = next(iter(exc.message_dict.items()))
             raise InvalidInput(f"{field_name}: {messages[0]}", field="addresses") from None
-        if len(values["country"]) not in (0, 2) or not values["country"].isalpha() and values["country"]:
+        if len(values["country"]) not in (0, 2) or (not values["country"].isalpha() and values["country"]):
             raise InvalidInput(_("Country must be a two-letter code such as DE or IR."), field="addresses")
         result.append(address)
     _one_primary(result)
@@ -227,8 +243,16 @@ def _replace_details(record: Organization | Person, data: Mapping[str, Any]) -> 
     """Replace the contact details named in `data`; returns the history changes."""
     owner = {"person": record} if isinstance(record, Person) else {"organization": record}
     changes: dict[str, Any] = {}
-    cleaners = {"emails": _clean_emails, "phones": _clean_phones, "addresses": _clean_addresses}
-    managers = {"emails": record.emails, "phones": record.phones, "addresses": record.addresses}
+    cleaners: dict[str, Callable[[Iterable[Mapping[str, Any]]], list[Any]]] = {
+        "emails": _clean_emails,
+        "phones": _clean_phones,
+        "addresses": _clean_addresses,
+    }
+    managers: dict[str, Any] = {
+        "emails": record.emails,
+        "phones": record.phones,
+        "addresses": record.addresses,
+    }
     for key, cleaner in cleaners.items():
         if key not in data:
             continue
@@ -252,13 +276,15 @@ def _replace_details(record: Organization | Person, data: Mapping[str, Any]) -> 
     return changes
 
 
-def _lock(model: type[R], pk: int, version: int | None) -> R:
+def _lock[R: (Organization, Person)](model: type[R], pk: int, version: int | None) -> R:
     current = model.objects.select_for_update().filter(pk=pk).first()
     if current is None:
         raise NotFound(_("This record no longer exists."))
     if version is not None and current.version != version:
         raise StaleVersion(
-            _("Someone else changed this record after you opened it. Reload it to see their change, then edit again."),
+            _(
+                "Someone else changed this record after you opened it. Reload it to see their change, then edit again."
+            ),
             extra={"current_version": current.version},
         )
     return current
@@ -309,7 +335,9 @@ def create_organization(*, by: User, data: Mapping[str, Any], allow_duplicate: b
     return org
 
 
-def update_organization(org: Organization, *, by: User, version: int | None, data: Mapping[str, Any]) -> Organization:
+def update_organization(
+    org: Organization, *, by: User, version: int | None, data: Mapping[str, Any]
+) -> Organization:
     """`version` is the version the caller's edit was based on; a stale one is refused."""
     require(by, Permission.EDIT_CUSTOMERS)
     with transaction.atomic():
@@ -345,7 +373,9 @@ def _replace_memberships(person: Person, items: Iterable[Mapping[str, Any]]) -> 
     for item in items:
         org = item.get("organization")
         if not isinstance(org, Organization):
-            org = Organization.objects.filter(pk=item.get("organization_id") or 0, merged_into__isnull=True).first()
+            org = Organization.objects.filter(
+                pk=item.get("organization_id") or 0, merged_into__isnull=True
+            ).first()
         if org is None:
             raise InvalidInput(_("That organization does not exist."), field="memberships")
         title = str(item.get("job_title") or "").strip()
@@ -405,7 +435,9 @@ def update_person(person: Person, *, by: User, version: int | None, data: Mappin
     return current
 
 
-def add_membership(person: Person, organization: Organization, *, by: User, job_title: str = "") -> Membership:
+def add_membership(
+    person: Person, organization: Organization, *, by: User, job_title: str = ""
+) -> Membership:
     require(by, Permission.EDIT_CUSTOMERS)
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(
@@ -431,7 +463,7 @@ def _target_type(record_: CustomerRecord) -> str:
     return "organization" if isinstance(record_, Organization) else "person"
 
 
-def archive(customer: R, *, by: User, version: int | None = None) -> R:
+def archive[R: (Organization, Person)](customer: R, *, by: User, version: int | None = None) -> R:
     """Archived customers leave the lists and pickers but keep everything; restore brings them back."""
     require(by, Permission.ARCHIVE_CUSTOMERS)
     with transaction.atomic():
@@ -444,7 +476,7 @@ def archive(customer: R, *, by: User, version: int | None = None) -> R:
     return current
 
 
-def restore(customer: R, *, by: User, version: int | None = None) -> R:
+def restore[R: (Organization, Person)](customer: R, *, by: User, version: int | None = None) -> R:
     require(by, Permission.ARCHIVE_CUSTOMERS)
     with transaction.atomic():
         current = _lock(type(customer), customer.pk, version)
@@ -458,7 +490,7 @@ def restore(customer: R, *, by: User, version: int | None = None) -> R:
     return current
 
 
-def merge(survivor: R, duplicate: R, *, by: User) -> R:
+def merge[R: (Organization, Person)](survivor: R, duplicate: R, *, by: User) -> R:
     """Fold `duplicate` into `survivor`: every link, detail, tag, note and history entry moves to the
     survivor (nothing is lost); the duplicate is archived and remembers where it went."""
     require(by, Permission.ARCHIVE_CUSTOMERS)
@@ -481,7 +513,9 @@ def merge(survivor: R, duplicate: R, *, by: User) -> R:
             keep_mgr, gone_mgr = getattr(keep, manager_name), getattr(gone, manager_name)
             have = {getattr(d, key) if key else str(d) for d in keep_mgr.all()}
             fresh = [d.pk for d in gone_mgr.all() if (getattr(d, key) if key else str(d)) not in have]
-            moved[manager_name] = gone_mgr.filter(pk__in=fresh).update(**{owner_field: keep, "is_primary": False})
+            moved[manager_name] = gone_mgr.filter(pk__in=fresh).update(
+                **{owner_field: keep, "is_primary": False}
+            )
             gone_mgr.all().delete()
 
         # Memberships: the survivor's own wins where both have one; a blank job title is filled.

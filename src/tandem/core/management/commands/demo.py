@@ -1,0 +1,23 @@
+"""`tandem demo`: migrate, load the demo company, serve it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Set up the database, load the demo company and serve Tandem on http://127.0.0.1:8000."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument("--no-serve", action="store_true", help="set up and load the demo data only")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write("Applying database migrations…")
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("seed_demo", stdout=self.stdout)
+        if not options["no_serve"]:
+            call_command("serve", bind=options["bind"], no_migrate=True)
