@@ -1,0 +1,62 @@
+import os
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from tandem.accounts.models import Team, User
+from tandem.accounts.roles import Role
+from tandem.activity.models import HistoryEntry
+from tandem.contacts.models import Membership, Organization, Person
+
+
+@pytest.mark.django_db
+def test_seed_demo_loads_a_believable_company_once():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert Organization.objects.count() >= 30
+    assert Person.objects.count() >= 100
+    assert set(Team.objects.values_list("name", flat=True)) == {"Sales", "Projects", "Support", "Development", "Finance"}
+    assert all(team.members.exists() for team in Team.objects.all())
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    assert Membership.objects.count() == Person.objects.count()
+    assert Person.objects.filter(last_name__regex=r"[\u0600-\u06FF]").exists()  # Persian names too
+    assert "admin@demo.example" in out.getvalue()
+    # built through the services: every record has its history
+    assert HistoryEntry.objects.filter(verb="created").count() == Organization.objects.count() + Person.objects.count()
+
+    counts = (Organization.objects.count(), Person.objects.count(), User.objects.count())
+    call_command("seed_demo", stdout=StringIO())
+    assert (Organization.objects.count(), Person.objects.count(), User.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_demo_users_can_log_in_with_the_printed_password(client):
+    call_command("seed_demo", stdout=StringIO())
+    assert client.login(username="sam@demo.example", password="tandem-demo")
+
+
+@pytest.mark.django_db
+def test_createsuperuser_makes_an_admin():
+    call_command("createsuperuser", email="Root@Example.com", interactive=False, stdout=StringIO())
+    user = User.objects.get(email="root@example.com")
+    assert user.role == Role.ADMIN and user.is_staff and user.has_perm("contacts.change_tag")
+
+
+def test_tandem_command_runs_django_commands_and_aliases(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TANDEM_") and k != "DATABASE_URL"}
+    env.update(TANDEM_DATA_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+
+    def tandem(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "tandem", *args], env=env, capture_output=True, text=True, check=False, timeout=120
+        )
+
+    assert tandem("migrate").returncode == 0
+    seeded = tandem("seed-demo")
+    assert seeded.returncode == 0, seeded.stderr
+    assert "Demo company ready" in seeded.stdout
+    listed = tandem("help")
+    assert "seed_demo" in listed.stdout and "serve" in listed.stdout
