@@ -9,7 +9,6 @@ import time
 import urllib.request
 
 
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -32,13 +31,13 @@ def test_serve_answers_and_stops_cleanly(tmp_path):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:  # noqa: S310
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
                     body = response.read().decode()
                     break
             except OSError:
                 time.sleep(0.3)
         assert body == '{"status": "ok"}'
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as response:  # noqa: S310
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as response:
             assert response.status == 200
             assert "password" in response.read().decode().lower()
         # gunicorn master + 2 web workers + the task worker are children of the command

@@ -1,33 +1,192 @@
-from django.contrib import admin
+"""The admin site for users, teams and tokens. Changes to people go through the same services as the
+web UI, so the same rules hold and history records them; new people are invited, not created."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy, ngettext
+
+from tandem.accounts import services
+from tandem.accounts.forms import AdminLoginForm
 from tandem.accounts.models import ApiToken, LoginFailure, Team, User
+from tandem.core.errors import ServiceError
+
+# The admin site's own login page is throttled like Tandem's.
+admin.site.login_form = AdminLoginForm
+
+
+def _acting_user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # the admin site lets only logged-in admins in
+    return request.user
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
-    list_display = ["email", "full_name", "role", "is_active", "date_joined"]
+class UserAdmin(admin.ModelAdmin[User]):
+    list_display = ["email", "full_name", "role", "is_active", "has_joined", "date_joined", "last_login"]
     list_filter = ["role", "is_active", "teams"]
     search_fields = ["email", "full_name"]
-    fields = ["email", "full_name", "role", "teams", "language", "time_zone", "is_active"]
+    fields = [
+        "email",
+        "full_name",
+        "role",
+        "teams",
+        "is_active",
+        "language",
+        "time_zone",
+        "invited_by",
+        "date_joined",
+        "last_login",
+    ]
+    readonly_fields = ["email", "language", "time_zone", "invited_by", "date_joined", "last_login"]
     filter_horizontal = ["teams"]
+    actions = ["deactivate_users", "reactivate_users", "resend_invitations"]
+
+    @admin.display(boolean=True, description=gettext_lazy("joined"))
+    def has_joined(self, obj: User) -> bool:
+        return obj.has_joined
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        return redirect("user-invite")  # an invitation lets the person choose their own password
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            fields += ["role", "is_active"]  # the services refuse both for oneself; don't offer them
+        return fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return False  # deactivate instead: what people did stays attributed to them
+
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool) -> None:
+        # `obj` already carries the edits; apply them to the stored row so the services see the change.
+        stored = User.objects.get(pk=obj.pk)
+        data = form.cleaned_data
+        by = _acting_user(request)
+        services.update_user(
+            stored, by=by, role=data.get("role"), teams=data.get("teams"), full_name=data.get("full_name")
+        )
+        if "is_active" in data:
+            services.set_user_active(stored, active=data["is_active"], by=by)
+
+    def save_related(self, request: HttpRequest, form: ModelForm[User], formsets: Any, change: bool) -> None:
+        for formset in formsets:  # teams were saved by update_user
+            self.save_formset(request, form, formset, change=change)
+
+    def _each(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[User],
+        action: Callable[[User], object],
+        done: Callable[[int], str],
+    ) -> None:
+        count = 0
+        for user in queryset:
+            try:
+                action(user)
+            except ServiceError as exc:
+                self.message_user(request, f"{user.email}: {exc.message}", messages.ERROR)
+            else:
+                count += 1
+        self.message_user(request, done(count), messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Deactivate selected users"))
+    def deactivate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        by = _acting_user(request)
+        self._each(
+            request,
+            queryset,
+            lambda user: services.set_user_active(user, active=False, by=by),
+            lambda n: (
+                ngettext("Deactivated %(count)d user.", "Deactivated %(count)d users.", n) % {"count": n}
+            ),
+        )
+
+    @admin.action(description=gettext_lazy("Reactivate selected users"))
+    def reactivate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        by = _acting_user(request)
+        self._each(
+            request,
+            queryset,
+            lambda user: services.set_user_active(user, active=True, by=by),
+            lambda n: (
+                ngettext("Reactivated %(count)d user.", "Reactivated %(count)d users.", n) % {"count": n}
+            ),
+        )
+
+    @admin.action(description=gettext_lazy("Resend invitations to selected users"))
+    def resend_invitations(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        by = _acting_user(request)
+        self._each(
+            request,
+            queryset,
+            lambda user: services.resend_invitation(user, by=by),
+            lambda n: ngettext("Sent %(count)d invitation.", "Sent %(count)d invitations.", n) % {"count": n},
+        )
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(admin.ModelAdmin[Team]):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["user", "name", "prefix", "digest", "created_at", "last_used_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "user__email"]
+    readonly_fields = ["user", "name", "prefix", "digest", "created_at", "last_used_at", "revoked_at"]
     list_select_related = ["user"]
+    actions = ["revoke_tokens"]
 
-    def has_add_permission(self, request: object) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tokens are created by their owner in the UI or with `tandem token create`
+
+    @admin.action(description=gettext_lazy("Revoke selected tokens"))
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        by = _acting_user(request)
+        for token in queryset:
+            services.revoke_api_token(token, by=by)
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext("Revoked %(count)d token.", "Revoked %(count)d tokens.", count) % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(LoginFailure)
-class LoginFailureAdmin(admin.ModelAdmin):
+class LoginFailureAdmin(admin.ModelAdmin[LoginFailure]):
     list_display = ["email", "ip_address", "at"]
+    search_fields = ["email", "ip_address"]
+    actions = ["unlock"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: LoginFailure | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: LoginFailure | None = None) -> bool:
+        return False  # unlock instead, through the service
+
+    @admin.action(description=gettext_lazy("Unlock these e-mail addresses"))
+    def unlock(self, request: HttpRequest, queryset: QuerySet[LoginFailure]) -> None:
+        emails = set(queryset.values_list("email", flat=True))
+        for email in emails:
+            services.clear_login_failures(email)
+        count = len(emails)
+        self.message_user(
+            request,
+            ngettext("Unlocked %(count)d e-mail address.", "Unlocked %(count)d e-mail addresses.", count)
+            % {"count": count},
+        )

@@ -43,6 +43,7 @@ def organizations_for(
         qs = qs.filter(owner_id=owner)
     return (
         qs.select_related("owner")
+        .prefetch_related("tags")
         .annotate(people_count=Count("memberships", distinct=True))
         .order_by(*ORGANIZATION_ORDERINGS.get(ordering, ORGANIZATION_ORDERINGS["name"]))
     )
@@ -101,6 +102,7 @@ def people_for(
     return (
         qs.select_related("owner")
         .prefetch_related(
+            "tags",
             Prefetch("emails", queryset=primary_emails, to_attr="primary_emails"),
             Prefetch("memberships", queryset=primary_memberships, to_attr="primary_memberships"),
         )

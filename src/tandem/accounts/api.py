@@ -1,0 +1,91 @@
+"""/api/v1/users, /teams, /me and /tokens. The directory is read-only over the API; users are
+invited and managed in the web UI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from tandem.accounts import services
+from tandem.accounts.models import ApiToken, Team, User
+from tandem.accounts.roles import Permission, can
+from tandem.accounts.schemas import MeOut, NewTokenOut, TeamOut, TokenIn, TokenOut, UserOut
+from tandem.api.auth import acting_user
+from tandem.api.errors import errors
+from tandem.api.pagination import Page, PageParams, paginate
+from tandem.api.types import PathId
+from tandem.core.errors import NotFound
+
+directory = Router(tags=["Users and teams"])
+tokens = Router(tags=["API tokens"])
+
+
+def _directory_user(request: HttpRequest) -> User:
+    user = acting_user(request)
+    if not can(user, Permission.VIEW_PEOPLE_DIRECTORY):
+        raise NotFound(_("Not found."))
+    return user
+
+
+def _users() -> QuerySet[User]:
+    return User.objects.prefetch_related(Prefetch("teams", queryset=Team.objects.order_by("name"))).order_by(
+        "full_name", "email", "id"
+    )
+
+
+@directory.get("/me", response={200: MeOut, **errors()})
+def me(request: HttpRequest) -> User:
+    """The user the token belongs to, with what their role allows."""
+    return _users().get(pk=acting_user(request).pk)
+
+
+@directory.get("/users", response={200: Page[UserOut], **errors()})
+def list_users(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    _directory_user(request)
+    return paginate(_users(), page)
+
+
+@directory.get("/users/{id}", response={200: UserOut, **errors(404)})
+def get_user(request: HttpRequest, id: PathId) -> User:
+    _directory_user(request)
+    user = _users().filter(pk=id).first()
+    if user is None:
+        raise NotFound(_("Not found."))
+    return user
+
+
+@directory.get("/teams", response={200: Page[TeamOut], **errors()})
+def list_teams(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    _directory_user(request)
+    return paginate(Team.objects.order_by("name", "id"), page)
+
+
+# --- Tokens -----------------------------------------------------------------------------------
+
+
+@tokens.get("", response={200: Page[TokenOut], **errors()})
+def list_tokens(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    """Your own tokens, revoked ones included. The secrets are never shown again."""
+    return paginate(ApiToken.objects.filter(user=acting_user(request)).order_by("-created_at", "-id"), page)
+
+
+@tokens.post("", response={201: NewTokenOut, **errors(403)})
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
+    """The answer carries the secret in `token`: store it now, Tandem shows it only this once."""
+    token, secret = services.create_api_token(acting_user(request), name=payload.name)
+    return Status(201, {**TokenOut.from_orm(token).model_dump(), "token": secret})
+
+
+@tokens.delete("/{id}", response={204: None, **errors(404)})
+def revoke_token(request: HttpRequest, id: PathId) -> Status[None]:
+    """Revoke one of your tokens (admins: anyone's). Requests with it answer 401 from now on."""
+    user = acting_user(request)
+    token = ApiToken.objects.filter(pk=id).first()
+    if token is None or (token.user_id != user.pk and not can(user, Permission.MANAGE_USERS)):
+        raise NotFound(_("Not found."))
+    services.revoke_api_token(token, by=user)
+    return Status(204, None)

@@ -1,0 +1,180 @@
+"""Forms for people and access. They validate input; the views hand the result to the services."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from tandem.accounts import services
+from tandem.accounts.models import TIME_ZONE_CHOICES, Team, User
+from tandem.accounts.roles import Role
+from tandem.core.errors import ServiceError
+
+
+class BootstrapBoundField(BoundField):
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            css = attrs.get("class", (widget or self.field.widget).attrs.get("class", ""))
+            attrs["class"] = f"{css} is-invalid".strip()
+        return attrs
+
+
+class BootstrapForm(forms.Form):
+    """Gives widgets Bootstrap 5 classes and marks fields with errors `is-invalid`."""
+
+    bound_field_class = BootstrapBoundField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def add_service_error(self, exc: ServiceError) -> None:
+        """Shows a service's refusal next to the field it names, or above the form."""
+        self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+
+
+def client_ip(request: HttpRequest | None) -> str:
+    if request is None:
+        return ""
+    return str(request.META.get("REMOTE_ADDR") or "")
+
+
+class ThrottledLoginMixin:
+    """Refuses logins for an e-mail (or from an address) with too many recent failures, even with
+    the right password, and counts failed attempts. The count lives in the database, so it holds
+    across every process that serves Tandem."""
+
+    request: HttpRequest | None
+    cleaned_data: dict[str, Any]
+    user_cache: User | None
+
+    def clean_username(self) -> str:
+        return str(self.cleaned_data["username"]).strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        email = self.cleaned_data.get("username")
+        if not email or not self.cleaned_data.get("password"):
+            return super().clean()  # type: ignore[misc]
+        ip_address = client_ip(self.request)
+        if services.login_locked(email, ip_address):
+            wait = services.login_retry_after(email, ip_address)
+            minutes = max(1, math.ceil(wait.total_seconds() / 60))
+            raise ValidationError(
+                ngettext(
+                    "Too many failed attempts; try again in %(minutes)d minute.",
+                    "Too many failed attempts; try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                code="locked",
+            )
+        try:
+            cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
+        except ValidationError:
+            # A right password refused for another reason (the admin site's staff check) is no guess.
+            if self.user_cache is None:
+                services.record_login_failure(email, ip_address)
+            raise
+        services.clear_login_failures(email)
+        return cleaned
+
+
+class LoginForm(BootstrapForm, ThrottledLoginMixin, AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        # Same words for a wrong password, an unknown address and a deactivated account.
+        "invalid_login": _("The e-mail address or password is not right."),
+    }
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin site's login form, throttled like the main one so it is no way around it."""
+
+
+class AcceptInvitationForm(BootstrapForm, SetPasswordForm[User]):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    field_order = ["full_name", "new_password1", "new_password2"]
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.fields["new_password1"].label = _("Password")
+        self.fields["new_password2"].label = _("Password again")
+
+
+class PasswordForm(BootstrapForm, PasswordChangeForm):
+    """Checks the old password and the new one; `services.change_password` stores it."""
+
+
+def _role_field() -> forms.ChoiceField:
+    return forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+
+
+def _teams_field() -> forms.ModelMultipleChoiceField[Team]:
+    return forms.ModelMultipleChoiceField(
+        label=_("Teams"),
+        queryset=Team.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class InviteForm(BootstrapForm):
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    role = _role_field()
+    teams = _teams_field()
+
+
+class UserEditForm(BootstrapForm):
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    role = _role_field()
+    teams = _teams_field()
+
+
+class DirectoryFilterForm(BootstrapForm):
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All teams"),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=[("", _("All roles")), *Role.choices], required=False)
+
+
+class ProfileForm(BootstrapForm):
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+
+
+class TokenForm(BootstrapForm):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        help_text=_("What the token is for, e.g. “laptop scripts” or “reporting job”."),
+    )

@@ -1,0 +1,64 @@
+"""The OpenAPI 3.1 document is served without a token, names the API, documents bearer auth and
+lists every endpoint; the interactive docs page is served too."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+EXPECTED = {
+    "/api/v1/organizations": {"get", "post"},
+    "/api/v1/organizations/{id}": {"get", "patch"},
+    "/api/v1/organizations/{id}/archive": {"post"},
+    "/api/v1/organizations/{id}/restore": {"post"},
+    "/api/v1/organizations/{id}/merge": {"post"},
+    "/api/v1/organizations/{id}/people": {"get"},
+    "/api/v1/organizations/{id}/history": {"get"},
+    "/api/v1/people": {"get", "post"},
+    "/api/v1/people/{id}": {"get", "patch"},
+    "/api/v1/people/{id}/archive": {"post"},
+    "/api/v1/people/{id}/restore": {"post"},
+    "/api/v1/people/{id}/merge": {"post"},
+    "/api/v1/people/{id}/history": {"get"},
+    "/api/v1/users": {"get"},
+    "/api/v1/users/{id}": {"get"},
+    "/api/v1/teams": {"get"},
+    "/api/v1/me": {"get"},
+    "/api/v1/tokens": {"get", "post"},
+    "/api/v1/tokens/{id}": {"delete"},
+}
+
+
+def test_openapi_document_lists_every_endpoint() -> None:
+    response = Client().get("/api/v1/openapi.json")
+
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"].startswith("3.1.")
+    assert document["info"]["title"] == "Tandem API"
+    assert {path: set(ops) for path, ops in document["paths"].items()} == EXPECTED
+
+
+def test_every_endpoint_requires_the_bearer_token_and_documents_errors() -> None:
+    document = Client().get("/api/v1/openapi.json").json()
+    assert document["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            assert operation["security"] == [{"BearerToken": []}], (method, path)
+            assert operation["responses"]["401"]["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/ErrorOut"
+            }
+
+
+def test_edits_document_if_match() -> None:
+    document = Client().get("/api/v1/openapi.json").json()
+    patch = document["paths"]["/api/v1/organizations/{id}"]["patch"]
+    assert {"in": "header", "name": "If-Match"}.items() <= next(
+        p for p in patch["parameters"] if p["name"] == "If-Match"
+    ).items()
+    assert {"409", "412", "428"} <= set(patch["responses"])
+
+
+def test_interactive_docs_are_served() -> None:
+    response = Client().get("/api/v1/docs")
+    assert response.status_code == 200
+    assert b"openapi.json" in response.content
