@@ -20,7 +20,9 @@ def chromium_path() -> str:
     path = shutil.which("chromium")
     if path is None:
         if os.environ.get("TANDEM_REQUIRE_BROWSER") == "1":
-            pytest.fail("chromium is not installed, and TANDEM_REQUIRE_BROWSER=1 says the browser tests must run")
+            pytest.fail(
+                "chromium is not installed, and TANDEM_REQUIRE_BROWSER=1 says the browser tests must run"
+            )
         pytest.skip("chromium is not installed (apt-get install chromium)")
     return path
 

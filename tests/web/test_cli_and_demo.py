@@ -18,14 +18,23 @@ def test_seed_demo_loads_a_believable_company_once():
     call_command("seed_demo", stdout=out)
     assert Organization.objects.count() >= 30
     assert Person.objects.count() >= 100
-    assert set(Team.objects.values_list("name", flat=True)) == {"Sales", "Projects", "Support", "Development", "Finance"}
+    assert set(Team.objects.values_list("name", flat=True)) == {
+        "Sales",
+        "Projects",
+        "Support",
+        "Development",
+        "Finance",
+    }
     assert all(team.members.exists() for team in Team.objects.all())
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert Membership.objects.count() == Person.objects.count()
     assert Person.objects.filter(last_name__regex=r"[\u0600-\u06FF]").exists()  # Persian names too
     assert "admin@demo.example" in out.getvalue()
     # built through the services: every record has its history
-    assert HistoryEntry.objects.filter(verb="created").count() == Organization.objects.count() + Person.objects.count()
+    assert (
+        HistoryEntry.objects.filter(verb="created").count()
+        == Organization.objects.count() + Person.objects.count()
+    )
 
     counts = (Organization.objects.count(), Person.objects.count(), User.objects.count())
     call_command("seed_demo", stdout=StringIO())
@@ -51,7 +60,12 @@ def test_tandem_command_runs_django_commands_and_aliases(tmp_path):
 
     def tandem(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "tandem", *args], env=env, capture_output=True, text=True, check=False, timeout=120
+            [sys.executable, "-m", "tandem", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
         )
 
     assert tandem("migrate").returncode == 0

@@ -41,7 +41,9 @@ def test_serve_answers_and_stops_cleanly(tmp_path):
             assert response.status == 200
             assert "password" in response.read().decode().lower()
         # gunicorn master + 2 web workers + the task worker are children of the command
-        children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True, check=False)
+        children = subprocess.run(
+            ["pgrep", "-P", str(process.pid)], capture_output=True, text=True, check=False
+        )
         assert len(children.stdout.split()) == 2  # gunicorn master and db_worker
     finally:
         process.send_signal(signal.SIGTERM)

@@ -28,20 +28,27 @@ def test_embedded_mode_needs_no_variables(tmp_path):
 
 
 def test_production_refuses_a_missing_secret_key(tmp_path):
-    result = load_settings(TANDEM_DATA_DIR=str(tmp_path), TANDEM_DEBUG="false", TANDEM_ALLOWED_HOSTS="crm.example")
+    result = load_settings(
+        TANDEM_DATA_DIR=str(tmp_path), TANDEM_DEBUG="false", TANDEM_ALLOWED_HOSTS="crm.example"
+    )
     assert result.returncode != 0
     assert "TANDEM_SECRET_KEY must be set" in result.stderr
 
 
 def test_production_refuses_a_weak_secret_key(tmp_path):
     result = load_settings(
-        TANDEM_DATA_DIR=str(tmp_path), TANDEM_DEBUG="false", TANDEM_ALLOWED_HOSTS="crm.example", TANDEM_SECRET_KEY="secret"
+        TANDEM_DATA_DIR=str(tmp_path),
+        TANDEM_DEBUG="false",
+        TANDEM_ALLOWED_HOSTS="crm.example",
+        TANDEM_SECRET_KEY="secret",
     )
     assert "too weak" in result.stderr
 
 
 def test_production_needs_allowed_hosts(tmp_path):
-    result = load_settings(TANDEM_DATA_DIR=str(tmp_path), TANDEM_DEBUG="false", TANDEM_SECRET_KEY="k" * 30 + "abcdefghij" * 3)
+    result = load_settings(
+        TANDEM_DATA_DIR=str(tmp_path), TANDEM_DEBUG="false", TANDEM_SECRET_KEY="k" * 30 + "abcdefghij" * 3
+    )
     assert "TANDEM_ALLOWED_HOSTS" in result.stderr
 
 
