@@ -1,7 +1,8 @@
 """Optimistic concurrency over HTTP. Each customer record has a `version`; GET answers it as the
 ETag `"<version>"`. An edit names the version it was based on, in the body (`"version": 3`) or as
 `If-Match: "3"`; Tandem refuses the edit when someone else changed the record in between
-(409 stale_version for the body, 412 precondition_failed for the header)."""
+(409 stale_version for the body, 412 precondition_failed for the header). `If-Match: *` (RFC 9110)
+says on purpose "whatever the current version is": the edit applies without a version check."""
 
 from __future__ import annotations
 
@@ -54,13 +55,15 @@ def if_match_version(header: str | None) -> int | None:
 
 @dataclass(frozen=True)
 class Precondition:
-    version: int
+    version: int | None  # None: If-Match: *, no version check
     from_header: bool
 
 
 def edit_precondition(if_match: str | None, body_version: int | None) -> Precondition:
     """Which version an edit is based on. An edit that names none is refused: without it, Tandem
     could silently overwrite someone else's change."""
+    if if_match is not None and if_match.strip() == "*":
+        return Precondition(None, from_header=True)
     header_version = if_match_version(if_match)
     if header_version is not None and body_version is not None and header_version != body_version:
         raise InvalidInput(
