@@ -11,7 +11,16 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages meant for people who are not logged in (or carry no customer data).
-PUBLIC = {"login", "accept-invite", "healthz", "set_language", "api:openapi-json", "api:openapi-view"}
+PUBLIC = {
+    "login",
+    "accept-invite",
+    "password-reset",
+    "password-reset-confirm",
+    "healthz",
+    "set_language",
+    "api:openapi-json",
+    "api:openapi-view",
+}
 PUBLIC_PREFIXES = ("admin/", "static/", "media/")
 
 

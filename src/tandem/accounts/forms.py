@@ -8,7 +8,12 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    SetPasswordForm,
+    SetPasswordMixin,
+)
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.http import HttpRequest
@@ -127,6 +132,28 @@ class AcceptInvitationForm(BootstrapForm, SetPasswordForm[User]):
 
 class PasswordForm(BootstrapForm, PasswordChangeForm):
     """Checks the old password and the new one; `services.change_password` stores it."""
+
+
+class PasswordResetRequestForm(BootstrapForm):
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+
+class NewPasswordForm(BootstrapForm, SetPasswordMixin[User]):
+    """A new password typed twice. Whether it is good enough is `services.reset_password`'s rule;
+    its refusal lands next to `password`."""
+
+    password, password_again = SetPasswordMixin.create_password_fields(
+        label1=_("New password"), label2=_("New password again")
+    )
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        self.validate_passwords("password", "password_again")
+        return cleaned
 
 
 def _role_field() -> forms.ChoiceField:

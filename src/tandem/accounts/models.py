@@ -141,3 +141,18 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} from {self.ip_address}"
+
+
+class PasswordResetRequest(models.Model):
+    """One password-reset mail sent, kept for the throttling window. In the database, like
+    `LoginFailure`, so the limit holds across every process that serves Tandem."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+
+    def __str__(self) -> str:
+        return self.email

@@ -16,12 +16,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.tasks import task
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from tandem.accounts.models import ApiToken, LoginFailure, Team, User
+from tandem.accounts.models import ApiToken, LoginFailure, PasswordResetRequest, Team, User
 from tandem.accounts.roles import Permission, Role, require
 from tandem.activity.services import record
 from tandem.core.errors import Conflict, InvalidInput, NotAllowed
@@ -174,6 +174,71 @@ def change_password(user: User, *, password: str) -> User:
         user.set_password(password)
         user.save(update_fields=["password"])
         record(actor=user, verb="changed_password", target=user, target_type="user")
+    return user
+
+
+# --- Forgotten passwords --------------------------------------------------------------------
+
+PASSWORD_RESET_MAX_MAILS = 3  # per e-mail address within the login throttling window
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a link to choose a new password to the active, joined user with this e-mail address.
+    Does nothing for an unknown address, a deactivated account or someone who has not joined yet,
+    and nothing once the address had its share of reset mails within the window: whoever asks
+    sees the same answer, so it tells them nothing about who has an account."""
+    email = (email or "").strip().lower()[:254]
+    with transaction.atomic():
+        # Locking the account makes concurrent requests for it take turns at the count below.
+        user = User.objects.select_for_update().filter(email=email, is_active=True).first()
+        if user is None or not user.has_joined:
+            return
+        PasswordResetRequest.objects.filter(at__lt=_window_start()).delete()
+        if PasswordResetRequest.objects.filter(email=email).count() >= PASSWORD_RESET_MAX_MAILS:
+            return
+        PasswordResetRequest.objects.create(email=email)
+        transaction.on_commit(lambda: send_password_reset.enqueue(user.pk))
+
+
+def password_reset_link(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.TANDEM_BASE_URL + reverse(
+        "password-reset-confirm", kwargs={"uidb64": uid, "token": token}
+    )
+
+
+@task()
+def send_password_reset(user_id: int) -> None:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_joined:
+        return
+    with translation.override(user.language):  # the person chose this language in their profile
+        send_mail(
+            subject=_("Choose a new Tandem password"),
+            message=_(
+                "Someone, probably you, asked to choose a new password for %(email)s.\n\n"
+                "Choose it here: %(link)s\n\n"
+                "The link works once. If you did not ask, ignore this mail: your password stays as it is."
+            )
+            % {"email": user.email, "link": password_reset_link(user)},
+            from_email=None,
+            recipient_list=[user.email],
+        )
+
+
+def reset_password(user: User, *, password: str) -> User:
+    """Set the password chosen through a reset link. Earlier failed logins no longer count: the
+    person has just proven they own the address."""
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="password") from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        record(actor=user, verb="reset password", target=user, target_type="user")
+        clear_login_failures(user.email)
     return user
 
 

@@ -31,7 +31,9 @@ from tandem.accounts.forms import (
     DirectoryFilterForm,
     InviteForm,
     LoginForm,
+    NewPasswordForm,
     PasswordForm,
+    PasswordResetRequestForm,
     ProfileForm,
     TokenForm,
     UserEditForm,
@@ -104,6 +106,58 @@ def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResp
     )
     login(request, user, backend=MODEL_BACKEND)
     messages.success(request, _("Welcome to Tandem, %(name)s.") % {"name": user.display_name})
+    return redirect("home")
+
+
+# --- Forgotten passwords --------------------------------------------------------------------
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    form = PasswordResetRequestForm(request.POST if request.method == "POST" else None)
+    if not form.is_bound:
+        return render(request, "accounts/password_reset.html", {"form": form})
+    if not form.is_valid():
+        return _invalid(request, "accounts/password_reset.html", {"form": form})
+    services.request_password_reset(form.cleaned_data["email"])
+    # The same page whether or not the address has an account, so it reveals nothing.
+    return render(request, "accounts/password_reset_sent.html", {"email": form.cleaned_data["email"]})
+
+
+def _resetting_user(uidb64: str, token: str) -> User | None:
+    """The person a reset link is for, while the link is still good: right token, not yet used
+    (a new password or a login changes the token), not expired, account active and joined. An
+    invitation link's token is never good here, nor this one there: one needs a joined account,
+    the other one that has not joined."""
+    try:
+        pk = force_str(urlsafe_base64_decode(uidb64))
+        user = User.objects.get(pk=pk, is_active=True)
+    except (TypeError, ValueError, OverflowError, ValidationError, User.DoesNotExist):
+        return None
+    if not user.has_joined or not default_token_generator.check_token(user, token):
+        return None
+    return user
+
+
+@never_cache
+def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    user = _resetting_user(uidb64, token)
+    if user is None:
+        return render(request, "accounts/password_reset_invalid.html", status=400)
+    form = NewPasswordForm(request.POST if request.method == "POST" else None)
+    context = {"form": form, "resetting": user}
+    if not form.is_bound:
+        return render(request, "accounts/password_reset_confirm.html", context)
+    if not form.is_valid():
+        return _invalid(request, "accounts/password_reset_confirm.html", context)
+    try:
+        services.reset_password(user, password=form.cleaned_data["password"])
+    except ServiceError as exc:
+        form.add_service_error(exc)
+        return _invalid(request, "accounts/password_reset_confirm.html", context, status=exc.status)
+    login(request, user, backend=MODEL_BACKEND)
+    messages.success(
+        request, _("Your new password is set. Welcome back, %(name)s.") % {"name": user.display_name}
+    )
     return redirect("home")
 
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tandem.activity import verbs
+
 
 class HistoryEntry(models.Model):
     """One change to one record, append-only. `target_type` is a short stable name
@@ -31,3 +33,16 @@ class HistoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verb} {self.target_type}#{self.target_id}"
+
+    @property
+    def verb_label(self) -> str:
+        """What happened, in the reader's language."""
+        return verbs.verb_label(self.verb)
+
+    @property
+    def target_type_label(self) -> str:
+        return verbs.target_type_label(self.target_type)
+
+    @property
+    def changes_summary(self) -> str:
+        return verbs.changes_summary(self.verb, self.changes)

@@ -3,7 +3,8 @@ HTML pages and the API share."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
@@ -17,6 +18,15 @@ def _visible(user: User) -> None:
     # Outsiders (anonymous, deactivated, no role) learn nothing, not even that a record exists.
     if not can(user, Permission.VIEW_CUSTOMERS):
         raise NotFound(_("Not found."))
+
+
+_membership_count = (
+    Membership.objects.filter(organization=OuterRef("pk"))
+    .order_by()
+    .values("organization")
+    .annotate(n=Count("pk"))
+    .values("n")
+)
 
 
 def organizations_for(
@@ -44,7 +54,9 @@ def organizations_for(
     return (
         qs.select_related("owner")
         .prefetch_related("tags")
-        .annotate(people_count=Count("memberships", distinct=True))
+        # A correlated count runs for the rows on the page only; Count() with GROUP BY would
+        # aggregate every membership of every organization before the LIMIT.
+        .annotate(people_count=Coalesce(Subquery(_membership_count), 0))
         .order_by(*ORGANIZATION_ORDERINGS.get(ordering, ORGANIZATION_ORDERINGS["name"]))
     )
 
