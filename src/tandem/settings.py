@@ -136,6 +136,11 @@ CACHES = {
     )
 }
 
+# Lists longer than this keep their total in the cache for TANDEM_LARGE_COUNT_TTL seconds
+# (see tandem.core.counting); shorter ones are counted on every request.
+TANDEM_LARGE_COUNT = env_int("TANDEM_LARGE_COUNT", 10_000, minimum=1)
+TANDEM_LARGE_COUNT_TTL = env_int("TANDEM_LARGE_COUNT_TTL", 60, minimum=0)
+
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

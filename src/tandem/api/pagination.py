@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db.models import Model, QuerySet
 from ninja import Field, Schema
 
+from tandem.core.counting import count_rows
+
 # SQLite and PostgreSQL both store offsets as 64-bit integers; larger ones would fail in the database.
 MAX_OFFSET = 2**62
 
@@ -31,7 +33,7 @@ class Page[T](Schema):
 
 def paginate(queryset: QuerySet[Any], params: PageParams) -> dict[str, Any]:
     """A page past the end is an empty page, not an error: the count tells the client where the end is."""
-    count = queryset.count()
+    count = count_rows(queryset)
     items: list[Model] = []
     if params.offset < count:
         items = list(queryset[params.offset : params.offset + params.limit])

@@ -5,13 +5,22 @@ from typing import Any
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
+
+from tandem.core.counting import count_rows
 
 PAGE_SIZE = 25
 
 
+class CountCachingPaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        return count_rows(self.object_list)
+
+
 def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page[Any]:
     """Page `?page=N`; a page past the end shows the last page instead of an error."""
-    paginator = Paginator(queryset, per_page)
+    paginator = CountCachingPaginator(queryset, per_page)
     try:
         return paginator.page(request.GET.get("page") or 1)
     except PageNotAnInteger:
