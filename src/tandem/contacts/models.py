@@ -57,6 +57,8 @@ class Organization(CustomerRecord):
     name_key = models.CharField(max_length=200, db_index=True, editable=False)
     website = models.URLField(_("website"), max_length=300, blank=True)
     domain = models.CharField(_("domain"), max_length=253, blank=True, db_index=True, editable=False)
+    # what the free-text filter looks in (see tandem.contacts.search)
+    search_text = models.TextField(blank=True, default="", db_default="", editable=False)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="organizations", verbose_name=_("tags"))
     merged_into = models.ForeignKey(
@@ -85,6 +87,8 @@ class Person(CustomerRecord):
     last_name = models.CharField(_("last name"), max_length=100)
     # "first last", casefolded, for sorting, filtering and duplicate warnings
     name_key = models.CharField(max_length=201, db_index=True, editable=False)
+    # folded name, e-mail addresses and phone digits, for the free-text filter (tandem.contacts.search)
+    search_text = models.TextField(blank=True, default="", db_default="", editable=False)
     organizations = models.ManyToManyField(
         Organization, through="Membership", related_name="people", verbose_name=_("organizations")
     )

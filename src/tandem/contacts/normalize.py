@@ -60,17 +60,17 @@ def normalize_website(value: str) -> tuple[str, str]:
     return raw, host.removeprefix("www.")
 
 
-def _fold(text: str) -> str:
+def fold_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
 def organization_name_key(name: str) -> str:
-    words = _fold(name).split()
+    words = fold_text(name).split()
     while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
         words.pop()
     return " ".join(words)[:200]
 
 
 def person_name_key(first_name: str, last_name: str) -> str:
-    return _fold(f"{first_name} {last_name}")[:201]
+    return fold_text(f"{first_name} {last_name}")[:201]

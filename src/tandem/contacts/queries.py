@@ -3,14 +3,14 @@ HTML pages and the API share."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, can
-from tandem.contacts.models import EmailAddress, Membership, Organization, Person, PhoneNumber
-from tandem.contacts.normalize import organization_name_key, person_name_key
+from tandem.contacts.models import EmailAddress, Membership, Organization, Person
+from tandem.contacts.search import filter_by_text
 from tandem.core.errors import NotFound
 
 
@@ -42,11 +42,7 @@ def organizations_for(
     qs = Organization.objects.filter(merged_into__isnull=True)
     qs = qs.filter(archived_at__isnull=not archived)
     if q:
-        key = organization_name_key(q)
-        match = Q(name__icontains=q.strip()) | Q(domain__icontains=q.strip().lower())
-        if key:
-            match |= Q(name_key__contains=key)
-        qs = qs.filter(match)
+        qs = filter_by_text(qs, q, "contacts_organization_fts")
     if tag:
         qs = qs.filter(tags__name__iexact=tag)
     if owner:
@@ -93,16 +89,7 @@ def people_for(
     _visible(user)
     qs = Person.objects.filter(merged_into__isnull=True, archived_at__isnull=not archived)
     if q:
-        text = q.strip()
-        match = (
-            Q(name_key__contains=person_name_key("", text))
-            | Q(last_name__icontains=text)
-            | Q(Exists(EmailAddress.objects.filter(person=OuterRef("pk"), email__icontains=text.lower())))
-        )
-        digits = "".join(ch for ch in text if ch.isdigit())
-        if len(digits) >= 4:
-            match |= Q(Exists(PhoneNumber.objects.filter(person=OuterRef("pk"), e164__contains=digits)))
-        qs = qs.filter(match)
+        qs = filter_by_text(qs, q, "contacts_person_fts")
     if organization:
         qs = qs.filter(memberships__organization_id=organization)
     if tag:

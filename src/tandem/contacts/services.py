@@ -38,6 +38,7 @@ from tandem.contacts.normalize import (
     organization_name_key,
     person_name_key,
 )
+from tandem.contacts.search import organization_search_text, person_search_text
 from tandem.core.errors import InvalidInput, NotFound, PossibleDuplicate, StaleVersion
 
 ORGANIZATION_FIELDS = {"name", "website", "industry", "notes", "owner"}
@@ -276,6 +277,15 @@ def _replace_details(record: Organization | Person, data: Mapping[str, Any]) -> 
     return changes
 
 
+def _refresh_search_text(person: Person) -> None:
+    person.search_text = person_search_text(
+        person.name_key,
+        person.emails.values_list("email", flat=True),
+        person.phones.values_list("e164", flat=True),
+    )
+    Person.objects.filter(pk=person.pk).update(search_text=person.search_text)
+
+
 def _lock[R: (Organization, Person)](model: type[R], pk: int, version: int | None) -> R:
     current = model.objects.select_for_update().filter(pk=pk).first()
     if current is None:
@@ -318,6 +328,7 @@ def _apply_organization(org: Organization, data: Mapping[str, Any]) -> dict[str,
     except ValueError as exc:
         raise InvalidInput(str(exc), field="website") from None
     org.name_key = organization_name_key(org.name)
+    org.search_text = organization_search_text(org.name_key, org.domain)
     _validate(org, exclude=["owner", "created_by", "merged_into"])
     return changes
 
@@ -413,6 +424,7 @@ def create_person(*, by: User, data: Mapping[str, Any], allow_duplicate: bool = 
             )
         person.save()
         _replace_details(person, data)
+        _refresh_search_text(person)
         if "memberships" in data:
             _replace_memberships(person, data["memberships"] or [])
         record(actor=by, verb="created", target=person, target_type="person")
@@ -425,6 +437,7 @@ def update_person(person: Person, *, by: User, version: int | None, data: Mappin
         current = _lock(Person, person.pk, version)
         changes = _apply_person(current, data)
         changes.update(_replace_details(current, data))
+        _refresh_search_text(current)
         if "memberships" in data:
             changes.update(_replace_memberships(current, data["memberships"] or []))
         if changes:
@@ -558,6 +571,8 @@ def merge[R: (Organization, Person)](survivor: R, duplicate: R, *, by: User) -> 
                 setattr(keep, name, getattr(gone, name))
         if isinstance(keep, Organization) and isinstance(gone, Organization) and not keep.domain:
             keep.domain = gone.domain
+        if isinstance(keep, Organization):
+            keep.search_text = organization_search_text(keep.name_key, keep.domain)
         if gone.notes.strip():
             keep.notes = (keep.notes.rstrip() + "\n\n" if keep.notes.strip() else "") + gone.notes.strip()
 
@@ -566,6 +581,8 @@ def merge[R: (Organization, Person)](survivor: R, duplicate: R, *, by: User) -> 
         keep.version += 1
         keep.updated_at = timezone.now()
         keep.save()
+        if isinstance(keep, Person):
+            _refresh_search_text(keep)
         gone.merged_into = keep
         gone.archived_at = gone.archived_at or timezone.now()
         gone.version += 1
