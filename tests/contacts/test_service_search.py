@@ -36,6 +36,16 @@ def test_people_are_found_by_any_word_order_email_and_phone(member, make_person)
     assert names(people_for(member, q="nobody")) == []
 
 
+def test_short_and_long_words_together(member, make_person):
+    """A phone number typed with its country code gives a one-digit word ("+1"), which once
+    crashed SQLite's trigram search when combined with another word."""
+    make_person("Ada", "Lovelace", phones=[{"number": "+1 305-476-8440"}])
+    make_person("Bo", "Li")
+    assert names(people_for(member, q="+1 305-476-8440")) == ["Ada Lovelace"]
+    assert names(people_for(member, q="bo li")) == ["Bo Li"]
+    assert names(people_for(member, q="li ada")) == []
+
+
 def test_the_text_follows_edits_and_merges(manager, make_person):
     ada = make_person("Ada", "Lovelace", emails=[{"email": "ada@old.example"}])
     update_person(ada, by=manager, version=1, data={"emails": [{"email": "ada@new.example"}]})

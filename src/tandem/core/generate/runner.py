@@ -1,0 +1,292 @@
+"""Runs the generator: the generated users and tags first, then one stage per kind of record.
+
+A stage counts the rows of its kind already generated, builds the missing ones in batches and writes
+each batch (record, contact details, memberships, tags and its "created" history entry together) in
+one transaction. An interrupted run therefore leaves only whole records, and the next run carries on
+from there; running the same scale twice adds nothing. A later kind of record (deals, work items)
+is one more `Stage`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from tandem.accounts.models import User
+from tandem.accounts.roles import Role
+from tandem.activity.models import HistoryEntry
+from tandem.contacts.models import Address, EmailAddress, Membership, Organization, Person, PhoneNumber, Tag
+from tandem.core.generate import data, rows
+from tandem.core.generate.rows import Blueprint, OrganizationDraft, PersonDraft
+from tandem.core.generate.scales import Sizes
+from tandem.core.generate.writer import Batch, BulkWriter
+from tandem.core.progress import Progress, Stream
+
+USER_DOMAIN = "tandem-generated.example"
+# The generated users "joined" this long before the generated time line ends; a later run reads
+# the end back from them, so resumed rows get the same dates as the first ones.
+USERS_JOINED_BEFORE = rows.RECORD_SPAN + timedelta(days=30)
+# Records per transaction: big transactions write each hot index page once for many rows (on SQLite
+# three times faster at scale L than 10,000), while the rows go in, and the bar moves, by the chunk.
+BATCH_SIZE = 50_000
+CHUNK_SIZE = 5_000
+OrganizationTag = Organization.tags.through
+PersonTag = Person.tags.through
+
+# Columns written per table (after "id"), parents first.
+FIELDS: dict[type[models.Model], tuple[str, ...]] = {
+    Organization: ("name", "name_key", "search_text", "website", "domain", "industry", "notes", "owner", "created_by",
+                   "archived_at", "version", "created_at", "updated_at", "merged_into"),
+    Person: ("first_name", "last_name", "name_key", "search_text", "notes", "owner", "created_by",
+             "archived_at", "version", "created_at", "updated_at", "merged_into"),
+    EmailAddress: ("person", "organization", "email", "label", "is_primary"),
+    PhoneNumber: ("person", "organization", "raw", "e164", "label", "is_primary"),
+    Address: ("person", "organization", "street", "city", "region", "postal_code", "country", "label",
+              "is_primary"),
+    Membership: ("person", "organization", "job_title", "is_primary", "created_at"),
+    OrganizationTag: ("organization", "tag"),
+    PersonTag: ("person", "tag"),
+    HistoryEntry: ("actor", "verb", "target_type", "target_id", "target_label", "changes", "at"),
+}  # fmt: skip
+
+
+class GenerationError(Exception):
+    pass
+
+
+def user_email(number: int) -> str:
+    return f"gen-user-{number + 1:02d}@{USER_DOMAIN}"
+
+
+@dataclass
+class Run:
+    blueprint: Blueprint
+    writer: BulkWriter
+    users: list[int]  # user ids by generated user number
+    tags: list[int]  # tag ids by number into data.TAGS
+    stream: Stream | None
+    batch_size: int = BATCH_SIZE
+    next_ids: dict[type[models.Model], int] = field(default_factory=dict)
+    _numbered: dict[type[models.Model], list[int]] = field(default_factory=dict)
+
+    def numbered(self, model: type[Organization] | type[Person]) -> list[int]:
+        """Ids of the generated records of `model`, by record number."""
+        if model not in self._numbered:
+            query = model._default_manager.filter(created_by_id__in=self.users).order_by("pk")
+            self._numbered[model] = list(query.values_list("pk", flat=True))
+        return self._numbered[model]
+
+
+@dataclass(frozen=True)
+class Stage:
+    label: str
+    wanted: Callable[[Sizes], int]
+    present: Callable[[Run], int]
+    add: Callable[[Run, Batch, int], None]
+
+
+@dataclass
+class Result:
+    inserted: dict[str, int]
+    seconds: float
+
+    @property
+    def rows(self) -> int:
+        return sum(self.inserted.values())
+
+
+def generate(
+    sizes: Sizes,
+    *,
+    seed: str,
+    until: datetime | None = None,
+    stream: Stream | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> Result:
+    """Add whatever generated rows `sizes` asks for and the database does not have yet.
+    `until` (a UTC datetime) ends the generated time line on a first run; later runs keep the first one."""
+    _check(sizes)
+    started = time.monotonic()
+    writer = BulkWriter()
+    with transaction.atomic():
+        users, until, new_users = _users(until or _today())
+        tags = _tags()
+    run = Run(Blueprint(seed, sizes, until), writer, users, tags, stream, batch_size)
+    with writer.tuned():
+        for stage in STAGES:
+            _run_stage(run, stage)
+    touched = [model for model in FIELDS if writer.inserted[model]]
+    if touched:
+        writer.finish(touched)
+    inserted = {str(model._meta.verbose_name_plural): writer.inserted[model] for model in touched}
+    if new_users:
+        inserted[str(User._meta.verbose_name_plural)] = new_users
+    return Result(inserted, time.monotonic() - started)
+
+
+def _check(sizes: Sizes) -> None:
+    if min(sizes.organizations, sizes.people, sizes.history) < 0:
+        raise GenerationError(_("Counts cannot be negative."))
+    if sizes.people and not sizes.organizations:
+        raise GenerationError(_("People need at least one organization to work for."))
+    if sizes.updates < 0:
+        raise GenerationError(
+            _("History needs at least one row per organization and person (%(count)s here).")
+            % {"count": sizes.organizations + sizes.people}
+        )
+
+
+def _today() -> datetime:
+    return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _users(until: datetime) -> tuple[list[int], datetime, int]:
+    emails = [user_email(number) for number in range(len(data.USER_NAMES))]
+    existing = {user.email: user for user in User.objects.filter(email__in=emails)}
+    if emails[0] in existing:
+        until = existing[emails[0]].date_joined.astimezone(UTC) + USERS_JOINED_BEFORE
+    joined = until - USERS_JOINED_BEFORE
+    ids = []
+    for email, name in zip(emails, data.USER_NAMES, strict=True):
+        user = existing.get(email) or User.objects.create_user(
+            email, None, full_name=name, role=Role.MEMBER, date_joined=joined
+        )
+        ids.append(user.pk)
+    return ids, until, len(emails) - len(existing)
+
+
+def _tags() -> list[int]:
+    # as the contacts services find or create a tag: by name, ignoring case
+    return [
+        (Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)).pk
+        for name in data.TAGS
+    ]
+
+
+def _run_stage(run: Run, stage: Stage) -> None:
+    present, wanted = stage.present(run), stage.wanted(run.blueprint.sizes)
+    if present >= wanted:
+        return
+    with Progress(stage.label, wanted - present, stream=run.stream) as bar:
+        for start in range(present, wanted, run.batch_size):
+            stop = min(wanted, start + run.batch_size)
+            with transaction.atomic():
+                for model in FIELDS:
+                    run.next_ids[model] = run.writer.next_id(model)
+                for chunk in range(start, stop, CHUNK_SIZE):
+                    batch = Batch(run.next_ids)
+                    for number in range(chunk, min(stop, chunk + CHUNK_SIZE)):
+                        stage.add(run, batch, number)
+                    batch.write(run.writer, FIELDS)
+                    bar.advance(min(stop, chunk + CHUNK_SIZE) - chunk)
+
+
+# --- Stages -----------------------------------------------------------------------------------
+
+
+def _present_records(model: type[Organization] | type[Person]) -> Callable[[Run], int]:
+    def present(run: Run) -> int:
+        numbered = run.numbered(model)
+        if numbered:
+            _check_same_blueprint(run, model, numbered)
+        return len(numbered)
+
+    return present
+
+
+def _check_same_blueprint(run: Run, model: type[Organization] | type[Person], numbered: list[int]) -> None:
+    """The rows already there must be the ones this seed and these proportions give, or resuming
+    would mix two data sets."""
+    for number in sorted({0, len(numbered) - 1}):
+        if model is Organization:
+            expected = run.blueprint.organization_core(number).name
+            found = Organization.objects.filter(pk=numbered[number]).values_list("name", flat=True).first()
+        else:
+            expected = run.blueprint.person_core(number).full_name
+            person = Person.objects.filter(pk=numbered[number]).first()
+            found = person.full_name if person else None
+        if found != expected:
+            raise GenerationError(
+                _(
+                    "The generated data in this database was made with another seed, or with counts in "
+                    "other proportions; generate with the same ones (the named scales share theirs)."
+                )
+            )
+
+
+def _add_details(
+    batch: Batch, draft: OrganizationDraft | PersonDraft, person: int | None, organization: int | None
+) -> None:
+    # the first of each kind is the primary one, as the services decide when none is marked
+    for index, (email, label) in enumerate(draft.emails):
+        batch.add(EmailAddress, person, organization, email, label, index == 0)
+    for index, (display, e164, label) in enumerate(draft.phones):
+        batch.add(PhoneNumber, person, organization, display, e164, label, index == 0)
+    for index, (*place, label) in enumerate(draft.addresses):
+        batch.add(Address, person, organization, *place, label, index == 0)
+
+
+def _created_entry(
+    run: Run, batch: Batch, draft: OrganizationDraft | PersonDraft, pk: int, label: str
+) -> None:
+    target_type = "organization" if isinstance(draft, OrganizationDraft) else "person"
+    at = run.writer.stamp(draft.created_at)
+    batch.add(HistoryEntry, run.users[draft.created_by], "created", target_type, pk, label[:300], "{}", at)
+
+
+def _add_organization(run: Run, batch: Batch, number: int) -> None:
+    draft = rows.organization(run.blueprint, number)
+    created = run.writer.stamp(draft.created_at)
+    pk = batch.add(
+        Organization, draft.name, draft.name_key, draft.search_text, draft.website, draft.domain,
+        draft.industry, draft.notes, run.users[draft.owner], run.users[draft.created_by], None, 1, created,
+        created, None,
+    )  # fmt: skip
+    run.numbered(Organization).append(pk)
+    _add_details(batch, draft, person=None, organization=pk)
+    for tag in draft.tags:
+        batch.add(OrganizationTag, pk, run.tags[tag])
+    _created_entry(run, batch, draft, pk, draft.name)
+
+
+def _add_person(run: Run, batch: Batch, number: int) -> None:
+    draft = rows.person(run.blueprint, number)
+    created = run.writer.stamp(draft.created_at)
+    pk = batch.add(
+        Person, draft.first_name, draft.last_name, draft.name_key, draft.search_text, draft.notes, run.users[draft.owner],
+        run.users[draft.created_by], None, 1, created, created, None,
+    )  # fmt: skip
+    run.numbered(Person).append(pk)
+    _add_details(batch, draft, person=pk, organization=None)
+    organizations = run.numbered(Organization)
+    for index, (organization, job_title) in enumerate(draft.memberships):
+        batch.add(Membership, pk, organizations[organization], job_title, index == 0, created)
+    for tag in draft.tags:
+        batch.add(PersonTag, pk, run.tags[tag])
+    _created_entry(run, batch, draft, pk, f"{draft.first_name} {draft.last_name}".strip())
+
+
+def _present_updates(run: Run) -> int:
+    return HistoryEntry.objects.filter(verb="updated", actor_id__in=run.users).count()
+
+
+def _add_update(run: Run, batch: Batch, number: int) -> None:
+    draft = rows.update(run.blueprint, number)
+    targets = run.numbered(Person if draft.target_type == "person" else Organization)
+    batch.add(
+        HistoryEntry, run.users[draft.actor], "updated", draft.target_type, targets[draft.target],
+        draft.target_label, run.writer.json(draft.changes), run.writer.stamp(draft.at),
+    )  # fmt: skip
+
+
+STAGES: Sequence[Stage] = (
+    Stage(
+        "organizations", lambda sizes: sizes.organizations, _present_records(Organization), _add_organization
+    ),
+    Stage("people", lambda sizes: sizes.people, _present_records(Person), _add_person),
+    Stage("history edits", lambda sizes: sizes.updates, _present_updates, _add_update),
+)

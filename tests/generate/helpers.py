@@ -1,0 +1,93 @@
+"""Small data sets in the named scales' proportions (1 organization : 5 people : 25 history rows),
+and a view of the generated rows that does not depend on database ids."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from tandem.accounts.models import User
+from tandem.activity.models import HistoryEntry
+from tandem.contacts.models import Address, EmailAddress, Membership, Organization, Person, PhoneNumber, Tag
+from tandem.core.generate.runner import USER_DOMAIN, Result, generate
+from tandem.core.generate.scales import Sizes
+
+SMALL = Sizes(organizations=12, people=60, history=300)
+BIGGER = Sizes(organizations=24, people=120, history=600)
+UNTIL = datetime(2026, 6, 1, tzinfo=UTC)
+SEED = "tests"
+
+
+def run(sizes: Sizes = SMALL, seed: str = SEED, **options: Any) -> Result:
+    return generate(sizes, seed=seed, until=UNTIL, **options)
+
+
+def generated_users() -> list[int]:
+    return list(User.objects.filter(email__endswith="@" + USER_DOMAIN).values_list("pk", flat=True))
+
+
+def delete_generated() -> None:
+    HistoryEntry.objects.all().delete()
+    Person.objects.all().delete()
+    Organization.objects.all().delete()
+    Tag.objects.all().delete()
+    User.objects.filter(email__endswith="@" + USER_DOMAIN).delete()
+
+
+def snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    """Every generated row, with ids replaced by record numbers and user e-mails."""
+    users = dict(User.objects.values_list("pk", "email"))
+    orgs = {pk: n for n, pk in enumerate(Organization.objects.order_by("pk").values_list("pk", flat=True))}
+    people = {pk: n for n, pk in enumerate(Person.objects.order_by("pk").values_list("pk", flat=True))}
+
+    def owner(row: dict[str, Any]) -> tuple[str, int]:
+        if row.get("person_id"):
+            return ("person", people[row["person_id"]])
+        return ("organization", orgs[row["organization_id"]])
+
+    def rows(model: type[Any], *fields: str) -> list[tuple[Any, ...]]:
+        result = []
+        for row in model.objects.order_by("pk").values(*fields):
+            if "owner_id" in row:
+                row["owner_id"], row["created_by_id"] = users[row["owner_id"]], users[row["created_by_id"]]
+            if "person_id" in row or "organization_id" in row:
+                row["owner_of"] = owner(row)
+                row.pop("person_id", None), row.pop("organization_id", None)
+            result.append(tuple(row.values()))
+        return result
+
+    record = ("owner_id", "created_by_id", "notes", "archived_at", "version", "created_at", "updated_at")
+    history = []
+    for entry in HistoryEntry.objects.order_by("pk"):
+        numbers = people if entry.target_type == "person" else orgs
+        history.append(
+            (users[entry.actor_id], entry.verb, entry.target_type, numbers[entry.target_id],
+             entry.target_label, json.dumps(entry.changes, sort_keys=True), entry.at)
+        )  # fmt: skip
+    return {
+        "organizations": rows(Organization, "name", "name_key", "website", "domain", "industry", *record),
+        "people": rows(Person, "first_name", "last_name", "name_key", *record),
+        "emails": rows(EmailAddress, "person_id", "organization_id", "email", "label", "is_primary"),
+        "phones": rows(PhoneNumber, "person_id", "organization_id", "raw", "e164", "label", "is_primary"),
+        "addresses": rows(
+            Address, "person_id", "organization_id", "street", "city", "region", "postal_code", "country",
+            "label", "is_primary",
+        ),
+        "memberships": [
+            (people[m.person_id], orgs[m.organization_id], m.job_title, m.is_primary, m.created_at)
+            for m in Membership.objects.order_by("pk")
+        ],
+        "tags": sorted(
+            [("organization", orgs[o], name) for o, name in Organization.tags.through.objects.values_list(
+                "organization_id", "tag__name")]
+            + [("person", people[p], name) for p, name in Person.tags.through.objects.values_list(
+                "person_id", "tag__name")]
+        ),
+        "history": history,
+    }  # fmt: skip
+
+
+def as_multisets(snap: dict[str, list[tuple[Any, ...]]]) -> dict[str, Counter[tuple[Any, ...]]]:
+    return {table: Counter(rows) for table, rows in snap.items()}
