@@ -15,7 +15,9 @@ PAGE_SIZE = 25
 class CountCachingPaginator(Paginator):
     @cached_property
     def count(self) -> int:
-        return count_rows(self.object_list)
+        if isinstance(self.object_list, QuerySet):
+            return count_rows(self.object_list)
+        return len(self.object_list)
 
 
 def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page[Any]:
