@@ -1,0 +1,137 @@
+"""Runs inside Tandem's environment (same DATABASE_URL as the server) before a benchmark: makes sure
+the bench user exists with a fresh password and API token, archives the people earlier runs
+created, and samples from the data set what the scenarios ask for (ids, a popular tag, search
+fragments). Prints one JSON object.
+
+    DJANGO_SETTINGS_MODULE=tandem.settings python -m bench.prepare --seed 20261124
+
+The user and the token are made through Tandem's own code (User.objects.create_user,
+accounts.services.change_password / create_api_token / revoke_api_token, contacts.services.archive),
+like any other account's."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import secrets
+import sys
+from typing import Any
+
+BENCH_EMAIL = "bench-runner@bench.example"
+TOKEN_NAME = "benchmark runner"  # noqa: S105 - the label of the token, not a secret
+SAMPLE_PEOPLE = 200
+BIG_ORGANIZATIONS = 20
+OTHER_ORGANIZATIONS = 80
+SEARCH_FRAGMENTS = 30
+
+
+def _bench_user(password: str) -> Any:
+    from tandem.accounts import services
+    from tandem.accounts.models import User
+    from tandem.accounts.roles import Role
+
+    user = User.objects.filter(email=BENCH_EMAIL).first()
+    if user is None:
+        # A sales manager: reads and edits customers, and may archive (see _archive_earlier_runs).
+        return User.objects.create_user(BENCH_EMAIL, password, role=Role.MANAGER, full_name="Bench Runner")
+    if user.role != Role.MANAGER or not user.is_active:
+        raise SystemExit(f"{BENCH_EMAIL} exists but is not an active manager: start over with --fresh.")
+    return services.change_password(user, password=password)
+
+
+def _archive_earlier_runs(user: Any) -> int:
+    """Archives the people earlier runs created over the API, so every run's lists hold the data set
+    `tandem generate` made (archived people leave the lists, as a user would archive test entries)."""
+    from tandem.contacts import services
+    from tandem.contacts.models import Person
+
+    leftovers = Person.objects.filter(created_by=user, archived_at__isnull=True, merged_into__isnull=True)
+    count = 0
+    for person in leftovers.order_by("pk").iterator():
+        services.archive(person, by=user)
+        count += 1
+    return count
+
+
+def _token(user: Any) -> str:
+    from tandem.accounts import services
+    from tandem.accounts.models import ApiToken
+
+    for old in ApiToken.objects.filter(user=user, name=TOKEN_NAME, revoked_at__isnull=True):
+        services.revoke_api_token(old, by=user)
+    _token_row, secret = services.create_api_token(user, name=TOKEN_NAME)
+    return secret
+
+
+def _samples(rng: random.Random) -> dict[str, Any]:
+    from django.db.models import Count
+
+    from tandem.contacts.models import EmailAddress, Membership, Organization, Person, PhoneNumber, Tag
+
+    people = Person.objects.filter(merged_into__isnull=True, archived_at__isnull=True)
+    person_ids = list(people.order_by("id").values_list("id", flat=True))
+    if not person_ids:
+        raise SystemExit("The benchmark database has no people: generate the data set first.")
+    sample = sorted(rng.sample(person_ids, min(SAMPLE_PEOPLE, len(person_ids))))
+
+    organizations = Organization.objects.filter(merged_into__isnull=True, archived_at__isnull=True)
+    biggest = list(
+        Membership.objects.filter(organization__in=organizations)
+        .values("organization")
+        .annotate(people=Count("id"))
+        .order_by("-people", "organization")
+        .values_list("organization", flat=True)[:BIG_ORGANIZATIONS]
+    )
+    big = set(biggest)
+    others = [pk for pk in organizations.order_by("id").values_list("id", flat=True) if pk not in big]
+    organization_ids = biggest + sorted(rng.sample(others, min(OTHER_ORGANIZATIONS, len(others))))
+
+    tag = Tag.objects.annotate(used=Count("people")).filter(used__gt=0).order_by("-used", "name").first()
+
+    surnames = sorted(set(people.filter(pk__in=sample).values_list("last_name", flat=True)))
+    emails = list(EmailAddress.objects.filter(person_id__in=sample).values_list("email", flat=True))
+    phones = list(PhoneNumber.objects.filter(person_id__in=sample).values_list("e164", flat=True))
+    # What people type: the start of a mailbox name, or the last digits of a number.
+    email_fragments = sorted({e.split("@")[0][:6] for e in emails if e.split("@")[0][:6]})
+    phone_fragments = sorted({"".join(ch for ch in p if ch.isdigit())[-6:] for p in phones if len(p) >= 7})
+
+    def some(values: list[str]) -> list[str]:
+        return rng.sample(values, min(SEARCH_FRAGMENTS, len(values)))
+
+    return {
+        "people_count": len(person_ids),
+        "organization_count": organizations.count(),
+        "person_ids": sample,
+        "organization_ids": organization_ids,
+        "biggest_organization_ids": biggest,
+        "tag": tag.name if tag else "",
+        "surnames": some(surnames),
+        "email_fragments": some(email_fragments),
+        "phone_fragments": some(phone_fragments),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=20261124)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
+    import django
+
+    django.setup()
+    password = secrets.token_urlsafe(24)
+    user = _bench_user(password)
+    result = {
+        "email": user.email,
+        "password": password,
+        "token": _token(user),
+        "archived_from_earlier_runs": _archive_earlier_runs(user),
+        **_samples(random.Random(args.seed)),  # noqa: S311 - sampling, not security
+    }
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
