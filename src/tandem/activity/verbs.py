@@ -73,7 +73,8 @@ def changes_summary(verb: str, changes: Any) -> str:
     if not isinstance(changes, dict) or not changes:
         return ""
     if verb == "updated":
-        fields = pgettext("list separator", ", ").join(field_label(str(name)) for name in changes)
+        # sorted: PostgreSQL's jsonb does not keep the order the keys were written in
+        fields = pgettext("list separator", ", ").join(field_label(str(name)) for name in sorted(changes))
         return gettext("changed %(fields)s") % {"fields": fields}
     if verb == "joined organization" and changes.get("organization"):
         return str(changes["organization"])
