@@ -3,6 +3,7 @@ contacts.queries (access-checked, no N+1), writes through contacts.services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -74,6 +75,25 @@ def _history(target_type: str, pk: int) -> QuerySet[HistoryEntry]:
 # --- Organizations ----------------------------------------------------------------------------
 
 
+def _archive_or_restore[R: (Organization, Person)](
+    request: HttpRequest,
+    response: HttpResponse,
+    id: int,
+    if_match: str | None,
+    fetch: Callable[[User, int], R],
+    action: Callable[..., object],
+) -> R:
+    """Archive and restore for both kinds: If-Match is honoured when sent; answers the fresh record."""
+    user = acting_user(request)
+    record = fetch(user, id)
+    require(user, Permission.ARCHIVE_CUSTOMERS)
+    with stale_as_412(from_header=True):
+        action(record, by=user, version=if_match_version(if_match))
+    record = fetch(user, id)
+    set_etag(response, record.version)
+    return record
+
+
 @organizations.get("", response={200: Page[OrganizationListItem], **errors()})
 def list_organizations(
     request: HttpRequest, filters: Query[OrganizationFilters], page: Query[PageParams]
@@ -131,28 +151,18 @@ def archive_organization(
     request: HttpRequest, id: PathId, response: HttpResponse, if_match: IfMatch = None
 ) -> Organization:
     """Archived organizations leave the lists but keep everything. If-Match is honoured when sent."""
-    user = acting_user(request)
-    org = queries.get_organization_for_user(user, id)
-    require(user, Permission.ARCHIVE_CUSTOMERS)
-    with stale_as_412(from_header=True):
-        services.archive(org, by=user, version=if_match_version(if_match))
-    org = queries.get_organization_for_user(user, id)
-    set_etag(response, org.version)
-    return org
+    return _archive_or_restore(
+        request, response, id, if_match, queries.get_organization_for_user, services.archive
+    )
 
 
 @organizations.post("/{id}/restore", response={200: OrganizationOut, **errors(403, 404, 412)})
 def restore_organization(
     request: HttpRequest, id: PathId, response: HttpResponse, if_match: IfMatch = None
 ) -> Organization:
-    user = acting_user(request)
-    org = queries.get_organization_for_user(user, id)
-    require(user, Permission.ARCHIVE_CUSTOMERS)
-    with stale_as_412(from_header=True):
-        services.restore(org, by=user, version=if_match_version(if_match))
-    org = queries.get_organization_for_user(user, id)
-    set_etag(response, org.version)
-    return org
+    return _archive_or_restore(
+        request, response, id, if_match, queries.get_organization_for_user, services.restore
+    )
 
 
 @organizations.post("/{id}/merge", response={200: OrganizationOut, **errors(403, 404)})
@@ -238,28 +248,14 @@ def update_person(
 def archive_person(
     request: HttpRequest, id: PathId, response: HttpResponse, if_match: IfMatch = None
 ) -> Person:
-    user = acting_user(request)
-    person = queries.get_person_for_user(user, id)
-    require(user, Permission.ARCHIVE_CUSTOMERS)
-    with stale_as_412(from_header=True):
-        services.archive(person, by=user, version=if_match_version(if_match))
-    person = queries.get_person_for_user(user, id)
-    set_etag(response, person.version)
-    return person
+    return _archive_or_restore(request, response, id, if_match, queries.get_person_for_user, services.archive)
 
 
 @people.post("/{id}/restore", response={200: PersonOut, **errors(403, 404, 412)})
 def restore_person(
     request: HttpRequest, id: PathId, response: HttpResponse, if_match: IfMatch = None
 ) -> Person:
-    user = acting_user(request)
-    person = queries.get_person_for_user(user, id)
-    require(user, Permission.ARCHIVE_CUSTOMERS)
-    with stale_as_412(from_header=True):
-        services.restore(person, by=user, version=if_match_version(if_match))
-    person = queries.get_person_for_user(user, id)
-    set_etag(response, person.version)
-    return person
+    return _archive_or_restore(request, response, id, if_match, queries.get_person_for_user, services.restore)
 
 
 @people.post("/{id}/merge", response={200: PersonOut, **errors(403, 404)})
