@@ -72,7 +72,32 @@ def _history(target_type: str, pk: int) -> QuerySet[HistoryEntry]:
     return HistoryEntry.objects.filter(target_type=target_type, target_id=pk).select_related("actor")
 
 
-# --- Organizations ----------------------------------------------------------------------------
+def _update[R: (Organization, Person)](
+    request: HttpRequest,
+    response: HttpResponse,
+    id: int,
+    payload: OrganizationPatch | PersonPatch,
+    if_match: str | None,
+    fetch: Callable[[User, int], R],
+    update: Callable[..., object],
+) -> R:
+    """Edits of both kinds: the version comes from the body (stale: 409) or If-Match (stale: 412)."""
+    user = acting_user(request)
+    record = fetch(user, id)
+    require(user, Permission.EDIT_CUSTOMERS)
+    precondition = edit_precondition(if_match, payload.version)
+    with stale_as_412(precondition.from_header):
+        update(record, by=user, version=precondition.version, data=_service_data(payload))
+    return _fresh(request, response, id, fetch)
+
+
+def _fresh[R: (Organization, Person)](
+    request: HttpRequest, response: HttpResponse, id: int, fetch: Callable[[User, int], R]
+) -> R:
+    """The record as it is after a write, with the ETag of its new version."""
+    record = fetch(acting_user(request), id)
+    set_etag(response, record.version)
+    return record
 
 
 def _archive_or_restore[R: (Organization, Person)](
@@ -89,9 +114,10 @@ def _archive_or_restore[R: (Organization, Person)](
     require(user, Permission.ARCHIVE_CUSTOMERS)
     with stale_as_412(from_header=True):
         action(record, by=user, version=if_match_version(if_match))
-    record = fetch(user, id)
-    set_etag(response, record.version)
-    return record
+    return _fresh(request, response, id, fetch)
+
+
+# --- Organizations ----------------------------------------------------------------------------
 
 
 @organizations.get("", response={200: Page[OrganizationListItem], **errors()})
@@ -135,15 +161,15 @@ def update_organization(
     if_match: IfMatch = None,
 ) -> Organization:
     """Send the version you edited as `version` in the body (stale: 409) or `If-Match` (stale: 412)."""
-    user = acting_user(request)
-    org = queries.get_organization_for_user(user, id)
-    require(user, Permission.EDIT_CUSTOMERS)
-    precondition = edit_precondition(if_match, payload.version)
-    with stale_as_412(precondition.from_header):
-        services.update_organization(org, by=user, version=precondition.version, data=_service_data(payload))
-    org = queries.get_organization_for_user(user, id)
-    set_etag(response, org.version)
-    return org
+    return _update(
+        request,
+        response,
+        id,
+        payload,
+        if_match,
+        queries.get_organization_for_user,
+        services.update_organization,
+    )
 
 
 @organizations.post("/{id}/archive", response={200: OrganizationOut, **errors(403, 404, 412)})
@@ -179,9 +205,7 @@ def merge_organizations(
     except NotFound:
         raise InvalidInput(_("There is no organization with this id."), field="duplicate_id") from None
     services.merge(survivor, duplicate, by=user)
-    org = queries.get_organization_for_user(user, id)
-    set_etag(response, org.version)
-    return org
+    return _fresh(request, response, id, queries.get_organization_for_user)
 
 
 @organizations.get("/{id}/people", response={200: Page[OrganizationMemberOut], **errors(404)})
@@ -233,15 +257,9 @@ def update_person(
     request: HttpRequest, id: PathId, payload: PersonPatch, response: HttpResponse, if_match: IfMatch = None
 ) -> Person:
     """Send the version you edited as `version` in the body (stale: 409) or `If-Match` (stale: 412)."""
-    user = acting_user(request)
-    person = queries.get_person_for_user(user, id)
-    require(user, Permission.EDIT_CUSTOMERS)
-    precondition = edit_precondition(if_match, payload.version)
-    with stale_as_412(precondition.from_header):
-        services.update_person(person, by=user, version=precondition.version, data=_service_data(payload))
-    person = queries.get_person_for_user(user, id)
-    set_etag(response, person.version)
-    return person
+    return _update(
+        request, response, id, payload, if_match, queries.get_person_for_user, services.update_person
+    )
 
 
 @people.post("/{id}/archive", response={200: PersonOut, **errors(403, 404, 412)})
@@ -269,9 +287,7 @@ def merge_people(request: HttpRequest, id: PathId, payload: MergeIn, response: H
     except NotFound:
         raise InvalidInput(_("There is no person with this id."), field="duplicate_id") from None
     services.merge(survivor, duplicate, by=user)
-    person = queries.get_person_for_user(user, id)
-    set_etag(response, person.version)
-    return person
+    return _fresh(request, response, id, queries.get_person_for_user)
 
 
 @people.get("/{id}/history", response={200: Page[HistoryOut], **errors(404)})
