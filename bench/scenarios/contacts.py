@@ -54,11 +54,24 @@ def _tags_of(db: Database, table: str, column: str, ids: list[Any]) -> list[Row]
     )
 
 
+def _reversed(order: str) -> str:
+    """`a, b DESC` -> `a DESC, b`."""
+    terms = [term.strip() for term in order.split(",")]
+    return ", ".join(term[: -len(" DESC")] if term.endswith(" DESC") else f"{term} DESC" for term in terms)
+
+
 def _person_page(
     db: Database, where: str, params: list[Any], order: str, limit: int, offset: int
 ) -> dict[str, Any]:
+    """Past the middle of the list the page is read from the other end, as Tandem does
+    (tandem.core.counting.slice_rows): OFFSET never walks past more than half the rows."""
     count = db.value(f"SELECT COUNT(*) FROM contacts_person p WHERE {where}", params)
-    rows = db.rows(PERSON_ROWS.format(where=where, order=order), [*params, limit, offset])
+    if offset > count // 2:
+        stop = min(offset + limit, count)
+        sql = PERSON_ROWS.format(where=where, order=_reversed(order))
+        rows = db.rows(sql, [*params, max(stop - offset, 0), count - stop])[::-1]
+    else:
+        rows = db.rows(PERSON_ROWS.format(where=where, order=order), [*params, limit, offset])
     tags = _tags_of(db, "contacts_person_tags", "person_id", [r["id"] for r in rows])
     return {"count": count, "items": rows, "tags": tags}
 
@@ -99,6 +112,13 @@ def people_list(ctx: Context) -> list[Case]:
 @scenario("people_list_deep", "People list, the last page by name (HTML)", floor=people_list_floor)
 def people_list_deep(ctx: Context) -> list[Case]:
     page = deep_page(ctx.samples["people_count"])
+    return [Case(ctx.html(f"/people/?ordering=name&page={page}"), {"page": page})]
+
+
+@scenario("people_list_middle", "People list, the middle page by name (HTML)", floor=people_list_floor)
+def people_list_middle(ctx: Context) -> list[Case]:
+    """The costliest page to reach by number: OFFSET walks past half the list, from either end."""
+    page = max(1, deep_page(ctx.samples["people_count"]) // 2)
     return [Case(ctx.html(f"/people/?ordering=name&page={page}"), {"page": page})]
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Model, QuerySet
 from ninja import Field, Schema
 
-from tandem.core.counting import count_rows
+from tandem.core.counting import count_rows, slice_rows
 
 # SQLite and PostgreSQL both store offsets as 64-bit integers; larger ones would fail in the database.
 MAX_OFFSET = 2**62
@@ -36,5 +36,5 @@ def paginate(queryset: QuerySet[Any], params: PageParams) -> dict[str, Any]:
     count = count_rows(queryset)
     items: list[Model] = []
     if params.offset < count:
-        items = list(queryset[params.offset : params.offset + params.limit])
+        items = slice_rows(queryset, params.offset, params.offset + params.limit, count)
     return {"count": count, "limit": params.limit, "offset": params.offset, "items": items}

@@ -240,10 +240,14 @@ def _tags(names: Iterable[str]) -> list[Tag]:
     return tags
 
 
-def _replace_details(record: Organization | Person, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Replace the contact details named in `data`; returns the history changes."""
+def _replace_details(
+    record: Organization | Person, data: Mapping[str, Any], *, new: bool = False
+) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """Replace the contact details named in `data`. Returns the history changes and the details
+    written, by kind. A `new` record has none yet, so nothing is read or deleted first."""
     owner = {"person": record} if isinstance(record, Person) else {"organization": record}
     changes: dict[str, Any] = {}
+    written: dict[str, list[Any]] = {}
     cleaners: dict[str, Callable[[Iterable[Mapping[str, Any]]], list[Any]]] = {
         "emails": _clean_emails,
         "phones": _clean_phones,
@@ -257,33 +261,48 @@ def _replace_details(record: Organization | Person, data: Mapping[str, Any]) -> 
     for key, cleaner in cleaners.items():
         if key not in data:
             continue
-        new = cleaner(data[key] or [])
+        details = written[key] = cleaner(data[key] or [])
         manager = managers[key]
-        old = [str(d) for d in manager.all()]
-        manager.all().delete()
-        for detail in new:
+        old: list[str] = []
+        if not new:
+            old = [str(d) for d in manager.all()]
+            manager.all().delete()
+        for detail in details:
             for attr, value in owner.items():
                 setattr(detail, attr, value)
-        if new:
-            type(new[0]).objects.bulk_create(new)
-        if old != [str(d) for d in new]:
-            changes[key] = [old, [str(d) for d in new]]
+        if details:
+            type(details[0]).objects.bulk_create(details)
+        if old != [str(d) for d in details]:
+            changes[key] = [old, [str(d) for d in details]]
     if "tags" in data:
         tags = _tags(data["tags"] or [])
-        old_names = sorted(t.name for t in record.tags.all())
-        record.tags.set(tags)
+        old_names = [] if new else sorted(t.name for t in record.tags.all())
+        if new:
+            record.tags.add(*tags)
+        else:
+            record.tags.set(tags)
         if old_names != sorted(t.name for t in tags):
             changes["tags"] = [old_names, sorted(t.name for t in tags)]
-    return changes
+    return changes, written
 
 
-def _refresh_search_text(person: Person) -> None:
-    person.search_text = person_search_text(
-        person.name_key,
-        person.emails.values_list("email", flat=True),
-        person.phones.values_list("e164", flat=True),
+def _refresh_search_text(person: Person, written: Mapping[str, list[Any]] | None = None) -> None:
+    """Store the person's search text; e-mails and phones just written are taken as given."""
+    written = written or {}
+    emails = (
+        [e.email for e in written["emails"]]
+        if "emails" in written
+        else person.emails.values_list("email", flat=True)
     )
-    Person.objects.filter(pk=person.pk).update(search_text=person.search_text)
+    phones = (
+        [p.e164 for p in written["phones"]]
+        if "phones" in written
+        else person.phones.values_list("e164", flat=True)
+    )
+    search_text = person_search_text(person.name_key, emails, phones)
+    if search_text != person.search_text:
+        person.search_text = search_text
+        Person.objects.filter(pk=person.pk).update(search_text=search_text)
 
 
 def _lock[R: (Organization, Person)](model: type[R], pk: int, version: int | None) -> R:
@@ -341,7 +360,7 @@ def create_organization(*, by: User, data: Mapping[str, Any], allow_duplicate: b
         if not allow_duplicate:
             _refuse_duplicates(find_duplicate_organizations(name=org.name, website=org.website))
         org.save()
-        _replace_details(org, data)
+        _replace_details(org, data, new=True)
         record(actor=by, verb="created", target=org, target_type="organization")
     return org
 
@@ -354,7 +373,7 @@ def update_organization(
     with transaction.atomic():
         current = _lock(Organization, org.pk, version)
         changes = _apply_organization(current, data)
-        changes.update(_replace_details(current, data))
+        changes.update(_replace_details(current, data)[0])
         if changes:
             current.version += 1
             current.updated_at = timezone.now()
@@ -379,7 +398,9 @@ def _apply_person(person: Person, data: Mapping[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def _replace_memberships(person: Person, items: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+def _replace_memberships(
+    person: Person, items: Iterable[Mapping[str, Any]], *, new: bool = False
+) -> dict[str, Any]:
     wanted: dict[int, Mapping[str, Any]] = {}
     for item in items:
         org = item.get("organization")
@@ -393,7 +414,9 @@ def _replace_memberships(person: Person, items: Iterable[Mapping[str, Any]]) -> 
         if len(title) > 150:
             raise InvalidInput(_("A job title has at most 150 characters."), field="memberships")
         wanted[org.pk] = {"job_title": title, "is_primary": bool(item.get("is_primary")), "org": org}
-    existing = {m.organization_id: m for m in person.memberships.select_related("organization")}
+    existing = (
+        {} if new else {m.organization_id: m for m in person.memberships.select_related("organization")}
+    )
     old = sorted(f"{m.organization.name}: {m.job_title}" for m in existing.values())
     for org_id, membership in existing.items():
         if org_id not in wanted:
@@ -405,8 +428,8 @@ def _replace_memberships(person: Person, items: Iterable[Mapping[str, Any]]) -> 
         membership.job_title = values["job_title"]
         membership.is_primary = values["is_primary"]
         membership.save()
-    new = sorted(f"{v['org'].name}: {v['job_title']}" for v in wanted.values())
-    return {"organizations": [old, new]} if old != new else {}
+    now = sorted(f"{v['org'].name}: {v['job_title']}" for v in wanted.values())
+    return {"organizations": [old, now]} if old != now else {}
 
 
 def create_person(*, by: User, data: Mapping[str, Any], allow_duplicate: bool = False) -> Person:
@@ -423,10 +446,10 @@ def create_person(*, by: User, data: Mapping[str, Any], allow_duplicate: bool = 
                 )
             )
         person.save()
-        _replace_details(person, data)
-        _refresh_search_text(person)
+        _, written = _replace_details(person, data, new=True)
+        _refresh_search_text(person, written)
         if "memberships" in data:
-            _replace_memberships(person, data["memberships"] or [])
+            _replace_memberships(person, data["memberships"] or [], new=True)
         record(actor=by, verb="created", target=person, target_type="person")
     return person
 
@@ -436,8 +459,9 @@ def update_person(person: Person, *, by: User, version: int | None, data: Mappin
     with transaction.atomic():
         current = _lock(Person, person.pk, version)
         changes = _apply_person(current, data)
-        changes.update(_replace_details(current, data))
-        _refresh_search_text(current)
+        details_changed, written = _replace_details(current, data)
+        changes.update(details_changed)
+        _refresh_search_text(current, written)
         if "memberships" in data:
             changes.update(_replace_memberships(current, data["memberships"] or []))
         if changes:

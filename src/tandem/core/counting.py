@@ -19,12 +19,32 @@ def _key(queryset: QuerySet[Any]) -> str:
     return f"tandem:count:{digest}"
 
 
-def count_rows(queryset: QuerySet[Any]) -> int:
+def count_rows(queryset: QuerySet[Any], *, fresh: bool = False) -> int:
+    """The number of rows; a large list's total may come from the cache unless `fresh` is asked for."""
     key = _key(queryset)
-    cached = cache.get(key)
+    cached = None if fresh else cache.get(key)
     if cached is not None:
         return int(cached)
     count = queryset.count()
     if count >= settings.TANDEM_LARGE_COUNT:
         cache.set(key, count, timeout=settings.TANDEM_LARGE_COUNT_TTL)
     return count
+
+
+def slice_rows(queryset: QuerySet[Any], start: int, stop: int, count: int) -> list[Any]:
+    """Rows `[start:stop]` of an ordered queryset of `count` rows.
+
+    OFFSET makes the database walk past every skipped row, so the last page of a million-row list
+    costs seconds. Past the middle, the same rows are read from the other end instead (the ordering
+    reversed, a small OFFSET, the rows flipped back), so no page walks past more than half the list.
+    That needs the exact total: a total that may have come from the cache is counted afresh first."""
+    if start <= count // 2 or not queryset.ordered:
+        return list(queryset[start:stop])
+    if count >= settings.TANDEM_LARGE_COUNT:
+        count = count_rows(queryset, fresh=True)
+    stop = min(stop, count)
+    if start >= stop:
+        return []
+    rows = list(queryset.reverse()[count - stop : count - start])
+    rows.reverse()
+    return rows
