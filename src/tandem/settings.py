@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tandem.accounts",
     "tandem.activity",
     "tandem.contacts",
+    "tandem.work",
     "tandem.api",
     "tandem.web",
 ]

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("tandem.accounts.urls")),
     path("", include("tandem.contacts.urls")),
+    path("", include("tandem.work.urls")),
     path("", include("tandem.web.urls")),
 ]
 

@@ -13,7 +13,7 @@ def test_me_shows_role_and_what_it_allows(api_as: Callable[[User], ApiClient], g
     body = api_as(guest).get("/me").json()
     assert body["email"] == "gus@tandem.test"
     assert body["role"] == "guest"
-    assert body["permissions"] == ["use_api", "view_customers", "view_directory"]
+    assert body["permissions"] == ["use_api", "view_customers", "view_directory", "view_work"]
     assert body["language"] == "en"
 
 

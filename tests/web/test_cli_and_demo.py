@@ -10,6 +10,7 @@ from tandem.accounts.models import Team, User
 from tandem.accounts.roles import Role
 from tandem.activity.models import HistoryEntry
 from tandem.contacts.models import Membership, Organization, Person
+from tandem.work.models import Board, Item, ItemLink
 
 
 @pytest.mark.django_db
@@ -31,14 +32,34 @@ def test_seed_demo_loads_a_believable_company_once():
     assert Person.objects.filter(last_name__regex=r"[\u0600-\u06FF]").exists()  # Persian names too
     assert "admin@demo.example" in out.getvalue()
     # built through the services: every record has its history
-    assert (
-        HistoryEntry.objects.filter(verb="created").count()
-        == Organization.objects.count() + Person.objects.count()
+    created = HistoryEntry.objects.filter(verb="created")
+    assert created.filter(target_type__in=["organization", "person"]).count() == (
+        Organization.objects.count() + Person.objects.count()
     )
+    assert created.filter(target_type="item").count() == Item.objects.count()
+    # the four demo boards, with stages, links that block, and comments
+    assert set(Board.objects.values_list("name", flat=True)) == {
+        "Sales funnel",
+        "Finance",
+        "Board actions",
+        "Support",
+    }
+    assert ItemLink.objects.filter(kind="blocks").exists()
+    assert Item.objects.filter(title__startswith="Tandem Demo Board Meeting action: ").count() == 5
 
-    counts = (Organization.objects.count(), Person.objects.count(), User.objects.count())
+    counts = (
+        Organization.objects.count(),
+        Person.objects.count(),
+        User.objects.count(),
+        Item.objects.count(),
+    )
     call_command("seed_demo", stdout=StringIO())
-    assert (Organization.objects.count(), Person.objects.count(), User.objects.count()) == counts
+    assert (
+        Organization.objects.count(),
+        Person.objects.count(),
+        User.objects.count(),
+        Item.objects.count(),
+    ) == counts
 
 
 @pytest.mark.django_db

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+import unicodedata
 import zoneinfo
 from typing import Any, ClassVar
 
@@ -12,6 +14,31 @@ from django.utils.translation import gettext_lazy as _
 from tandem.accounts.roles import Role
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
+
+
+def handle_from(text: str) -> str:
+    """A mention handle made from an e-mail address or a name: lower-case letters, digits, `.`, `_`, `-`."""
+    local = text.split("@")[0].lower()
+    ascii_only = unicodedata.normalize("NFKD", local).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^a-z0-9._-]+", "", ascii_only).strip("._-")
+    return cleaned[:32] or "user"
+
+
+def free_handle(email: str, *, exclude_pk: int | None = None) -> str:
+    """The handle the e-mail address suggests, numbered (`ann2`, `ann3`, ...) when it is taken."""
+    base = handle_from(email)
+    others = User.objects.filter(handle__startswith=base)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    taken = set(others.values_list("handle", flat=True))
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}{number}"
+    return candidate
 
 
 class UserManager(BaseUserManager["User"]):
@@ -53,6 +80,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    handle = models.CharField(
+        _("handle"),
+        max_length=40,
+        unique=True,
+        help_text=_("Others mention you in comments as @handle."),
+    )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     teams = models.ManyToManyField(Team, related_name="members", blank=True, verbose_name=_("teams"))
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
@@ -81,6 +114,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.handle:
+            self.handle = free_handle(self.email, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    @property
+    def initials(self) -> str:
+        """One or two letters for a card's avatar."""
+        words = (self.full_name or self.email.split("@")[0]).split()
+        return "".join(word[0] for word in words[:2]).upper() or "?"
 
     @property
     def display_name(self) -> str:

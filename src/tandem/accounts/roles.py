@@ -31,16 +31,28 @@ class Permission(StrEnum):
     VIEW_PEOPLE_DIRECTORY = "view_directory"  # users and teams
     MANAGE_USERS = "manage_users"  # invite, deactivate, change roles and teams
     USE_API = "use_api"  # own personal API tokens
+    VIEW_WORK = "view_work"  # boards and items
+    EDIT_WORK = "edit_work"  # create, edit, move, link, close and comment on items
+    MANAGE_BOARDS = "manage_boards"  # create and change boards, columns and labels
 
 
 GRANTS: dict[str, frozenset[Permission]] = {
-    Role.GUEST: frozenset({Permission.VIEW_CUSTOMERS, Permission.VIEW_PEOPLE_DIRECTORY, Permission.USE_API}),
+    Role.GUEST: frozenset(
+        {
+            Permission.VIEW_CUSTOMERS,
+            Permission.VIEW_PEOPLE_DIRECTORY,
+            Permission.USE_API,
+            Permission.VIEW_WORK,
+        }
+    ),
     Role.MEMBER: frozenset(
         {
             Permission.VIEW_CUSTOMERS,
             Permission.EDIT_CUSTOMERS,
             Permission.VIEW_PEOPLE_DIRECTORY,
             Permission.USE_API,
+            Permission.VIEW_WORK,
+            Permission.EDIT_WORK,
         }
     ),
     Role.MANAGER: frozenset(
@@ -50,6 +62,9 @@ GRANTS: dict[str, frozenset[Permission]] = {
             Permission.ARCHIVE_CUSTOMERS,
             Permission.VIEW_PEOPLE_DIRECTORY,
             Permission.USE_API,
+            Permission.VIEW_WORK,
+            Permission.EDIT_WORK,
+            Permission.MANAGE_BOARDS,
         }
     ),
     Role.ADMIN: frozenset(Permission),

@@ -27,12 +27,26 @@ VERB_LABELS: dict[str, StrOrPromise] = {
     "reactivated": pgettext_lazy("history", "reactivated"),
     "changed_password": pgettext_lazy("history", "changed password"),
     "reset password": pgettext_lazy("history", "reset password"),
+    # boards and items
+    "moved": pgettext_lazy("history", "moved"),
+    "closed": pgettext_lazy("history", "closed"),
+    "reopened": pgettext_lazy("history", "reopened"),
+    "linked": pgettext_lazy("history", "linked"),
+    "unlinked": pgettext_lazy("history", "removed a link"),
+    "commented": pgettext_lazy("history", "commented"),
+    "deleted comment": pgettext_lazy("history", "deleted a comment"),
+    "added column": pgettext_lazy("history", "added a column"),
+    "removed column": pgettext_lazy("history", "removed a column"),
+    "deleted": pgettext_lazy("history", "deleted"),
 }
 
 TARGET_TYPE_LABELS: dict[str, StrOrPromise] = {
     "organization": _("organization"),
     "person": _("person"),
     "user": _("user"),
+    "board": _("board"),
+    "label": _("label"),
+    "item": _("item"),
 }
 
 FIELD_LABELS: dict[str, StrOrPromise] = {
@@ -53,6 +67,29 @@ FIELD_LABELS: dict[str, StrOrPromise] = {
     "role": _("role"),
     "full_name": _("full name"),
     "teams": _("teams"),
+    # items
+    "title": _("title"),
+    "description": _("description"),
+    "type": _("type"),
+    "priority": _("priority"),
+    "start_date": _("start"),
+    "due_date": _("due date"),
+    "estimate": _("estimate"),
+    "parent": _("parent item"),
+    "assignees": _("assignees"),
+    "labels": _("labels"),
+    "people": _("people"),
+    "state": _("state"),
+    "column": _("column"),
+    "title_prefix": _("title prefix"),
+    "default_type": _("type of new items"),
+    "sum_field": _("column sum"),
+}
+
+LINK_LABELS: dict[str, StrOrPromise] = {
+    "blocks": _("blocks"),
+    "blocks_by": _("is blocked by"),
+    "relates_to": _("relates to"),
 }
 
 
@@ -80,4 +117,16 @@ def changes_summary(verb: str, changes: Any) -> str:
         return str(changes["organization"])
     if verb == "merged" and changes.get("merged"):
         return gettext("folded in %(name)s") % {"name": changes["merged"]}
+    if verb == "moved" and isinstance(changes.get("column"), list) and len(changes["column"]) == 2:
+        return gettext("from %(old)s to %(new)s") % {
+            "old": changes["column"][0] or "—",
+            "new": changes["column"][1] or "—",
+        }
+    if verb in {"linked", "unlinked"} and changes.get("target"):
+        kind = str(LINK_LABELS.get(str(changes.get("kind")), changes.get("kind", "")))
+        return f"{kind} #{changes['target']} {changes.get('target_title', '')}".strip()
+    if verb in {"commented", "deleted comment"} and changes.get("excerpt"):
+        return str(changes["excerpt"])
+    if verb in {"added column", "removed column"} and changes.get("column"):
+        return str(changes["column"])
     return ""

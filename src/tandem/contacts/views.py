@@ -6,23 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tandem.accounts.models import User
-from tandem.accounts.roles import Permission, require
+from tandem.accounts.roles import Permission
 from tandem.activity.queries import history_for
 from tandem.contacts import services
 from tandem.contacts.filters import OrganizationFilterForm, PersonFilterForm, sort_columns
@@ -35,11 +32,10 @@ from tandem.contacts.queries import (
     organizations_for,
     people_for,
 )
-from tandem.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, PossibleDuplicate, StaleVersion
-from tandem.core.htmx import is_htmx_partial
+from tandem.core.errors import Conflict, InvalidInput, NotFound, PossibleDuplicate, StaleVersion
 from tandem.core.pagination import paginate
+from tandem.core.views import acting_user, go, guarded_view, int_or_none, page_or_partial, posted
 
-View = Callable[..., HttpResponse]
 Customer = Organization | Person
 
 PEOPLE_ON_ORGANIZATION_PAGE = 50
@@ -47,61 +43,6 @@ MERGE_SEARCH_RESULTS = 20
 
 
 # --- Plumbing -------------------------------------------------------------------------------
-
-
-def customer_view(permission: Permission) -> Callable[[View], View]:
-    """Logged in, allowed by role, and service refusals shown as a 403 page or a 404."""
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            try:
-                require(request.user, permission)
-                return view(request, *args, **kwargs)
-            except NotAllowed as exc:
-                return render(request, "contacts/forbidden.html", {"message": exc.message}, status=403)
-            except NotFound:
-                raise Http404(_("Not found.")) from None
-
-        return login_required(wrapper)
-
-    return decorate
-
-
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise NotAllowed(_("Log in first."))
-    return request.user
-
-
-def _post(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value or "")
-    except ValueError:
-        return None
-
-
-def _page_or_partial(
-    request: HttpRequest, template: str, partial: str, context: dict[str, Any]
-) -> HttpResponse:
-    # A history restore (back button after the cache expired) asks htmx for the whole page.
-    wants_partial = is_htmx_partial(request) and request.headers.get("HX-History-Restore-Request") != "true"
-    response = render(request, partial if wants_partial else template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _go(request: HttpRequest, url: str) -> HttpResponse:
-    """After a successful write: a redirect, or for htmx an HX-Location it follows itself."""
-    if request.headers.get("HX-Request") == "true":
-        response = HttpResponse(status=204)
-        response["HX-Location"] = url
-        return response
-    return HttpResponseRedirect(url)
 
 
 def _to_survivor(request: HttpRequest, record: Customer, url_name: str) -> HttpResponse:
@@ -133,23 +74,23 @@ PERSON = Kind("person", "person-detail", get_person_for_user, people_for, "peopl
 # --- Lists ----------------------------------------------------------------------------------
 
 
-@customer_view(Permission.VIEW_CUSTOMERS)
+@guarded_view(Permission.VIEW_CUSTOMERS)
 def organization_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     filters = OrganizationFilterForm(request.GET, user=user)
     page = paginate(request, organizations_for(user, **filters.query_kwargs()))
     columns = sort_columns(
         filters.current_ordering, {"name": _("Name"), "updated": _("Updated"), "created": _("Created")}
     )
     context = {"nav": "organizations", "filters": filters, "page": page, "columns": columns}
-    return _page_or_partial(
+    return page_or_partial(
         request, "contacts/organization_list.html", "contacts/partials/organization_results.html", context
     )
 
 
-@customer_view(Permission.VIEW_CUSTOMERS)
+@guarded_view(Permission.VIEW_CUSTOMERS)
 def person_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     filters = PersonFilterForm(request.GET, user=user)
     kwargs = filters.query_kwargs()
     page = paginate(request, people_for(user, **kwargs))
@@ -169,7 +110,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "columns": columns,
         "organization": organization,
     }
-    return _page_or_partial(
+    return page_or_partial(
         request, "contacts/person_list.html", "contacts/partials/person_results.html", context
     )
 
@@ -177,9 +118,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
 # --- Record pages ---------------------------------------------------------------------------
 
 
-@customer_view(Permission.VIEW_CUSTOMERS)
+@guarded_view(Permission.VIEW_CUSTOMERS)
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = get_organization_for_user(_user(request), pk)
+    organization = get_organization_for_user(acting_user(request), pk)
     if organization.merged_into_id:
         return _to_survivor(request, organization, "organization-detail")
     memberships = list(organization_people(organization)[: PEOPLE_ON_ORGANIZATION_PAGE + 1])
@@ -193,9 +134,9 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "contacts/organization_detail.html", context)
 
 
-@customer_view(Permission.VIEW_CUSTOMERS)
+@guarded_view(Permission.VIEW_CUSTOMERS)
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for_user(_user(request), pk)
+    person = get_person_for_user(acting_user(request), pk)
     if person.merged_into_id:
         return _to_survivor(request, person, "person-detail")
     context = {"nav": "people", "person": person, "history": history_for("person", person.pk)}
@@ -232,7 +173,7 @@ def _save(
                 forms.add_service_error(exc)
             else:
                 messages.success(request, success % {"name": record})
-                return _go(request, reverse(kind.detail, args=[record.pk]))
+                return go(request, reverse(kind.detail, args=[record.pk]))
     context = {
         **context,
         "nav": kind.nav,
@@ -245,10 +186,10 @@ def _save(
     return render(request, template, context, status=status)
 
 
-@customer_view(Permission.EDIT_CUSTOMERS)
+@guarded_view(Permission.EDIT_CUSTOMERS)
 def organization_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    forms = OrganizationForms.for_create(_post(request), user=user)
+    user = acting_user(request)
+    forms = OrganizationForms.for_create(posted(request), user=user)
     return _save(
         request,
         forms,
@@ -262,13 +203,13 @@ def organization_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@customer_view(Permission.EDIT_CUSTOMERS)
+@guarded_view(Permission.EDIT_CUSTOMERS)
 def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     organization = get_organization_for_user(user, pk)
     if organization.merged_into_id:
         return _to_survivor(request, organization, "organization-edit")
-    forms = OrganizationForms.for_edit(_post(request), organization=organization)
+    forms = OrganizationForms.for_edit(posted(request), organization=organization)
     return _save(
         request,
         forms,
@@ -282,11 +223,11 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@customer_view(Permission.EDIT_CUSTOMERS)
+@guarded_view(Permission.EDIT_CUSTOMERS)
 def person_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     organization = None
-    organization_id = _int(request.GET.get("organization"))
+    organization_id = int_or_none(request.GET.get("organization"))
     if organization_id:
         try:
             organization = get_organization_for_user(user, organization_id)
@@ -294,7 +235,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
             organization = None
     if organization is not None and organization.merged_into_id:
         organization = None
-    forms = PersonForms.for_create(_post(request), user=user, organization=organization)
+    forms = PersonForms.for_create(posted(request), user=user, organization=organization)
     return _save(
         request,
         forms,
@@ -308,13 +249,13 @@ def person_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@customer_view(Permission.EDIT_CUSTOMERS)
+@guarded_view(Permission.EDIT_CUSTOMERS)
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     person = get_person_for_user(user, pk)
     if person.merged_into_id:
         return _to_survivor(request, person, "person-edit")
-    forms = PersonForms.for_edit(_post(request), person=person)
+    forms = PersonForms.for_edit(posted(request), person=person)
     return _save(
         request,
         forms,
@@ -332,9 +273,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _archive_or_restore(request: HttpRequest, kind: Kind, pk: int, *, archive: bool) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     record = kind.fetch(user, pk)
-    version = _int(request.POST.get("version"))
+    version = int_or_none(request.POST.get("version"))
     try:
         if archive:
             services.archive(record, by=user, version=version)
@@ -348,28 +289,28 @@ def _archive_or_restore(request: HttpRequest, kind: Kind, pk: int, *, archive: b
             messages.success(request, _("Restored “%(name)s”.") % {"name": record})
     except (InvalidInput, Conflict) as exc:
         messages.error(request, exc.message)
-    return _go(request, reverse(kind.detail, args=[record.pk]))
+    return go(request, reverse(kind.detail, args=[record.pk]))
 
 
-@customer_view(Permission.ARCHIVE_CUSTOMERS)
+@guarded_view(Permission.ARCHIVE_CUSTOMERS)
 @require_POST
 def organization_archive(request: HttpRequest, pk: int) -> HttpResponse:
     return _archive_or_restore(request, ORGANIZATION, pk, archive=True)
 
 
-@customer_view(Permission.ARCHIVE_CUSTOMERS)
+@guarded_view(Permission.ARCHIVE_CUSTOMERS)
 @require_POST
 def organization_restore(request: HttpRequest, pk: int) -> HttpResponse:
     return _archive_or_restore(request, ORGANIZATION, pk, archive=False)
 
 
-@customer_view(Permission.ARCHIVE_CUSTOMERS)
+@guarded_view(Permission.ARCHIVE_CUSTOMERS)
 @require_POST
 def person_archive(request: HttpRequest, pk: int) -> HttpResponse:
     return _archive_or_restore(request, PERSON, pk, archive=True)
 
 
-@customer_view(Permission.ARCHIVE_CUSTOMERS)
+@guarded_view(Permission.ARCHIVE_CUSTOMERS)
 @require_POST
 def person_restore(request: HttpRequest, pk: int) -> HttpResponse:
     return _archive_or_restore(request, PERSON, pk, archive=False)
@@ -418,11 +359,11 @@ def _suggestions(record: Customer) -> list[services.Duplicate]:
 
 
 def _merge(request: HttpRequest, kind: Kind, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     survivor = kind.fetch(user, pk)
     if survivor.merged_into_id:
         return _to_survivor(request, survivor, f"{kind.name}-merge")
-    form = MergeForm(_post(request) or (request.GET if "duplicate" in request.GET else None))
+    form = MergeForm(posted(request) or (request.GET if "duplicate" in request.GET else None))
     duplicate: Customer | None = None
     if form.is_bound and form.is_valid():
         try:
@@ -443,7 +384,7 @@ def _merge(request: HttpRequest, kind: Kind, pk: int) -> HttpResponse:
                 _("Merged “%(old)s” into “%(new)s”. Everything it had is here now.")
                 % {"old": duplicate, "new": survivor},
             )
-            return _go(request, reverse(kind.detail, args=[survivor.pk]))
+            return go(request, reverse(kind.detail, args=[survivor.pk]))
     q = request.GET.get("q", "").strip()[:200]
     status = 422 if form.errors else 200
     candidates = list(kind.search(user, q=q).exclude(pk=survivor.pk)[:MERGE_SEARCH_RESULTS]) if q else []
@@ -463,11 +404,11 @@ def _merge(request: HttpRequest, kind: Kind, pk: int) -> HttpResponse:
     return render(request, "contacts/merge.html", context, status=status)
 
 
-@customer_view(Permission.ARCHIVE_CUSTOMERS)
+@guarded_view(Permission.ARCHIVE_CUSTOMERS)
 def organization_merge(request: HttpRequest, pk: int) -> HttpResponse:
     return _merge(request, ORGANIZATION, pk)
 
 
-@customer_view(Permission.ARCHIVE_CUSTOMERS)
+@guarded_view(Permission.ARCHIVE_CUSTOMERS)
 def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
     return _merge(request, PERSON, pk)

@@ -3,8 +3,9 @@
 from django.db import migrations, models
 
 from tandem.contacts.normalize import fold_text
+from tandem.core.search import create_text_index, drop_text_index
 
-TABLES = {"contacts_person": "contacts_person_fts", "contacts_organization": "contacts_organization_fts"}
+TABLES = ["contacts_person", "contacts_organization"]
 
 
 def fill_search_text(apps, schema_editor):
@@ -19,44 +20,13 @@ def fill_search_text(apps, schema_editor):
 
 
 def create_text_indexes(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        for table in TABLES:
-            schema_editor.execute(
-                f"CREATE INDEX {table}_search_trgm ON {table} USING gin (search_text gin_trgm_ops)"
-            )
-    elif vendor == "sqlite":
-        for table, fts in TABLES.items():
-            schema_editor.execute(
-                f"CREATE VIRTUAL TABLE {fts} USING fts5(search_text, content='{table}', "
-                f"content_rowid='id', tokenize='trigram')"
-            )
-            schema_editor.execute(
-                f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN "
-                f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END"
-            )
-            schema_editor.execute(
-                f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN "
-                f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); END"
-            )
-            schema_editor.execute(
-                f"CREATE TRIGGER {fts}_update AFTER UPDATE OF search_text ON {table} BEGIN "
-                f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
-                f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END"
-            )
-            schema_editor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+    for table in TABLES:
+        create_text_index(schema_editor, table)
 
 
 def drop_text_indexes(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for table, fts in TABLES.items():
-        if vendor == "postgresql":
-            schema_editor.execute(f"DROP INDEX IF EXISTS {table}_search_trgm")
-        elif vendor == "sqlite":
-            for suffix in ("insert", "delete", "update"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {fts}_{suffix}")
-            schema_editor.execute(f"DROP TABLE IF EXISTS {fts}")
+    for table in TABLES:
+        drop_text_index(schema_editor, table)
 
 
 class Migration(migrations.Migration):

@@ -16,6 +16,7 @@ from tandem.accounts.services import create_team
 from tandem.contacts.models import EmailAddress, Organization
 from tandem.contacts.normalize import organization_name_key
 from tandem.contacts.services import create_organization, create_person
+from tandem.work.demo import seed_boards
 
 DEMO_PASSWORD = "tandem-demo"  # noqa: S105 - printed on purpose: these are demo logins
 
@@ -140,10 +141,11 @@ class Command(BaseCommand):
             users = self._users(teams)
             admin = users[0]
             created_orgs, created_people = self._customers(rng, admin, users)
+            boards = seed_boards(users, random.Random(20261125))  # noqa: S311 - demo data
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo company ready: {Organization.objects.count()} organizations "
-                f"({created_orgs} new), {created_people} new people."
+                f"({created_orgs} new), {created_people} new people, {boards} new boards."
             )
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,217 @@
+"""Reads of boards and items that must stay fast on a board of 100,000 items: a column's cards come
+from one index range over (board, column, rank), "more" pages continue after the last rank seen
+(keyset, never OFFSET), and the column counts and sums are one grouped query for the whole board."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from tandem.accounts.models import User
+from tandem.accounts.roles import Permission, require
+from tandem.core.errors import NotFound
+from tandem.work.filters import ItemFilters
+from tandem.work.models import Board, Column, Comment, Item, ItemLink, ItemState, Label, LinkKind, SumField
+
+CARDS_PER_PAGE = 50
+
+
+def boards_for(user: User, *, archived: bool = False) -> QuerySet[Board]:
+    require(user, Permission.VIEW_WORK)
+    return Board.objects.filter(archived_at__isnull=not archived).order_by("name", "id")
+
+
+def get_board_for_user(user: User, pk: int) -> Board:
+    require(user, Permission.VIEW_WORK)
+    board = Board.objects.select_related("team").filter(pk=pk).first()
+    if board is None:
+        raise NotFound(_("Not found."))
+    return board
+
+
+def open_counts(board_ids: list[int]) -> dict[int, int]:
+    """Open items per board, one grouped query."""
+    rows = (
+        Item.objects.filter(board_id__in=board_ids, state=ItemState.OPEN)
+        .values("board_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["board_id"]: row["n"] for row in rows}
+
+
+def labels_for_board(board: Board) -> QuerySet[Label]:
+    """The labels an item of this board may carry: the board's own and the global ones."""
+    return Label.objects.filter(Q(board=board) | Q(board__isnull=True)).order_by("name", "id")
+
+
+def items_for(user: User) -> QuerySet[Item]:
+    require(user, Permission.VIEW_WORK)
+    return Item.objects.filter(board__archived_at__isnull=True)
+
+
+def blocked_flag() -> Exists:
+    """True when an open item blocks this one (the card's "blocked" icon)."""
+    return Exists(
+        ItemLink.objects.filter(target=OuterRef("pk"), kind=LinkKind.BLOCKS, source__state=ItemState.OPEN)
+    )
+
+
+def child_count(*, closed: bool = False) -> Coalesce:
+    """How many subtasks (closed ones only, if asked) an item has: a correlated subquery, so it
+    is computed for the rows of the page only, not grouped over a whole column first."""
+    children = Item.objects.filter(parent=OuterRef("pk"))
+    if closed:
+        children = children.filter(state=ItemState.CLOSED)
+    counted = children.order_by().values("parent").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def with_progress(queryset: QuerySet[Item]) -> QuerySet[Item]:
+    return queryset.annotate(children_total=child_count(), children_closed=child_count(closed=True))
+
+
+def with_card_data(queryset: QuerySet[Item]) -> QuerySet[Item]:
+    """What a card shows: labels, assignees, blocked, links and subtask progress."""
+    return (
+        with_progress(queryset)
+        .annotate(
+            is_blocked=blocked_flag(),
+            has_links=Exists(ItemLink.objects.filter(Q(source=OuterRef("pk")) | Q(target=OuterRef("pk")))),
+        )
+        .prefetch_related(
+            Prefetch("labels", queryset=Label.objects.order_by("name")),
+            Prefetch("assignees", queryset=User.objects.order_by("full_name", "email")),
+        )
+    )
+
+
+@dataclass
+class ColumnView:
+    column: Column
+    count: int = 0
+    total: Decimal | None = None
+    cards: list[Item] = field(default_factory=list)
+    more: bool = False
+
+    @property
+    def over_limit(self) -> bool:
+        return self.column.wip_limit is not None and self.count > self.column.wip_limit
+
+    @property
+    def next_after(self) -> str:
+        return self.cards[-1].rank if self.cards else ""
+
+
+def column_cards(
+    board: Board,
+    column: Column,
+    filters: ItemFilters,
+    *,
+    user: User,
+    after: str = "",
+    limit: int = CARDS_PER_PAGE,
+) -> tuple[list[Item], bool]:
+    """One page of a column's cards in board order, continuing after the rank `after`. Returns the
+    cards and whether more follow."""
+    qs = filters.apply(Item.objects.filter(board=board, column=column), user=user)
+    if after:
+        qs = qs.filter(rank__gt=after)
+    cards = list(with_card_data(qs.order_by("rank"))[: limit + 1])
+    return cards[:limit], len(cards) > limit
+
+
+def board_view(board: Board, filters: ItemFilters, *, user: User) -> list[ColumnView]:
+    """Every column of the board with its count (and sum), and its first page of cards."""
+    columns = list(board.columns.select_related("label"))
+    items = filters.apply(Item.objects.filter(board=board), user=user)
+    aggregates: dict[str, Any] = {"count": Count("id", distinct=True)}
+    if board.sum_field == SumField.ESTIMATE:
+        aggregates["total"] = Coalesce(Sum("estimate"), Decimal(0))
+    totals: dict[Any, Any] = {
+        row["column_id"]: row for row in items.values("column_id").annotate(**aggregates).order_by()
+    }
+    views = []
+    for column in columns:
+        row: dict[str, Any] = totals.get(column.pk, {})
+        view = ColumnView(column=column, count=row.get("count", 0), total=row.get("total"))
+        if view.count:
+            view.cards, view.more = column_cards(board, column, filters, user=user)
+        views.append(view)
+    return views
+
+
+def get_item_for_user(user: User, pk: int) -> Item:
+    require(user, Permission.VIEW_WORK)
+    item = (
+        Item.objects.select_related("board", "column", "parent", "created_by", "closed_by")
+        .annotate(is_blocked=blocked_flag())
+        .prefetch_related(
+            Prefetch("labels", queryset=Label.objects.order_by("name")),
+            Prefetch("assignees", queryset=User.objects.order_by("full_name", "email")),
+            Prefetch("watchers", queryset=User.objects.order_by("full_name", "email")),
+            "organizations",
+            "people",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise NotFound(_("Not found."))
+    return item
+
+
+@dataclass
+class ItemLinks:
+    blocks: list[ItemLink]  # this item blocks these (link.target)
+    blocked_by: list[ItemLink]  # these block this item (link.source)
+    relates_to: list[tuple[ItemLink, Item]]  # the other end of each relation
+
+    @property
+    def count(self) -> int:
+        return len(self.blocks) + len(self.blocked_by) + len(self.relates_to)
+
+
+def links_of(item: Item) -> ItemLinks:
+    """The item's links as seen from this end, with the item at the other end (two queries)."""
+    outgoing = list(
+        ItemLink.objects.filter(source=item).select_related("target").order_by("kind", "target_id")
+    )
+    incoming = list(
+        ItemLink.objects.filter(target=item).select_related("source").order_by("kind", "source_id")
+    )
+    relates = [(link, link.target) for link in outgoing if link.kind == LinkKind.RELATES_TO]
+    relates += [(link, link.source) for link in incoming if link.kind == LinkKind.RELATES_TO]
+    return ItemLinks(
+        blocks=[link for link in outgoing if link.kind == LinkKind.BLOCKS],
+        blocked_by=[link for link in incoming if link.kind == LinkKind.BLOCKS],
+        relates_to=sorted(relates, key=lambda pair: pair[1].pk),
+    )
+
+
+def children_of(item: Item) -> list[Item]:
+    # open ones first ("open" sorts after "closed")
+    return list(with_progress(Item.objects.filter(parent=item)).order_by("-state", "rank"))
+
+
+def comments_of(item: Item) -> QuerySet[Comment]:
+    return Comment.objects.filter(item=item).select_related("author").order_by("created_at", "id")
+
+
+def references(ids: list[int]) -> dict[int, tuple[str, str]]:
+    """For Markdown rendering: `#123` -> (url, title) for the items that exist (one query)."""
+    return {
+        pk: (f"/items/{pk}/", title)
+        for pk, title in Item.objects.filter(pk__in=ids).values_list("pk", "title")
+    }
+
+
+def mentions(handles: list[str]) -> dict[str, tuple[str, str]]:
+    """For Markdown rendering: `@handle` -> (url, name) for the active users (one query)."""
+    users = User.objects.filter(handle__in=handles, is_active=True)
+    return {user.handle: (f"/users/{user.pk}/", user.display_name) for user in users}
