@@ -13,9 +13,10 @@ from tandem.activity.models import HistoryEntry
 from tandem.contacts.models import Address, EmailAddress, Membership, Organization, Person, PhoneNumber, Tag
 from tandem.core.generate.runner import USER_DOMAIN, Result, generate
 from tandem.core.generate.scales import Sizes
+from tandem.work.models import Board, Column, Item, ItemLink
 
-SMALL = Sizes(organizations=12, people=60, history=300)
-BIGGER = Sizes(organizations=24, people=120, history=600)
+SMALL = Sizes(organizations=12, people=60, history=300, items=60)
+BIGGER = Sizes(organizations=24, people=120, history=600, items=120)
 UNTIL = datetime(2026, 6, 1, tzinfo=UTC)
 SEED = "tests"
 
@@ -29,6 +30,9 @@ def generated_users() -> list[int]:
 
 
 def delete_generated() -> None:
+    Item.objects.all().delete()
+    Column.objects.all().delete()  # a column keeps its label from being deleted with the board
+    Board.objects.all().delete()
     HistoryEntry.objects.all().delete()
     Person.objects.all().delete()
     Organization.objects.all().delete()
@@ -59,9 +63,12 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
         return result
 
     record = ("owner_id", "created_by_id", "notes", "archived_at", "version", "created_at", "updated_at")
+    items = {pk: n for n, pk in enumerate(Item.objects.order_by("pk").values_list("pk", flat=True))}
     history = []
-    for entry in HistoryEntry.objects.order_by("pk"):
-        numbers = people if entry.target_type == "person" else orgs
+    for entry in HistoryEntry.objects.filter(target_type__in=["person", "organization", "item"]).order_by(
+        "pk"
+    ):
+        numbers = {"person": people, "organization": orgs, "item": items}[entry.target_type]
         history.append(
             (users[entry.actor_id], entry.verb, entry.target_type, numbers[entry.target_id],
              entry.target_label, json.dumps(entry.changes, sort_keys=True), entry.at)
@@ -86,6 +93,16 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
                 "person_id", "tag__name")]
         ),
         "history": history,
+        "items": [
+            (i.board.name, i.type, i.title, i.state, i.column.name if i.column else None, i.rank, i.priority,
+             i.due_date, i.estimate, items.get(i.parent_id), users[i.created_by_id], i.created_at,
+             tuple(sorted(label.name for label in i.labels.all())), tuple(sorted(users[u.pk] for u in i.assignees.all())),
+             tuple(sorted(orgs[o.pk] for o in i.organizations.all())))
+            for i in Item.objects.select_related("board", "column").prefetch_related("labels", "assignees",
+                                                                                   "organizations").order_by("pk")
+        ],
+        "links": [(items[source], items[target], kind) for source, target, kind in
+                  ItemLink.objects.order_by("pk").values_list("source_id", "target_id", "kind")],
     }  # fmt: skip
 
 

@@ -10,10 +10,11 @@ from django.core.management import CommandError, call_command
 
 from tandem.activity.models import HistoryEntry
 from tandem.contacts.models import Person
+from tandem.work.models import Item
 
 pytestmark = pytest.mark.django_db
 
-SMALL_ARGS = ("--organizations", "4", "--people", "20", "--history", "100")
+SMALL_ARGS = ("--organizations", "4", "--people", "20", "--history", "100", "--items", "20")
 
 
 def generate(*args: str) -> tuple[str, str]:
@@ -25,7 +26,8 @@ def generate(*args: str) -> tuple[str, str]:
 def test_generate_prints_progress_and_a_summary():
     out, err = generate(*SMALL_ARGS, "--seed", "7")
     assert Person.objects.count() == 20
-    assert HistoryEntry.objects.count() == 100
+    assert HistoryEntry.objects.filter(target_type__in=["person", "organization"]).count() == 100
+    assert Item.objects.count() == 20
     assert "Generated" in out and "rows/s" in out
     assert "people" in out and "history entries" in out
     # one finished bar per stage in a log (stderr is not a terminal here)

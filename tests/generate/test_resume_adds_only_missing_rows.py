@@ -8,9 +8,10 @@ import pytest
 
 from tandem.activity.models import HistoryEntry
 from tandem.contacts.models import EmailAddress, Membership, Organization, Person
-from tandem.core.generate import rows
+from tandem.core.generate import rows, work
 from tandem.core.generate.runner import GenerationError
 from tandem.core.generate.scales import SCALES
+from tandem.work.models import Item
 from tests.generate.helpers import BIGGER, SMALL, UNTIL, as_multisets, delete_generated, run, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -28,19 +29,24 @@ def test_a_bigger_run_adds_only_the_missing_rows():
     run(SMALL)
     first_people = list(Person.objects.order_by("pk").values())
     first_orgs = list(Organization.objects.order_by("pk").values())
-    first_history = list(HistoryEntry.objects.order_by("pk").values())
+    customer_history = HistoryEntry.objects.filter(target_type__in=["person", "organization"])
+    first_history = list(customer_history.order_by("pk").values())
+    first_items = list(Item.objects.order_by("pk").values())
     first_emails = list(EmailAddress.objects.order_by("pk").values())
 
     result = run(BIGGER)
     assert result.inserted["people"] == BIGGER.people - SMALL.people
     assert result.inserted["organizations"] == BIGGER.organizations - SMALL.organizations
-    assert result.inserted["history entries"] == BIGGER.history - SMALL.history
+    assert result.inserted["items"] == BIGGER.items - SMALL.items
+    # customers' history, and one "created" entry per new item
+    assert result.inserted["history entries"] == BIGGER.history - SMALL.history + BIGGER.items - SMALL.items
     assert Person.objects.count() == BIGGER.people
-    assert HistoryEntry.objects.count() == BIGGER.history
+    assert customer_history.count() == BIGGER.history
     # the first rows are untouched
     assert list(Person.objects.order_by("pk").values())[: SMALL.people] == first_people
     assert list(Organization.objects.order_by("pk").values())[: SMALL.organizations] == first_orgs
-    assert list(HistoryEntry.objects.order_by("pk").values())[: SMALL.history] == first_history
+    assert list(customer_history.order_by("pk").values())[: SMALL.history] == first_history
+    assert list(Item.objects.order_by("pk").values())[: SMALL.items] == first_items
     assert list(EmailAddress.objects.order_by("pk").values())[: len(first_emails)] == first_emails
 
     # and the result is the data set a single bigger run writes
@@ -78,6 +84,7 @@ def test_smaller_scales_are_the_first_rows_of_larger_ones():
     small, medium, large = (rows.Blueprint("prefix", SCALES[name], UNTIL) for name in ("S", "M", "L"))
     for number in [*range(0, 400, 7), 1_999, 9_999]:
         assert rows.person(small, number) == rows.person(medium, number) == rows.person(large, number)
+        assert work.item(small, number) == work.item(medium, number) == work.item(large, number)
     for number in [*range(0, 2_000, 37), 1_999]:
         assert rows.organization(small, number) == rows.organization(large, number)
     for number in [*range(0, 38_000, 611), 37_999]:

@@ -12,15 +12,19 @@ from tandem.activity.models import HistoryEntry
 from tandem.contacts.models import Membership, Organization, Person
 from tandem.core.generate import rows
 from tandem.core.generate.scales import SCALES, Sizes
+from tandem.work.models import Item
 from tests.generate.helpers import SMALL, UNTIL, generated_users, run
 
 
 def test_named_scales_define_the_issue_counts():
-    assert SCALES["S"] == Sizes(organizations=2_000, people=10_000, history=50_000)
-    assert SCALES["M"] == Sizes(organizations=20_000, people=100_000, history=500_000)
-    assert SCALES["L"] == Sizes(organizations=200_000, people=1_000_000, history=5_000_000)
+    assert SCALES["S"] == Sizes(organizations=2_000, people=10_000, history=50_000, items=10_000)
+    assert SCALES["M"] == Sizes(organizations=20_000, people=100_000, history=500_000, items=100_000)
+    assert SCALES["L"] == Sizes(organizations=200_000, people=1_000_000, history=5_000_000, items=1_000_000)
     # Equal proportions are what make a smaller scale the first rows of a larger one.
-    assert len({(s.people / s.organizations, s.history / s.people) for s in SCALES.values()}) == 1
+    assert (
+        len({(s.people / s.organizations, s.history / s.people, s.items / s.people) for s in SCALES.values()})
+        == 1
+    )
 
 
 @pytest.mark.django_db
@@ -30,12 +34,14 @@ def test_counts_match_the_requested_sizes():
     assert len(users) == 8
     assert Organization.objects.filter(created_by__in=users).count() == SMALL.organizations
     assert Person.objects.filter(created_by__in=users).count() == SMALL.people
-    history = HistoryEntry.objects.filter(actor__in=users)
+    assert Item.objects.filter(created_by__in=users).count() == SMALL.items
+    assert result.inserted["items"] == SMALL.items
+    history = HistoryEntry.objects.filter(actor__in=users, target_type__in=["person", "organization"])
     assert history.count() == SMALL.history
     assert history.filter(verb="created").count() == SMALL.organizations + SMALL.people
     assert history.filter(verb="updated").count() == SMALL.history - SMALL.organizations - SMALL.people
     assert result.inserted["people"] == SMALL.people
-    assert result.inserted["history entries"] == SMALL.history
+    assert result.inserted["history entries"] == SMALL.history + SMALL.items  # an item's "created" entry too
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -20,11 +21,12 @@ from tandem.accounts.models import User
 from tandem.accounts.roles import Role
 from tandem.activity.models import HistoryEntry
 from tandem.contacts.models import Address, EmailAddress, Membership, Organization, Person, PhoneNumber, Tag
-from tandem.core.generate import data, rows
+from tandem.core.generate import data, rows, work
 from tandem.core.generate.rows import Blueprint, OrganizationDraft, PersonDraft
 from tandem.core.generate.scales import Sizes
 from tandem.core.generate.writer import Batch, BulkWriter
 from tandem.core.progress import Progress, Stream
+from tandem.work.models import Item, ItemLink
 
 USER_DOMAIN = "tandem-generated.example"
 # The generated users "joined" this long before the generated time line ends; a later run reads
@@ -36,6 +38,10 @@ BATCH_SIZE = 50_000
 CHUNK_SIZE = 5_000
 OrganizationTag = Organization.tags.through
 PersonTag = Person.tags.through
+ItemLabel = Item.labels.through
+ItemAssignee = Item.assignees.through
+ItemWatcher = Item.watchers.through
+ItemOrganization = Item.organizations.through
 
 # Columns written per table (after "id"), parents first.
 FIELDS: dict[type[models.Model], tuple[str, ...]] = {
@@ -51,6 +57,14 @@ FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     OrganizationTag: ("organization", "tag"),
     PersonTag: ("person", "tag"),
     HistoryEntry: ("actor", "verb", "target_type", "target_id", "target_label", "changes", "at"),
+    Item: ("board", "type", "title", "description", "state", "column", "rank", "priority", "start_date", "due_date",
+           "estimate", "parent", "created_by", "created_at", "updated_at", "closed_at", "closed_by", "version",
+           "search_text"),
+    ItemLabel: ("item", "label"),
+    ItemAssignee: ("item", "user"),
+    ItemWatcher: ("item", "user"),
+    ItemOrganization: ("item", "organization"),
+    ItemLink: ("source", "target", "kind", "created_by", "created_at"),
 }  # fmt: skip
 
 
@@ -72,11 +86,21 @@ class Run:
     batch_size: int = BATCH_SIZE
     next_ids: dict[type[models.Model], int] = field(default_factory=dict)
     _numbered: dict[type[models.Model], list[int]] = field(default_factory=dict)
+    _boards: work.BoardIds | None = None
 
-    def numbered(self, model: type[Organization] | type[Person]) -> list[int]:
+    @property
+    def boards(self) -> work.BoardIds:
+        if self._boards is None:
+            self._boards = work.boards(self.users)
+        return self._boards
+
+    def numbered(self, model: type[Organization] | type[Person] | type[Item]) -> list[int]:
         """Ids of the generated records of `model`, by record number."""
         if model not in self._numbered:
-            query = model._default_manager.filter(created_by_id__in=self.users).order_by("pk")
+            query: models.QuerySet[Any] = model._default_manager.filter(created_by_id__in=self.users)
+            if model is Item:
+                query = query.filter(board_id__in=self.boards.boards)
+            query = query.order_by("pk")
             self._numbered[model] = list(query.values_list("pk", flat=True))
         return self._numbered[model]
 
@@ -122,14 +146,17 @@ def generate(
     touched = [model for model in FIELDS if writer.inserted[model]]
     if touched:
         writer.finish(touched)
-    inserted = {str(model._meta.verbose_name_plural): writer.inserted[model] for model in touched}
+    inserted: dict[str, int] = {}
+    for model in touched:
+        name = str(model._meta.verbose_name_plural)
+        inserted[model._meta.db_table if name in inserted else name] = writer.inserted[model]
     if new_users:
         inserted[str(User._meta.verbose_name_plural)] = new_users
     return Result(inserted, time.monotonic() - started)
 
 
 def _check(sizes: Sizes) -> None:
-    if min(sizes.organizations, sizes.people, sizes.history) < 0:
+    if min(sizes.organizations, sizes.people, sizes.history, sizes.items) < 0:
         raise GenerationError(_("Counts cannot be negative."))
     if sizes.people and not sizes.organizations:
         raise GenerationError(_("People need at least one organization to work for."))
@@ -150,11 +177,15 @@ def _users(until: datetime) -> tuple[list[int], datetime, int]:
     if emails[0] in existing:
         until = existing[emails[0]].date_joined.astimezone(UTC) + USERS_JOINED_BEFORE
     joined = until - USERS_JOINED_BEFORE
-    ids = []
+    ids: list[int] = []
     for email, name in zip(emails, data.USER_NAMES, strict=True):
+        # the first one shapes the generated boards, which takes a manager
+        role = Role.MANAGER if not ids else Role.MEMBER
         user = existing.get(email) or User.objects.create_user(
-            email, None, full_name=name, role=Role.MEMBER, date_joined=joined
+            email, None, full_name=name, role=role, date_joined=joined
         )
+        if user.role != role:
+            User.objects.filter(pk=user.pk).update(role=role)
         ids.append(user.pk)
     return ids, until, len(emails) - len(existing)
 
@@ -283,10 +314,53 @@ def _add_update(run: Run, batch: Batch, number: int) -> None:
     )  # fmt: skip
 
 
+def _present_items(run: Run) -> int:
+    return len(run.numbered(Item))
+
+
+def _add_item(run: Run, batch: Batch, number: int) -> None:
+    draft = work.item(run.blueprint, number)
+    ids = run.boards
+    created = run.writer.stamp(draft.created_at)
+    closed_at = created if draft.closed else None
+    items = run.numbered(Item)
+    pk = batch.add(
+        Item, ids.boards[draft.board], work.BOARDS[draft.board].type, draft.title, "", work.state_of(draft),
+        work.column_of(ids, draft), work.rank_key(number), draft.priority, None,
+        run.writer.day(draft.due_date), draft.estimate, items[draft.parent] if draft.parent is not None else None,
+        run.users[draft.created_by], created, created, closed_at,
+        run.users[draft.assignees[0]] if draft.closed else None, 1, work.search_text(draft),
+    )  # fmt: skip
+    items.append(pk)
+    if draft.stage is not None:
+        batch.add(ItemLabel, pk, ids.stage_labels[draft.board][draft.stage])
+    for tag in draft.tags:
+        batch.add(ItemLabel, pk, ids.tag_labels[draft.board][tag])
+    for user in draft.assignees:
+        batch.add(ItemAssignee, pk, run.users[user])
+    for user in dict.fromkeys([draft.created_by, *draft.assignees]):
+        batch.add(ItemWatcher, pk, run.users[user])
+    if draft.organization is not None:
+        batch.add(ItemOrganization, pk, run.numbered(Organization)[draft.organization])
+    if draft.blocks is not None:
+        batch.add(ItemLink, pk, items[draft.blocks], "blocks", run.users[draft.created_by], created)
+    batch.add(
+        HistoryEntry,
+        run.users[draft.created_by],
+        "created",
+        "item",
+        pk,
+        f"#{pk} {draft.title}"[:300],
+        "{}",
+        created,
+    )
+
+
 STAGES: Sequence[Stage] = (
     Stage(
         "organizations", lambda sizes: sizes.organizations, _present_records(Organization), _add_organization
     ),
     Stage("people", lambda sizes: sizes.people, _present_records(Person), _add_person),
     Stage("history edits", lambda sizes: sizes.updates, _present_updates, _add_update),
+    Stage("work items", lambda sizes: sizes.items, _present_items, _add_item),
 )

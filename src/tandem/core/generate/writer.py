@@ -11,7 +11,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -35,6 +35,10 @@ class BulkWriter:
         """A UTC datetime as this database's driver wants it: what Django sends (on SQLite, the naive
         UTC time as text)."""
         return value if self.is_postgres else str(value.replace(tzinfo=None))
+
+    def day(self, value: date | None) -> object:
+        """A date as this database's driver wants it (on SQLite, ISO text)."""
+        return value if value is None or self.is_postgres else value.isoformat()
 
     @staticmethod
     def json(value: Any) -> str:

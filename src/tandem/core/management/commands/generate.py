@@ -1,4 +1,5 @@
-"""`tandem generate --scale S|M|L`: deterministic benchmark data (organizations, people, history).
+"""`tandem generate --scale S|M|L`: deterministic benchmark data (organizations, people, history,
+boards and work items).
 
 The same seed always gives the same rows; running a scale again adds nothing, and a larger scale
 after a smaller one adds only the missing rows. Meant for a benchmark or test installation that
@@ -19,8 +20,8 @@ DEFAULT_SEED = "20261124"
 
 class Command(BaseCommand):
     help = (
-        "Generate benchmark data: S = 10k people, M = 100k, L = 1M (with 2k/20k/200k organizations "
-        "and 50k/500k/5M history rows). Deterministic, resumable, idempotent."
+        "Generate benchmark data: S = 10k people, M = 100k, L = 1M (with 2k/20k/200k organizations, "
+        "50k/500k/5M history rows and 10k/100k/1M work items on four boards). Deterministic, resumable, idempotent."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,13 +34,17 @@ class Command(BaseCommand):
             type=int,
             help="Override the scale's history count (at least one per organization and person).",
         )
+        parser.add_argument("--items", type=int, help="Override the scale's work item count.")
         parser.add_argument(
             "--quiet", action="store_true", help="No progress bar (-v 0 hides the summary too)."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         sizes = SCALES[options["scale"]].with_overrides(
-            organizations=options["organizations"], people=options["people"], history=options["history"]
+            organizations=options["organizations"],
+            people=options["people"],
+            history=options["history"],
+            items=options["items"],
         )
         # The progress bar draws itself: no colour and no line ending added by Django's wrapper.
         self.stderr.style_func, self.stderr.ending = None, ""
