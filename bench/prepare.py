@@ -20,6 +20,7 @@ import sys
 from typing import Any
 
 BENCH_EMAIL = "bench-runner@bench.example"
+SAMPLE_DEALS = 50
 TOKEN_NAME = "benchmark runner"  # noqa: S105 - the label of the token, not a secret
 SAMPLE_PEOPLE = 200
 BIG_ORGANIZATIONS = 20
@@ -101,6 +102,7 @@ def _samples(rng: random.Random) -> dict[str, Any]:
         return rng.sample(values, min(SEARCH_FRAGMENTS, len(values)))
 
     return {
+        **_work_samples(rng),
         "people_count": len(person_ids),
         "organization_count": organizations.count(),
         "person_ids": sample,
@@ -111,6 +113,42 @@ def _samples(rng: random.Random) -> dict[str, Any]:
         "email_fragments": some(email_fragments),
         "phone_fragments": some(phone_fragments),
     }
+
+
+def _work_samples(rng: random.Random) -> dict[str, Any]:
+    """The biggest board, its fullest column and the position of that column's 50th card (where
+    the next page starts), and some deals."""
+    from django.db.models import Count
+
+    from tandem.work.models import Board, Item, ItemType
+
+    board = (
+        Board.objects.filter(archived_at__isnull=True).annotate(n=Count("items")).order_by("-n", "id").first()
+    )
+    deals = list(Item.objects.filter(type=ItemType.DEAL).order_by("id").values_list("id", flat=True))
+    sample: dict[str, Any] = {
+        "board": None,
+        "deal_ids": sorted(rng.sample(deals, min(SAMPLE_DEALS, len(deals)))),
+    }
+    if board is None:
+        return sample
+    fullest = (
+        Item.objects.filter(board=board, column__isnull=False)
+        .values("column")
+        .annotate(n=Count("id"))
+        .order_by("-n", "column")
+        .first()
+    )
+    if fullest is None:
+        return sample
+    ranks = (
+        Item.objects.filter(board=board, column=fullest["column"])
+        .order_by("rank")
+        .values_list("rank", flat=True)
+    )
+    after = list(ranks[49:50]) or [""]
+    sample["board"] = {"id": board.pk, "items": board.n, "column": fullest["column"], "after": after[0]}
+    return sample
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -62,6 +62,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default="",
         help='the tandem command that fills the database (default: "generate --scale SCALE")',
     )
+    parser.add_argument(
+        "--data-name",
+        default="",
+        help="name of the benchmark database, when --data-command makes another data set than the scale's "
+        "(default: the scale)",
+    )
     parser.add_argument("--fresh", action="store_true", help="drop the benchmark database and start over")
     parser.add_argument(
         "--var-dir", type=Path, default=BENCH_DIR / "var", help="data directory (SQLite, static)"
@@ -85,6 +91,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if args.duration < 1 or args.warmup < 0 or args.workers < 1 or args.floor_runs < 1:
         parser.error("--duration, --workers and --floor-runs must be at least 1, --warmup at least 0")
     args.data_command = args.data_command or f"generate --scale {args.scale}"
+    if args.data_name and not all(ch.isalnum() or ch == "_" for ch in args.data_name):
+        parser.error("--data-name takes letters, digits and _ only")
+    args.data_name = args.data_name or args.scale
     return args
 
 
@@ -248,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     var_dir: Path = args.var_dir.resolve()
     args.var_dir = var_dir
     var_dir.mkdir(parents=True, exist_ok=True)
-    db_url = database_url(args.db, args.scale, var_dir, args.postgres)
+    db_url = database_url(args.db, args.data_name, var_dir, args.postgres)
     env = tandem_env(var_dir, db_url)
 
     if args.fresh:
