@@ -140,6 +140,8 @@ class ItemFilters:
             qs = qs.filter(assignees=int(self.assignee))
         for name in self.labels:
             qs = qs.filter(labels__name__iexact=name)
+        if self.labels:
+            qs = qs.distinct()  # a board label and a global one may share a name
         if self.state in {ItemState.OPEN, ItemState.CLOSED}:
             qs = qs.filter(state=self.state)
         if self.type:

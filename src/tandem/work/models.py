@@ -232,7 +232,8 @@ class Item(models.Model):
             ),
         ]
         indexes: ClassVar = [
-            models.Index(fields=["board", "column", "rank"], name="item_board_column_rank"),
+            # estimate last: the column sums of a board are read from this index alone
+            models.Index(fields=["board", "column", "rank", "estimate"], name="item_board_column_rank"),
             models.Index(fields=["board", "state", "rank"], name="item_board_state_rank"),
             models.Index(fields=["due_date"], condition=Q(state=ItemState.OPEN), name="item_open_due"),
         ]

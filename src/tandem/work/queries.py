@@ -8,7 +8,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -76,19 +85,42 @@ def with_progress(queryset: QuerySet[Item]) -> QuerySet[Item]:
     return queryset.annotate(children_total=child_count(), children_closed=child_count(closed=True))
 
 
+CARD_PREFETCH = (
+    Prefetch("labels", queryset=Label.objects.order_by("name")),
+    Prefetch("assignees", queryset=User.objects.order_by("full_name", "email")),
+)
+
+
+def with_card_flags(queryset: QuerySet[Item]) -> QuerySet[Item]:
+    """A card's blocked and linked flags and subtask progress, computed for the page's rows only."""
+    return with_progress(queryset).annotate(
+        is_blocked=blocked_flag(),
+        has_links=Exists(ItemLink.objects.filter(Q(source=OuterRef("pk")) | Q(target=OuterRef("pk")))),
+    )
+
+
+def prefetch_cards(cards: list[Item]) -> None:
+    """Labels and assignees of many cards in two queries, kept as plain lists on each card
+    (`card.label_list`, `card.assignee_list`). Read through the link tables directly: Django's
+    prefetch clones a queryset per card, which costs more than the queries on a full board."""
+    ids = [card.pk for card in cards]
+    labels: dict[int, list[Label]] = {pk: [] for pk in ids}
+    assignees: dict[int, list[User]] = {pk: [] for pk in ids}
+    if ids:
+        links = Item.labels.through.objects.filter(item_id__in=ids).select_related("label")
+        for link in links.order_by("label__name", "label_id"):
+            labels[link.item_id].append(link.label)
+        people = Item.assignees.through.objects.filter(item_id__in=ids).select_related("user")
+        for assignment in people.order_by("user__full_name", "user__email"):
+            assignees[assignment.item_id].append(assignment.user)
+    for card in cards:
+        card.label_list = labels[card.pk]  # type: ignore[attr-defined]
+        card.assignee_list = assignees[card.pk]  # type: ignore[attr-defined]
+
+
 def with_card_data(queryset: QuerySet[Item]) -> QuerySet[Item]:
     """What a card shows: labels, assignees, blocked, links and subtask progress."""
-    return (
-        with_progress(queryset)
-        .annotate(
-            is_blocked=blocked_flag(),
-            has_links=Exists(ItemLink.objects.filter(Q(source=OuterRef("pk")) | Q(target=OuterRef("pk")))),
-        )
-        .prefetch_related(
-            Prefetch("labels", queryset=Label.objects.order_by("name")),
-            Prefetch("assignees", queryset=User.objects.order_by("full_name", "email")),
-        )
-    )
+    return with_card_flags(queryset).prefetch_related(*CARD_PREFETCH)
 
 
 @dataclass
@@ -116,21 +148,28 @@ def column_cards(
     user: User,
     after: str = "",
     limit: int = CARDS_PER_PAGE,
+    prefetch: bool = True,
 ) -> tuple[list[Item], bool]:
     """One page of a column's cards in board order, continuing after the rank `after`. Returns the
-    cards and whether more follow."""
+    cards and whether more follow. Without `prefetch`, the caller fetches labels and assignees."""
     qs = filters.apply(Item.objects.filter(board=board, column=column), user=user)
     if after:
         qs = qs.filter(rank__gt=after)
-    cards = list(with_card_data(qs.order_by("rank"))[: limit + 1])
-    return cards[:limit], len(cards) > limit
+    # a card shows no description: leave the longest column unread
+    cards = list(with_card_flags(qs.order_by("rank").defer("description", "search_text"))[: limit + 1])
+    more = len(cards) > limit
+    cards = cards[:limit]
+    if prefetch:
+        prefetch_cards(cards)
+    return cards, more
 
 
 def board_view(board: Board, filters: ItemFilters, *, user: User) -> list[ColumnView]:
     """Every column of the board with its count (and sum), and its first page of cards."""
     columns = list(board.columns.select_related("label"))
     items = filters.apply(Item.objects.filter(board=board), user=user)
-    aggregates: dict[str, Any] = {"count": Count("id", distinct=True)}
+    # only a label filter can meet an item twice (a board label and a global one of the same name)
+    aggregates: dict[str, Any] = {"count": Count("id", distinct=bool(filters.labels))}
     if board.sum_field == SumField.ESTIMATE:
         aggregates["total"] = Coalesce(Sum("estimate"), Decimal(0))
     totals: dict[Any, Any] = {
@@ -141,8 +180,11 @@ def board_view(board: Board, filters: ItemFilters, *, user: User) -> list[Column
         row: dict[str, Any] = totals.get(column.pk, {})
         view = ColumnView(column=column, count=row.get("count", 0), total=row.get("total"))
         if view.count:
-            view.cards, view.more = column_cards(board, column, filters, user=user)
+            view.cards, _more = column_cards(board, column, filters, user=user, prefetch=False)
+            view.more = view.count > len(view.cards)
         views.append(view)
+    # labels and assignees of every card on the page: two queries, however many columns
+    prefetch_cards([card for view in views for card in view.cards])
     return views
 
 

@@ -6,6 +6,7 @@ drag and drop, which puts the card back and shows it."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -39,6 +40,11 @@ from tandem.work.forms import (
 from tandem.work.models import Board, Comment, Item, ItemLink, ItemType, SavedView
 
 LIST_PAGE_SIZE = 50
+
+
+def item_prefix() -> str:
+    """`/items/`: cards build their links from it instead of reversing two URLs per card."""
+    return reverse("work:item", args=[0]).removesuffix("0/")
 
 
 def render_markdown(text: str) -> str:
@@ -107,9 +113,9 @@ def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "board": board,
         "columns": columns,
-        "move_targets": [view.column for view in columns],
         "can_edit": can(user, Permission.EDIT_WORK),
         "can_manage": can(user, Permission.MANAGE_BOARDS),
+        "item_prefix": item_prefix(),
         "nav": "boards",
         **_filter_context(request, board, filters),
     }
@@ -135,8 +141,8 @@ def column_page(request: HttpRequest, pk: int, column_pk: int) -> HttpResponse:
         "more": more,
         "next_after": cards[-1].rank if cards else "",
         "filter_query": filters.query_string(),
-        "move_targets": list(board.columns.all()),
         "can_edit": can(user, Permission.EDIT_WORK),
+        "item_prefix": item_prefix(),
     }
     return render(request, "work/partials/column_cards.html", context)
 
@@ -440,12 +446,21 @@ def item_state(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @guarded_view(Permission.EDIT_WORK)
-@require_POST
 def item_move(request: HttpRequest, pk: int) -> HttpResponse:
     """A card dropped on the board (answers JSON: 200, or 409/422 with the message to show) or
-    moved with the "Move to" menu (redirects back)."""
+    moved with the "Move to" menu (redirects back). GET answers the menu itself, which a card
+    loads when its "⋯" is used, so the board does not carry a form for every card."""
     user = acting_user(request)
     item = queries.get_item_for_user(user, pk)
+    if request.method != "POST":
+        shown = urlsplit(request.headers.get("HX-Current-URL", ""))  # the board page, filters and all
+        back = (
+            f"{shown.path}?{shown.query}"
+            if shown.path.startswith("/boards/")
+            else item.board.get_absolute_url()
+        )
+        context = {"item": item, "move_targets": list(item.board.columns.all()), "next": back}
+        return render(request, "work/partials/move_menu.html", context)
     form = MoveForm(request.POST, board=item.board)
     wants_json = "application/json" in request.headers.get("Accept", "")
     if not form.is_valid():

@@ -140,6 +140,12 @@ def generate(
         users, until, new_users = _users(until or _today())
         tags = _tags()
     run = Run(Blueprint(seed, sizes, until), writer, users, tags, stream, batch_size)
+    if sizes.items:
+        # Through the services, before any bulk insert: on PostgreSQL the id sequences only move
+        # past the bulk-written ids when the run finishes, so a service write after them would
+        # collide with them.
+        with transaction.atomic():
+            run.boards  # noqa: B018 - made and remembered here
     with writer.tuned():
         for stage in STAGES:
             _run_stage(run, stage)
