@@ -17,6 +17,7 @@ from tandem.accounts.api import directory, tokens
 from tandem.api.auth import BearerToken
 from tandem.api.errors import error_response, install_error_handlers
 from tandem.contacts.api import organizations, people
+from tandem.work.api import boards, items, labels
 
 DESCRIPTION = """Tandem's REST API. Authenticate with a personal API token:
 `Authorization: Bearer <token>`. Errors always answer `{"detail", "code", "errors"}`.
@@ -87,3 +88,6 @@ api.add_router("/organizations", organizations)
 api.add_router("/people", people)
 api.add_router("/", directory)
 api.add_router("/tokens", tokens)
+api.add_router("/boards", boards)
+api.add_router("/labels", labels)
+api.add_router("/items", items)

@@ -152,7 +152,9 @@ def column_cards(
 ) -> tuple[list[Item], bool]:
     """One page of a column's cards in board order, continuing after the rank `after`. Returns the
     cards and whether more follow. Without `prefetch`, the caller fetches labels and assignees."""
-    qs = filters.apply(Item.objects.filter(board=board, column=column), user=user)
+    qs = filters.apply(
+        Item.objects.filter(board=board, column=column).select_related("board", "column"), user=user
+    )
     if after:
         qs = qs.filter(rank__gt=after)
     # a card shows no description: leave the longest column unread
@@ -164,8 +166,8 @@ def column_cards(
     return cards, more
 
 
-def board_view(board: Board, filters: ItemFilters, *, user: User) -> list[ColumnView]:
-    """Every column of the board with its count (and sum), and its first page of cards."""
+def board_columns(board: Board, filters: ItemFilters, *, user: User) -> list[ColumnView]:
+    """Every column of the board with its count (and sum): one grouped query for all of them."""
     columns = list(board.columns.select_related("label"))
     items = filters.apply(Item.objects.filter(board=board), user=user)
     # only a label filter can meet an item twice (a board label and a global one of the same name)
@@ -175,14 +177,23 @@ def board_view(board: Board, filters: ItemFilters, *, user: User) -> list[Column
     totals: dict[Any, Any] = {
         row["column_id"]: row for row in items.values("column_id").annotate(**aggregates).order_by()
     }
-    views = []
-    for column in columns:
-        row: dict[str, Any] = totals.get(column.pk, {})
-        view = ColumnView(column=column, count=row.get("count", 0), total=row.get("total"))
+    return [
+        ColumnView(
+            column=column,
+            count=totals.get(column.pk, {}).get("count", 0),
+            total=totals.get(column.pk, {}).get("total"),
+        )
+        for column in columns
+    ]
+
+
+def board_view(board: Board, filters: ItemFilters, *, user: User) -> list[ColumnView]:
+    """Every column of the board with its count (and sum), and its first page of cards."""
+    views = board_columns(board, filters, user=user)
+    for view in views:
         if view.count:
-            view.cards, _more = column_cards(board, column, filters, user=user, prefetch=False)
+            view.cards, _more = column_cards(board, view.column, filters, user=user, prefetch=False)
             view.more = view.count > len(view.cards)
-        views.append(view)
     # labels and assignees of every card on the page: two queries, however many columns
     prefetch_cards([card for view in views for card in view.cards])
     return views

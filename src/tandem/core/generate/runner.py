@@ -142,8 +142,9 @@ def generate(
     run = Run(Blueprint(seed, sizes, until), writer, users, tags, stream, batch_size)
     if sizes.items:
         # Through the services, before any bulk insert: on PostgreSQL the id sequences only move
-        # past the bulk-written ids when the run finishes, so a service write after them would
-        # collide with them.
+        # past the bulk-written ids when a run finishes, so a service write after them (or after
+        # an interrupted run) would collide with them.
+        writer.reset_sequences(list(FIELDS))
         with transaction.atomic():
             run.boards  # noqa: B018 - made and remembered here
     with writer.tuned():

@@ -58,13 +58,18 @@ class BulkWriter:
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608 - names from model metadata
         self.inserted[model] += len(rows)
 
-    def finish(self, touched: Sequence[type[models.Model]]) -> None:
-        """Move id sequences past the explicit ids (so the app's next insert works) and refresh the
-        statistics the query planner relies on."""
-        quote = self.connection.ops.quote_name
+    def reset_sequences(self, touched: Sequence[type[models.Model]]) -> None:
+        """Move id sequences past the explicit ids, so the app's next insert works (also after a
+        run that stopped before it finished)."""
         with self.connection.cursor() as cursor:
             for sql in self.connection.ops.sequence_reset_sql(no_style(), list(touched)):
                 cursor.execute(sql)
+
+    def finish(self, touched: Sequence[type[models.Model]]) -> None:
+        """Reset the id sequences and refresh the statistics the query planner relies on."""
+        quote = self.connection.ops.quote_name
+        self.reset_sequences(touched)
+        with self.connection.cursor() as cursor:
             for model in touched:
                 cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
 
