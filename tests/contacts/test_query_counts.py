@@ -17,7 +17,9 @@ from tests.conftest import login, make_user
 from tests.contacts.pages import org_url, person_url
 
 # Ceilings for the pages as they are today; raise one only with a reason.
-MAX_QUERIES = {"organization-list": 7, "person-list": 9, "organization-detail": 10, "person-detail": 9}
+# The customer pages: +4 for the customer's deals and work items (open counts, deals, other items,
+# the boards a new item can go on).
+MAX_QUERIES = {"organization-list": 7, "person-list": 9, "organization-detail": 14, "person-detail": 13}
 
 
 def seed(by: User, org: Organization, person: Person, n: int) -> None:

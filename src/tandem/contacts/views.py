@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tandem.accounts.models import User
-from tandem.accounts.roles import Permission
+from tandem.accounts.roles import Permission, can
 from tandem.activity.queries import history_for
 from tandem.contacts import services
 from tandem.contacts.filters import OrganizationFilterForm, PersonFilterForm, sort_columns
@@ -35,6 +35,7 @@ from tandem.contacts.queries import (
 from tandem.core.errors import Conflict, InvalidInput, NotFound, PossibleDuplicate, StaleVersion
 from tandem.core.pagination import paginate
 from tandem.core.views import acting_user, go, guarded_view, int_or_none, page_or_partial, posted
+from tandem.work.queries import boards_for, work_for_customer
 
 Customer = Organization | Person
 
@@ -130,6 +131,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "memberships": memberships[:PEOPLE_ON_ORGANIZATION_PAGE],
         "more_people": len(memberships) > PEOPLE_ON_ORGANIZATION_PAGE,
         "history": history_for("organization", organization.pk),
+        **_work_context(request, organization=organization),
     }
     return render(request, "contacts/organization_detail.html", context)
 
@@ -139,8 +141,31 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(acting_user(request), pk)
     if person.merged_into_id:
         return _to_survivor(request, person, "person-detail")
-    context = {"nav": "people", "person": person, "history": history_for("person", person.pk)}
+    context = {
+        "nav": "people",
+        "person": person,
+        "history": history_for("person", person.pk),
+        **_work_context(request, person=person),
+    }
     return render(request, "contacts/person_detail.html", context)
+
+
+def _work_context(request: HttpRequest, **customer: Organization | Person) -> dict[str, Any]:
+    """The customer's deals and other work items, for the sections of its page."""
+    ((kind, record),) = customer.items()
+    work = (
+        work_for_customer(organization=record) if kind == "organization" else work_for_customer(person=record)
+    )
+    user = acting_user(request)
+    sections = [
+        (_("Deals"), work.deals, work.deals_open, _("No deals yet"), "deals"),
+        (_("Work items"), work.other, work.other_open, _("No work items yet"), "work-items"),
+    ]
+    return {
+        "work_sections": sections,
+        "customer_param": (kind, record.pk),
+        "work_boards": list(boards_for(user)) if can(user, Permission.EDIT_WORK) else [],
+    }
 
 
 # --- Create and edit ------------------------------------------------------------------------

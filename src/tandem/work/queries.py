@@ -256,6 +256,40 @@ def comments_of(item: Item) -> QuerySet[Comment]:
     return Comment.objects.filter(item=item).select_related("author").order_by("created_at", "id")
 
 
+@dataclass
+class CustomerWork:
+    """A customer's items on its page: deals and other work, open ones first, a few of each."""
+
+    deals: list[Item]
+    deals_open: int
+    other: list[Item]
+    other_open: int
+
+
+def work_for_customer(*, organization: Any = None, person: Any = None, limit: int = 10) -> CustomerWork:
+    if organization is not None:
+        linked = Item.objects.filter(organizations=organization)
+    else:
+        linked = Item.objects.filter(people=person)
+    linked = linked.filter(board__archived_at__isnull=True).select_related("board", "column")
+    shown = linked.order_by("-state", "due_date", "-id")  # open first ("open" > "closed"), soonest due
+    counts = dict(
+        linked.filter(state=ItemState.OPEN)
+        .values_list("type")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("type", "n")
+    )
+    deals = list(shown.filter(type="deal")[:limit])
+    other = list(shown.exclude(type="deal")[:limit])
+    return CustomerWork(
+        deals=deals,
+        deals_open=counts.get("deal", 0),
+        other=other,
+        other_open=sum(n for kind, n in counts.items() if kind != "deal"),
+    )
+
+
 def references(ids: list[int]) -> dict[int, tuple[str, str]]:
     """For Markdown rendering: `#123` -> (url, title) for the items that exist (one query)."""
     return {
