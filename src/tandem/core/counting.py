@@ -13,7 +13,8 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 
 
-def _key(queryset: QuerySet[Any]) -> str:
+def cache_key(queryset: QuerySet[Any]) -> str:
+    """A cache key naming the query (its SQL and parameters) on its database."""
     sql, params = queryset.query.sql_with_params()
     digest = hashlib.sha256(f"{queryset.db}|{sql}|{params!r}".encode()).hexdigest()
     return f"tandem:count:{digest}"
@@ -21,7 +22,7 @@ def _key(queryset: QuerySet[Any]) -> str:
 
 def count_rows(queryset: QuerySet[Any], *, fresh: bool = False) -> int:
     """The number of rows; a large list's total may come from the cache unless `fresh` is asked for."""
-    key = _key(queryset)
+    key = cache_key(queryset)
     cached = None if fresh else cache.get(key)
     if cached is not None:
         return int(cached)

@@ -299,7 +299,7 @@ def list_items(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     user = acting_user(request)
     filters = ItemFilters.parse(request.GET)
     qs = filters.order(filters.apply(queries.items_for(user), user=user), default="-id")
-    result = paginate(queries.with_card_flags(qs.select_related("board", "column")), page)
+    result = paginate(qs.select_related("board", "column"), page)
     queries.prefetch_cards(result["items"])
     return result
 

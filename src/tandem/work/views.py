@@ -156,7 +156,8 @@ def board_items(request: HttpRequest, pk: int) -> HttpResponse:
     if problem:
         messages.error(request, problem)
     items = filters.order(filters.apply(Item.objects.filter(board=board), user=user), default="rank")
-    page = paginate(request, queries.with_card_data(items.select_related("column")), LIST_PAGE_SIZE)
+    page = paginate(request, items.select_related("column"), LIST_PAGE_SIZE)
+    queries.prefetch_cards(list(page.object_list))
     context = {
         "board": board,
         "page": page,
