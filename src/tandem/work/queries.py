@@ -104,10 +104,25 @@ def prefetch_cards(cards: list[Item]) -> None:
     linked: set[int] = set()
     children: dict[int, tuple[int, int]] = {}
     if ids:
-        links = Item.labels.through.objects.filter(item_id__in=ids).select_related("label")
+        links = (
+            Item.labels.through.objects.filter(item_id__in=ids)
+            .select_related("label")
+            .only(
+                "item_id",
+                "label__name",
+                "label__scope",
+                "label__color",
+                "label__description",
+                "label__board_id",
+            )
+        )
         for link in links.order_by("label__name", "label_id"):
             labels[link.item_id].append(link.label)
-        people = Item.assignees.through.objects.filter(item_id__in=ids).select_related("user")
+        people = (
+            Item.assignees.through.objects.filter(item_id__in=ids)
+            .select_related("user")
+            .only("item_id", "user__full_name", "user__email", "user__handle")
+        )
         for assignment in people.order_by("user__full_name", "user__email"):
             assignees[assignment.item_id].append(assignment.user)
         edges = ItemLink.objects.filter(Q(source_id__in=ids) | Q(target_id__in=ids))
