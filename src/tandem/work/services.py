@@ -792,25 +792,24 @@ def link_items(source: Item, target: Item, *, kind: str, by: User) -> ItemLink:
                     field="target",
                 )
         link = ItemLink.objects.create(source=source, target=target, kind=kind, created_by=by)
-        record(
-            actor=by,
-            verb="linked",
-            target=source,
-            target_type="item",
-            changes={"kind": kind, "target": target.pk, "target_title": target.title},
-        )
-        record(
-            actor=by,
-            verb="linked",
-            target=target,
-            target_type="item",
-            changes={
-                "kind": f"{kind}_by" if kind == LinkKind.BLOCKS else kind,
-                "target": source.pk,
-                "target_title": source.title,
-            },
-        )
+        _record_link(link, verb="linked", by=by)
     return link
+
+
+def _record_link(link: ItemLink, *, verb: str, by: User) -> None:
+    """History on both ends: "blocks #7" on the source, "is blocked by #3" on the target."""
+    seen_from_target = f"{link.kind}_by" if link.kind == LinkKind.BLOCKS else link.kind
+    for here, there, kind in (
+        (link.source, link.target, link.kind),
+        (link.target, link.source, seen_from_target),
+    ):
+        record(
+            actor=by,
+            verb=verb,
+            target=here,
+            target_type="item",
+            changes={"kind": kind, "target": there.pk, "target_title": there.title},
+        )
 
 
 def _blocks_path(start: Item, goal: Item) -> list[int]:
@@ -840,26 +839,8 @@ def _blocks_path(start: Item, goal: Item) -> list[int]:
 def unlink_items(link: ItemLink, *, by: User) -> None:
     require(by, Permission.EDIT_WORK)
     with transaction.atomic():
-        source, target, kind = link.source, link.target, link.kind
+        _record_link(link, verb="unlinked", by=by)
         link.delete()
-        record(
-            actor=by,
-            verb="unlinked",
-            target=source,
-            target_type="item",
-            changes={"kind": kind, "target": target.pk, "target_title": target.title},
-        )
-        record(
-            actor=by,
-            verb="unlinked",
-            target=target,
-            target_type="item",
-            changes={
-                "kind": f"{kind}_by" if kind == LinkKind.BLOCKS else kind,
-                "target": source.pk,
-                "target_title": source.title,
-            },
-        )
 
 
 # --- Comments -------------------------------------------------------------------------------
