@@ -157,3 +157,32 @@ def test_the_customer_page_shows_its_deals_and_work(member, board, make_org, mak
     assert f"#{deal.pk} Acme renewal" in deals and "Acme printer" not in deals
     assert f"#{ticket.pk} Acme printer" in page[page.index('id="work-items"') :]
     assert f'name="organization" value="{acme.pk}"' in page  # "New item" for this customer
+
+
+def test_linking_customers_from_the_item_form(member, board, make_org, make_person, make_item):
+    acme = make_org("Acme Robotics")
+    ann = make_person("Ann", "Lee")
+    item = make_item("Deal")
+    client = login(member)
+    options = client.get("/items/customer-options/", {"kind": "organization", "add_organization": "acme"})
+    assert f'value="Acme Robotics (#{acme.pk})"' in options.content.decode()
+    people = client.get("/items/customer-options/", {"kind": "person", "q": "lee"}).content.decode()
+    assert f"(#{ann.pk})" in people
+    client.post(
+        f"/items/{item.pk}/edit/",
+        {"title": "Deal", "type": "task", "priority": "0", "version": item.version,
+         "add_organization": f"Acme Robotics (#{acme.pk})", "add_person": f"#{ann.pk}"},
+    )  # fmt: skip
+    item.refresh_from_db()
+    assert list(item.organizations.all()) == [acme] and list(item.people.all()) == [ann]
+    bad = client.post(
+        f"/items/{item.pk}/edit/",
+        {
+            "title": "Deal",
+            "type": "task",
+            "priority": "0",
+            "version": item.version,
+            "add_organization": "Nobody",
+        },
+    )
+    assert "Pick one of the offered names." in bad.content.decode()

@@ -4,10 +4,12 @@ they concern (`show_error`)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts.models import Team, User
@@ -30,6 +32,15 @@ def show_error(form: forms.Form, error: ServiceError) -> None:
 
 def active_users() -> Any:
     return User.objects.filter(is_active=True).order_by("full_name", "email")
+
+
+def _picker(kind: str) -> dict[str, str]:
+    """A text input whose suggestions (a datalist) come from the server as the user types."""
+    return {
+        "hx-get": f"{reverse('work:customer-options')}?kind={kind}",
+        "hx-trigger": "input changed delay:250ms",
+        "hx-target": f"#{kind}-options",
+    }
 
 
 class ItemForm(BootstrapForm):
@@ -61,11 +72,27 @@ class ItemForm(BootstrapForm):
         label=_("Organizations"), queryset=Organization.objects.none(), required=False
     )
     people = forms.ModelMultipleChoiceField(label=_("People"), queryset=Person.objects.none(), required=False)
+    add_organization = forms.CharField(
+        label=_("Link an organization"),
+        required=False,
+        max_length=220,
+        widget=forms.TextInput(attrs={"list": "organization-options", "autocomplete": "off"}),
+        help_text=_("Type a few letters and pick one."),
+    )
+    add_person = forms.CharField(
+        label=_("Link a person"),
+        required=False,
+        max_length=220,
+        widget=forms.TextInput(attrs={"list": "person-options", "autocomplete": "off"}),
+        help_text=_("Type a few letters and pick one."),
+    )
 
     def __init__(self, *args: Any, board: Board, item: Item | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.board = board
         self.item = item
+        self.fields["add_organization"].widget.attrs.update(_picker("organization"))
+        self.fields["add_person"].widget.attrs.update(_picker("person"))
         self.fields["labels"].queryset = Label.objects.filter(Q(board=board) | Q(board__isnull=True))  # type: ignore[attr-defined]
         self.fields["assignees"].queryset = active_users()  # type: ignore[attr-defined]
         # Customers: the ones already linked plus any chosen in the submitted form, not the whole table.
@@ -97,11 +124,38 @@ class ItemForm(BootstrapForm):
             raise forms.ValidationError(_("There is no item #%(number)s.") % {"number": number})
         return parent
 
+    def clean_add_organization(self) -> Organization | None:
+        return _picked(self.cleaned_data.get("add_organization", ""), Organization)
+
+    def clean_add_person(self) -> Person | None:
+        return _picked(self.cleaned_data.get("add_person", ""), Person)
+
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         for name in ("labels", "assignees", "organizations", "people"):
             data[name] = list(data[name])
+        for field, name in (("add_organization", "organizations"), ("add_person", "people")):
+            added = data.pop(field)
+            if added is not None and added not in data[name]:
+                data[name].append(added)
         return data
+
+
+def customer_option(record: Organization | Person) -> str:
+    """How the customer pickers name a record: its name and number, e.g. "Acme Corp (#12)"."""
+    return f"{record} (#{record.pk})"
+
+
+def _picked(text: str, model: type[Organization] | type[Person]) -> Any:
+    """The customer a picker's text names: "Name (#12)" as the options offer it, or just "#12"."""
+    text = text.strip()
+    if not text:
+        return None
+    match = re.search(r"#(\d{1,18})\)?$", text)
+    record = model.objects.filter(pk=int(match.group(1)), merged_into__isnull=True).first() if match else None
+    if record is None:
+        raise forms.ValidationError(_("Pick one of the offered names."))
+    return record
 
 
 class BoardForm(BootstrapForm):

@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern] = [
     path("boards/<int:pk>/views/", views.view_save, name="view-save"),
     path("boards/<int:pk>/views/<int:view_pk>/delete/", views.view_delete, name="view-delete"),
     path("items/new/", views.item_create, name="item-create"),
+    path("items/customer-options/", views.customer_options, name="customer-options"),
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("items/<int:pk>/edit/", views.item_edit, name="item-edit"),
     path("items/<int:pk>/close/", views.item_state, {"action": "close"}, name="item-close"),

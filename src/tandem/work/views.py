@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.accounts.roles import Permission, can
 from tandem.activity.queries import history_for
+from tandem.contacts.queries import organizations_for, people_for
 from tandem.core.errors import InvalidInput, ServiceError
 from tandem.core.pagination import paginate
 from tandem.core.views import acting_user, go, guarded_view, int_or_none, page_or_partial, posted
@@ -35,6 +36,7 @@ from tandem.work.forms import (
     NewBoardForm,
     SaveViewForm,
     active_users,
+    customer_option,
     show_error,
 )
 from tandem.work.models import Board, Comment, Item, ItemLink, ItemType, SavedView
@@ -428,6 +430,22 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _back(request: HttpRequest, item: Item) -> HttpResponse:
     return HttpResponseRedirect(item.get_absolute_url())
+
+
+@guarded_view(Permission.EDIT_WORK)
+def customer_options(request: HttpRequest) -> HttpResponse:
+    """The item form's customer pickers: up to 20 organizations or people matching what was typed."""
+    user = acting_user(request)
+    kind = request.GET.get("kind")
+    # the picker sends what was typed under its own field name
+    text = (request.GET.get("q") or request.GET.get(f"add_{kind}") or "").strip()[:100]
+    found: list[Any] = []
+    if len(text) >= 2:
+        search = organizations_for if kind == "organization" else people_for
+        found = list(search(user, q=text)[:20])
+    return render(
+        request, "work/partials/customer_options.html", {"options": [customer_option(r) for r in found]}
+    )
 
 
 @guarded_view(Permission.EDIT_WORK)
