@@ -163,3 +163,33 @@ def deal_page(ctx: Context) -> list[Case]:
     if not deals:
         raise ValueError("the data set has no deals")
     return [Case(ctx.html(f"/items/{pk}/"), {"id": pk}) for pk in deals]
+
+
+# --- API writes (no floor: they measure Tandem's write path, rules and history included) ----------
+
+WRITE_CYCLE = 200
+
+
+@scenario("api_item_create", "Create an item on the biggest board (API)", writes=True)
+def api_item_create(ctx: Context) -> list[Case]:
+    board = ctx.samples["board"]
+    if not board:
+        raise ValueError("the data set has no boards")
+    return [
+        Case(ctx.api("POST", "/api/v1/items", {"board": board["id"], "title": f"Bench item {ctx.run_id}-{i}",
+                                                "description": "Made by the **benchmark**.", "priority": 2}))
+        for i in range(WRITE_CYCLE)
+    ]  # fmt: skip
+
+
+@scenario("api_item_update", "Edit a deal (API PATCH, If-Match: *)", writes=True)
+def api_item_update(ctx: Context) -> list[Case]:
+    # Each deal comes up twice per cycle with alternating titles, so every edit changes something.
+    deals: list[int] = ctx.samples["deal_ids"]
+    if not deals:
+        raise ValueError("the data set has no deals")
+    return [
+        Case(ctx.api("PATCH", f"/api/v1/items/{pk}", {"title": f"Deal {pk} ({variant})"}, {"If-Match": "*"}))
+        for variant in ("a", "b")
+        for pk in deals
+    ]
