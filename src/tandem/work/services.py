@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Min, Q
+from django.db.models import CharField, Max, Min, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -667,13 +668,12 @@ def _rank_near(board: Board, item: Item, *, after: Item | None, before: Item | N
 
 def rebalance_board(board: Board) -> None:
     """Rewrite every rank of the board evenly spaced, keeping the order. Rare: only when a key grew
-    past rank.MAX_LENGTH. Two passes, so no new key collides with an old one midway."""
+    past rank.MAX_LENGTH. Two passes — first every key becomes "~<id>" (outside the key alphabet),
+    then the new keys — so no new key collides with an old one midway."""
     ids = list(Item.objects.filter(board=board).order_by("rank").values_list("id", flat=True))
     keys = rank.spread(len(ids))
+    Item.objects.filter(board=board).update(rank=Concat(Value("~"), Cast("id", output_field=CharField())))
     batch = 1000
-    for start in range(0, len(ids), batch):
-        for pk in ids[start : start + batch]:
-            Item.objects.filter(pk=pk).update(rank=f"~{pk}")
     for start in range(0, len(ids), batch):
         rows = [
             Item(pk=pk, rank=key)
