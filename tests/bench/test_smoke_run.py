@@ -20,7 +20,14 @@ from bench.loadgen import Request
 from bench.peers import PeerTarget
 from bench.runner import main
 
-SCENARIOS = ["people_list", "people_search", "org_timeline_api", "column_page", "api_person_update", "api_item_create"]
+SCENARIOS = [
+    "people_list",
+    "people_search",
+    "org_timeline_api",
+    "column_page",
+    "api_person_update",
+    "api_item_create",
+]
 
 
 class PeerHandler(http.server.BaseHTTPRequestHandler):
