@@ -89,5 +89,12 @@ def scenario(
 def all_scenarios() -> dict[str, Scenario]:
     for module in MODULES:
         importlib.import_module(module)
-    # Reads first, then writes, each group in the order the modules registered them.
-    return dict(sorted(REGISTRY.items(), key=lambda item: item[1].writes))
+    # Reads first, then writes; within each, in MODULES order (whichever module another import
+    # loaded first), and in each module in the order it registers them.
+    registered = list(REGISTRY)
+
+    def order(item: tuple[str, Scenario]) -> tuple[bool, int, int]:
+        name, found = item
+        return (found.writes, MODULES.index(found.build.__module__), registered.index(name))
+
+    return dict(sorted(REGISTRY.items(), key=order))

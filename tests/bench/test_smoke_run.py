@@ -82,7 +82,7 @@ def test_smoke_run(
     started = time.monotonic()
     status = main([
         "--db", "sqlite", "--scale", "S",
-        "--data-command", "generate --people 500 --organizations 100 --history 1000 --quiet",
+        "--data-command", "generate --people 500 --organizations 100 --history 1000 --items 500 --quiet",
         "--duration", "1", "--warmup", "1", "--conc", "1,2", "--workers", "2",
         "--only", ",".join(SCENARIOS), "--floor-runs", "10", "--peer", stand_in_peer,
         "--var-dir", str(tmp_path / "var"), "--results-dir", str(results),
