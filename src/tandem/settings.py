@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "tandem.activity",
     "tandem.contacts",
     "tandem.work",
+    "tandem.sales",
+    "tandem.finance",
     "tandem.api",
     "tandem.web",
 ]

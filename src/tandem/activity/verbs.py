@@ -38,6 +38,7 @@ VERB_LABELS: dict[str, StrOrPromise] = {
     "added column": pgettext_lazy("history", "added a column"),
     "removed column": pgettext_lazy("history", "removed a column"),
     "deleted": pgettext_lazy("history", "deleted"),
+    "attached": pgettext_lazy("history", "attached a document"),
 }
 
 TARGET_TYPE_LABELS: dict[str, StrOrPromise] = {
@@ -47,6 +48,7 @@ TARGET_TYPE_LABELS: dict[str, StrOrPromise] = {
     "board": _("board"),
     "label": _("label"),
     "item": _("item"),
+    "pipeline": _("pipeline"),
 }
 
 FIELD_LABELS: dict[str, StrOrPromise] = {
@@ -127,6 +129,8 @@ def changes_summary(verb: str, changes: Any) -> str:
         return f"{kind} #{changes['target']} {changes.get('target_title', '')}".strip()
     if verb in {"commented", "deleted comment"} and changes.get("excerpt"):
         return str(changes["excerpt"])
+    if verb == "attached" and changes.get("document"):
+        return str(changes["document"])
     if verb in {"added column", "removed column"} and changes.get("column"):
         return str(changes["column"])
     return ""

@@ -23,7 +23,7 @@ from tandem.activity.services import record
 from tandem.contacts.models import Organization, Person
 from tandem.contacts.normalize import fold_text
 from tandem.core.errors import Conflict, InvalidInput, NotFound, StaleVersion
-from tandem.work import markdown, rank
+from tandem.work import markdown, rank, rules
 from tandem.work.models import (
     Board,
     Column,
@@ -350,11 +350,11 @@ def create_item(*, by: User, board: Board, data: Mapping[str, Any]) -> Item:
         _apply_scalars(item, {k: v for k, v in data.items() if k not in {"title", "type"}})
         item.search_text = _search_text(item)
         item.save()
-        _apply_relations(item, data, new=True)
+        _apply_relations(item, data, new=True, by=by)
         watchers = {by.pk, *(u.pk for u in data.get("assignees") or [])}
         item.watchers.add(*watchers)
         if "labels" not in data:
-            _place(item)
+            _place(item, by=by)
         record(actor=by, verb="created", target=item, target_type="item")
     return item
 
@@ -378,7 +378,7 @@ def update_item(item: Item, *, by: User, version: int | None, data: Mapping[str,
                 changes["type"] = [current.type, kind]
                 current.type = kind
         changes.update(_apply_scalars(current, data))
-        changes.update(_apply_relations(current, data))
+        changes.update(_apply_relations(current, data, by=by))
         new_assignees = data.get("assignees")
         if new_assignees:
             current.watchers.add(*new_assignees)
@@ -456,14 +456,16 @@ def _check_parent(item: Item, parent: Item | None) -> Item | None:
     return parent
 
 
-def _apply_relations(item: Item, data: Mapping[str, Any], *, new: bool = False) -> dict[str, Any]:
+def _apply_relations(
+    item: Item, data: Mapping[str, Any], *, new: bool = False, by: User | None = None
+) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     if "assignees" in data:
         changes.update(_set_users(item, "assignees", data["assignees"] or [], new=new))
     if "watchers" in data:
         changes.update(_set_users(item, "watchers", data["watchers"] or [], new=new, history=False))
     if "labels" in data:
-        changes.update(_set_labels(item, data["labels"] or [], new=new))
+        changes.update(_set_labels(item, data["labels"] or [], new=new, by=by))
     for name, model in (("organizations", Organization), ("people", Person)):
         if name in data:
             records = list(dict.fromkeys(data[name] or []))
@@ -504,7 +506,9 @@ def _scoped(labels: Iterable[Label]) -> list[Label]:
     return [*plain, *by_scope.values()]
 
 
-def _set_labels(item: Item, labels: Iterable[Label], *, new: bool = False) -> dict[str, Any]:
+def _set_labels(
+    item: Item, labels: Iterable[Label], *, new: bool = False, by: User | None = None
+) -> dict[str, Any]:
     chosen = _scoped(labels)
     for label in chosen:
         if not isinstance(label, Label):
@@ -512,7 +516,7 @@ def _set_labels(item: Item, labels: Iterable[Label], *, new: bool = False) -> di
         _check_label_on_board(label, item.board)
     old = [] if new else sorted(label.name for label in item.labels.all())
     item.labels.set(chosen)
-    _place(item)
+    _place(item, by=by)
     now = sorted(label.name for label in chosen)
     return {"labels": [old, now]} if old != now else {}
 
@@ -523,7 +527,7 @@ def add_label(item: Item, label: Label, *, by: User) -> Item:
     with transaction.atomic():
         current = _lock(Item, item.pk, None)
         labels = list(current.labels.all())
-        changes = _set_labels(current, [*labels, label])
+        changes = _set_labels(current, [*labels, label], by=by)
         if changes:
             _touch(current)
             record(actor=by, verb="updated", target=current, target_type="item", changes=changes)
@@ -535,7 +539,7 @@ def remove_label(item: Item, label: Label, *, by: User) -> Item:
     with transaction.atomic():
         current = _lock(Item, item.pk, None)
         labels = [each for each in current.labels.all() if each.pk != label.pk]
-        changes = _set_labels(current, labels)
+        changes = _set_labels(current, labels, by=by)
         if changes:
             _touch(current)
             record(actor=by, verb="updated", target=current, target_type="item", changes=changes)
@@ -556,13 +560,18 @@ def column_for(item: Item, label_ids: set[int], columns: Sequence[Column]) -> Co
     return next((c for c in columns if c.kind == ColumnKind.OPEN), None)
 
 
-def _place(item: Item) -> None:
+def _place(item: Item, *, by: User | None = None) -> None:
+    """Put the item in the column its state and labels say; other apps' rules (work.rules) may
+    refuse the change or act on it."""
     columns = list(Column.objects.filter(board_id=item.board_id))
     label_ids = set(item.labels.values_list("id", flat=True))
     column = column_for(item, label_ids, columns)
     if column != item.column:
+        old = item.column
+        rules.check_column_change(item, old, column)
         item.column = column
         Item.objects.filter(pk=item.pk).update(column=column)
+        rules.after_column_change(item, old, column, by)
 
 
 def _replace_columns_of_board(board: Board) -> None:
@@ -622,11 +631,11 @@ def move_item(
                     board.columns.filter(kind=ColumnKind.LABEL).values_list("label_id", flat=True)
                 )
                 labels = [label for label in labels if label.pk not in column_labels]
-            changes.update(_set_labels(current, labels))
+            changes.update(_set_labels(current, labels, by=by))
         new_rank = _rank_near(board, current, after=after, before=before)
         if new_rank != current.rank:
             current.rank = new_rank
-        _place(current)
+        _place(current, by=by)
         _touch(current)
         if source != current.column or changes:
             changes.setdefault(
@@ -713,6 +722,7 @@ def _close(item: Item, *, by: User) -> None:
                 ]
             },
         )
+    rules.check_close(item)
     item.state = ItemState.CLOSED
     item.closed_at = timezone.now()
     item.closed_by = by
@@ -733,7 +743,7 @@ def close_item(item: Item, *, by: User) -> Item:
             return current
         _close(current, by=by)
         _touch(current)
-        _place(current)
+        _place(current, by=by)
         record(actor=by, verb="closed", target=current, target_type="item")
     return current
 
@@ -747,7 +757,7 @@ def reopen_item(item: Item, *, by: User) -> Item:
             return current
         _reopen(current)
         _touch(current)
-        _place(current)
+        _place(current, by=by)
         record(actor=by, verb="reopened", target=current, target_type="item")
     return current
 

@@ -1,0 +1,390 @@
+"""Every write of the sales pipeline: pipelines and their stages, deals, their documents, winning
+and losing. A deal's stage is its card's column on the pipeline's board, so a stage change goes
+through tandem.work.services.move_item — by drag, form or API alike — and the sales rules
+(tandem.sales.rules) check the stage's requirements and record the change there."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tandem.accounts.models import User
+from tandem.accounts.roles import Permission, require
+from tandem.activity.services import record
+from tandem.contacts.models import Organization, Person
+from tandem.core.errors import Conflict, InvalidInput
+from tandem.finance.models import Invoice
+from tandem.sales.models import (
+    STAGE_SCOPE,
+    Deal,
+    DealContact,
+    DealDocument,
+    DocumentKind,
+    Pipeline,
+    RequiredField,
+    Stage,
+    StageKind,
+)
+from tandem.work import services as work
+from tandem.work.models import Board, ColumnKind, Item, ItemType
+
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+INVOICE_DUE_DAYS = 14
+
+
+def _money(value: Any, field: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise InvalidInput(_("Enter an amount such as 1200.50."), field=field) from None
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
+        raise InvalidInput(_("Enter an amount from 0 up."), field=field)
+    return amount
+
+
+def _percent(value: Any, field: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise InvalidInput(_("Enter a percentage from 0 to 100."), field=field) from None
+    if not number.is_finite() or not (0 <= number <= 100):
+        raise InvalidInput(_("Enter a percentage from 0 to 100."), field=field)
+    return number
+
+
+def _currency(value: Any) -> str:
+    code = str(value or "").strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise InvalidInput(_("A currency is a three-letter code such as EUR or USD."), field="currency")
+    return code
+
+
+# --- Pipelines and stages -------------------------------------------------------------------
+
+
+def _stage_values(spec: Mapping[str, Any]) -> dict[str, Any]:
+    required = [str(f) for f in spec.get("required_fields") or []]
+    if any(f not in RequiredField.values for f in required):
+        raise InvalidInput(
+            _("Choose what a stage requires from the offered fields."), field="required_fields"
+        )
+    checklist = [
+        " ".join(str(step).split())[:200] for step in spec.get("checklist") or [] if str(step).strip()
+    ]
+    document = str(spec.get("required_document") or "")
+    if document and document not in DocumentKind.values:
+        raise InvalidInput(_("Choose one of the offered document kinds."), field="required_document")
+    stale = spec.get("stale_after_days")
+    if stale is not None and (not isinstance(stale, int) or stale < 1):
+        raise InvalidInput(_("Enter a number of days above zero."), field="stale_after_days")
+    return {
+        "probability": _percent(spec.get("probability", 0), "probability") or Decimal(0),
+        "required_fields": list(dict.fromkeys(required)),
+        "checklist": checklist,
+        "required_document": document,
+        "stale_after_days": stale,
+    }
+
+
+def create_pipeline(
+    *,
+    by: User,
+    name: str,
+    stages: Sequence[Mapping[str, Any]],
+    currency: str = "EUR",
+    finance_board: Board | None = None,
+) -> Pipeline:
+    """A pipeline and its board: a column per stage in order (label `stage::<name>`), then Won and
+    Lost (added when the stages do not name them), then Closed. Each stage spec: `name`, and
+    optionally `kind` (open, won, lost), `probability`, `required_fields`, `checklist`,
+    `required_document`, `stale_after_days`."""
+    require(by, Permission.MANAGE_BOARDS)
+    specs = [dict(spec) for spec in stages]
+    if not any(s.get("kind") == StageKind.WON for s in specs):
+        specs.append({"name": _("Won"), "kind": StageKind.WON, "probability": 100})
+    if not any(s.get("kind") == StageKind.LOST for s in specs):
+        specs.append({"name": _("Lost"), "kind": StageKind.LOST, "probability": 0})
+    names = [" ".join(str(s.get("name") or "").split()) for s in specs]
+    if not all(names) or len({n.lower() for n in names}) != len(names):
+        raise InvalidInput(_("Every stage needs a name of its own."), field="stages")
+    if any(len(n) > 50 or "::" in n for n in names):
+        raise InvalidInput(_("A stage name has at most 50 characters and no “::”."), field="stages")
+    with transaction.atomic():
+        board = work.create_board(by=by, data={"name": name, "default_type": ItemType.DEAL})
+        pipeline = Pipeline.objects.create(
+            name=board.name, board=board, currency=_currency(currency), finance_board=finance_board
+        )
+        for position, (stage_name, spec) in enumerate(zip(names, specs, strict=True)):
+            label = work.create_label(by=by, board=board, data={"name": f"{STAGE_SCOPE}::{stage_name}"})
+            work.add_column(board, by=by, spec={"kind": ColumnKind.LABEL, "label": label, "name": stage_name})
+            kind = spec.get("kind") or StageKind.OPEN
+            if kind not in StageKind.values:
+                raise InvalidInput(_("A stage is in progress, won or lost."), field="stages")
+            Stage.objects.create(
+                pipeline=pipeline,
+                name=stage_name,
+                kind=kind,
+                position=position,
+                label=label,
+                **_stage_values(spec),
+            )
+        record(actor=by, verb="created", target=pipeline, target_type="pipeline")
+    return pipeline
+
+
+def update_stage(stage: Stage, *, by: User, data: Mapping[str, Any]) -> Stage:
+    """Change a stage's probability, requirements, checklist or stale limit (renaming goes through
+    its label, so the board and the stage keep one name)."""
+    require(by, Permission.MANAGE_BOARDS)
+    with transaction.atomic():
+        values = _stage_values({**{f: getattr(stage, f) for f in ("probability", "required_fields", "checklist",
+                                                                   "required_document", "stale_after_days")}, **data})  # fmt: skip
+        for field, value in values.items():
+            setattr(stage, field, value)
+        if "name" in data:
+            name = " ".join(str(data["name"] or "").split())
+            work.update_label(stage.label, by=by, data={"name": f"{STAGE_SCOPE}::{name}"})
+            stage.name = name
+            column = stage.pipeline.board.columns.filter(label=stage.label).first()
+            if column is not None:
+                work.update_column(column, by=by, data={"name": name})
+        stage.save()
+    return stage
+
+
+# --- Deals ----------------------------------------------------------------------------------
+
+
+def _deal_values(deal: Deal, data: Mapping[str, Any]) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    cleaners: dict[str, Any] = {
+        "value": lambda v: _money(v, "value"),
+        "currency": _currency,
+        "probability": lambda v: _percent(v, "probability"),
+        "expected_close": lambda v: _date(v, "expected_close"),
+        "next_step_due": lambda v: _date(v, "next_step_due"),
+        "next_step": lambda v: " ".join(str(v or "").split())[:200],
+        "source": lambda v: str(v or "").strip()[:100],
+        "owner": lambda v: _active_user(v),
+        "organization": lambda v: _organization(v),
+    }
+    for field, clean in cleaners.items():
+        if field in data:
+            value = clean(data[field])
+            if getattr(deal, field) != value:
+                changes[field] = [_text(getattr(deal, field)), _text(value)]
+                setattr(deal, field, value)
+    return changes
+
+
+def _text(value: Any) -> Any:
+    return value if value is None or isinstance(value, str | int) else str(value)
+
+
+def _date(value: Any, field: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, date):
+        raise InvalidInput(_("Enter a date."), field=field)
+    return value
+
+
+def _active_user(value: Any) -> User | None:
+    if value is not None and (not isinstance(value, User) or not value.is_active):
+        raise InvalidInput(_("Choose an active user."), field="owner")
+    return value
+
+
+def _organization(value: Any) -> Organization | None:
+    if value is not None and (not isinstance(value, Organization) or value.merged_into_id):
+        raise InvalidInput(_("Choose an existing organization."), field="organization")
+    return value
+
+
+def first_stage(pipeline: Pipeline) -> Stage:
+    stage = pipeline.stages.filter(kind=StageKind.OPEN).order_by("position", "id").first()
+    if stage is None:
+        raise Conflict(_("This pipeline has no stage a deal can start in."))
+    return stage
+
+
+def create_deal(
+    *,
+    by: User,
+    pipeline: Pipeline,
+    title: str,
+    data: Mapping[str, Any] | None = None,
+    stage: Stage | None = None,
+    contacts: Sequence[tuple[Person, str]] = (),
+) -> Deal:
+    """A deal: a work item of type deal on the pipeline's board with its sales record, entering
+    `stage` (default: the first) — whose requirements it must meet like any later move."""
+    require(by, Permission.EDIT_WORK)
+    data = dict(data or {})
+    with transaction.atomic():
+        organization = _organization(data.get("organization"))
+        item = work.create_item(
+            by=by,
+            board=pipeline.board,
+            data={"title": title, "type": ItemType.DEAL, "organizations": [organization] if organization else [],
+                  "people": [person for person, _role in contacts],
+                  "assignees": [data["owner"]] if data.get("owner") else []},
+        )  # fmt: skip
+        deal = Deal(item=item, pipeline=pipeline, currency=pipeline.currency, owner=by)
+        _deal_values(deal, data)
+        deal.save()
+        for person, role in contacts:
+            DealContact.objects.update_or_create(deal=deal, person=person, defaults={"role": role[:100]})
+        target = stage or first_stage(pipeline)
+        if target.pipeline_id != pipeline.pk:
+            raise InvalidInput(_("That stage belongs to another pipeline."), field="stage")
+        enter_stage(deal, target, by=by)
+    return Deal.objects.get(pk=deal.pk)
+
+
+def update_deal(deal: Deal, *, by: User, data: Mapping[str, Any]) -> Deal:
+    require(by, Permission.EDIT_WORK)
+    with transaction.atomic():
+        current = Deal.objects.select_for_update().get(pk=deal.pk)
+        changes = _deal_values(current, data)
+        if changes:
+            current.save()
+            record(actor=by, verb="updated", target=current.item, target_type="item", changes=changes)
+    return current
+
+
+def stage_column(stage: Stage) -> Any:
+    column = stage.pipeline.board.columns.filter(label=stage.label).first()
+    if column is None:
+        raise Conflict(_("The stage “%(stage)s” has no column on its board.") % {"stage": stage.name})
+    return column
+
+
+def enter_stage(deal: Deal, stage: Stage, *, by: User) -> Item:
+    """Move the deal into a stage: the same move as dragging its card to the stage's column."""
+    if stage.pipeline_id != deal.pipeline_id:
+        raise InvalidInput(_("That stage belongs to another pipeline."), field="stage")
+    return work.move_item(deal.item, by=by, column=stage_column(stage))
+
+
+def tick_step(deal: Deal, stage: Stage, step: str, *, by: User, done: bool = True) -> Deal:
+    """Tick (or untick) a step of the checklist a stage requires before a deal enters it."""
+    require(by, Permission.EDIT_WORK)
+    if step not in stage.checklist:
+        raise InvalidInput(_("That step is not on the stage's checklist."), field="step")
+    with transaction.atomic():
+        current = Deal.objects.select_for_update().get(pk=deal.pk)
+        ticked = set(current.checklist_done.get(str(stage.pk), []))
+        ticked = ticked | {step} if done else ticked - {step}
+        current.checklist_done = {**current.checklist_done, str(stage.pk): sorted(ticked)}
+        current.save(update_fields=["checklist_done"])
+    return current
+
+
+def attach_document(
+    deal: Deal,
+    *,
+    by: User,
+    kind: str,
+    file: UploadedFile | None = None,
+    url: str = "",
+    name: str = "",
+) -> DealDocument:
+    """A file or a link on the deal, e.g. the signed contract that winning requires."""
+    require(by, Permission.EDIT_WORK)
+    if kind not in DocumentKind.values:
+        raise InvalidInput(_("Choose one of the offered document kinds."), field="kind")
+    url = str(url or "").strip()
+    if (file is None) == (not url):
+        raise InvalidInput(_("Upload a file or give a link (one of them)."), field="file")
+    if url and not url.lower().startswith(("https://", "http://")):
+        raise InvalidInput(_("A link starts with https:// or http://."), field="url")
+    if file is not None and (file.size or 0) > MAX_UPLOAD_BYTES:
+        raise InvalidInput(_("A file may be at most 25 MB."), field="file")
+    if file is not None and not file.size:
+        raise InvalidInput(_("The file is empty."), field="file")
+    label = " ".join(str(name or (file.name if file else url)).split())[:200] or DocumentKind(kind).label
+    with transaction.atomic():
+        document = DealDocument(deal=deal, kind=kind, url=url, name=str(label), uploaded_by=by)
+        if file is not None:
+            document.file.save(file.name or "document", file, save=False)
+        document.save()
+        record(actor=by, verb="attached", target=deal.item, target_type="item",
+               changes={"document": document.name, "kind": kind})  # fmt: skip
+    return document
+
+
+def win(deal: Deal, *, by: User) -> Deal:
+    """Move the deal to Won. Refused without a signed contract on it; opens the finance ticket."""
+    stage = deal.pipeline.stages.filter(kind=StageKind.WON).first()
+    if stage is None:
+        raise Conflict(_("This pipeline has no Won stage."))
+    enter_stage(deal, stage, by=by)
+    return Deal.objects.get(pk=deal.pk)
+
+
+def lose(deal: Deal, *, by: User, reason: str) -> Deal:
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise InvalidInput(_("Say why the deal was lost."), field="reason")
+    stage = deal.pipeline.stages.filter(kind=StageKind.LOST).first()
+    if stage is None:
+        raise Conflict(_("This pipeline has no Lost stage."))
+    with transaction.atomic():
+        Deal.objects.filter(pk=deal.pk).update(lost_reason=reason[:300])
+        enter_stage(deal, stage, by=by)
+    return Deal.objects.get(pk=deal.pk)
+
+
+def open_finance_ticket(deal: Deal, *, by: User | None) -> Item:
+    """The won deal's finance ticket on the finance board, blocking the deal until it is closed."""
+    board = (
+        deal.pipeline.finance_board
+        or Board.objects.filter(default_type=ItemType.FINANCE, archived_at__isnull=True)
+        .order_by("id")
+        .first()
+    )
+    if board is None:
+        raise Conflict(
+            _("Winning needs a finance board for the invoice: choose one in the pipeline's settings.")
+        )
+    existing = Invoice.objects.filter(deal=deal).select_related("item").first()
+    if existing is not None:
+        return existing.item
+    actor = by or deal.owner
+    if actor is None:
+        raise Conflict(_("Nobody to open the finance ticket as."))
+    amount = f"{deal.value} {deal.currency}" if deal.value is not None else _("amount to be agreed")
+    ticket = work.create_item(
+        by=actor,
+        board=board,
+        data={
+            "title": _("Invoice: %(deal)s") % {"deal": deal.item.title},
+            "type": ItemType.FINANCE,
+            "description": _("Won deal #%(id)s, %(amount)s. Close this ticket when the invoice is paid.")
+            % {"id": deal.item_id, "amount": amount},
+            "organizations": [deal.organization] if deal.organization else [],
+            "due_date": timezone.localdate() + timedelta(days=INVOICE_DUE_DAYS),
+        },
+    )
+    Invoice.objects.create(
+        item=ticket,
+        amount=deal.value,
+        currency=deal.currency,
+        customer=deal.organization,
+        due_date=ticket.due_date,
+        deal=deal,
+    )
+    work.link_items(ticket, deal.item, kind="blocks", by=actor)
+    return ticket

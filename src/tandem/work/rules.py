@@ -1,0 +1,62 @@
+"""Rules other apps add to the board engine, without the engine knowing them. Sales, for one,
+refuses a deal's entry into a stage whose requirements it does not meet, records every stage
+change, and keeps a won deal open until finance has closed its ticket.
+
+A check raises a ServiceError (tandem.core.errors) to refuse; it runs inside the service's
+transaction, before anything is saved, so a refusal changes nothing. An "after" hook runs inside
+the same transaction once the item sits in its new column."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+    from tandem.work.models import Column, Item
+
+ColumnCheck = Callable[["Item", "Column | None", "Column | None"], None]
+ColumnHook = Callable[["Item", "Column | None", "Column | None", "User | None"], None]
+CloseCheck = Callable[["Item"], None]
+
+_column_checks: list[ColumnCheck] = []
+_column_hooks: list[ColumnHook] = []
+_close_checks: list[CloseCheck] = []
+
+
+def on_column_change(*, check: ColumnCheck | None = None, after: ColumnHook | None = None) -> None:
+    """Register a check (may refuse) and/or a hook (runs after) for an item changing columns."""
+    if check is not None and check not in _column_checks:
+        _column_checks.append(check)
+    if after is not None and after not in _column_hooks:
+        _column_hooks.append(after)
+
+
+def on_close(check: CloseCheck) -> None:
+    """Register a check run before an item closes (after the blocking-close rule)."""
+    if check not in _close_checks:
+        _close_checks.append(check)
+
+
+def check_column_change(item: Item, old: Column | None, new: Column | None) -> None:
+    for check in _column_checks:
+        check(item, old, new)
+
+
+def after_column_change(item: Item, old: Column | None, new: Column | None, by: User | None) -> None:
+    for hook in _column_hooks:
+        hook(item, old, new, by)
+
+
+def check_close(item: Item) -> None:
+    for check in _close_checks:
+        check(item)
+
+
+def registered() -> dict[str, list[Any]]:
+    """What is registered (for tests and for the architecture page)."""
+    return {
+        "column_checks": list(_column_checks),
+        "column_hooks": list(_column_hooks),
+        "close_checks": list(_close_checks),
+    }
