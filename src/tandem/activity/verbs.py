@@ -39,6 +39,8 @@ VERB_LABELS: dict[str, StrOrPromise] = {
     "removed column": pgettext_lazy("history", "removed a column"),
     "deleted": pgettext_lazy("history", "deleted"),
     "attached": pgettext_lazy("history", "attached a document"),
+    "qualified": pgettext_lazy("history", "qualified"),
+    "disqualified": pgettext_lazy("history", "disqualified"),
 }
 
 TARGET_TYPE_LABELS: dict[str, StrOrPromise] = {
@@ -49,6 +51,7 @@ TARGET_TYPE_LABELS: dict[str, StrOrPromise] = {
     "label": _("label"),
     "item": _("item"),
     "pipeline": _("pipeline"),
+    "lead": _("lead"),
 }
 
 FIELD_LABELS: dict[str, StrOrPromise] = {
