@@ -45,6 +45,20 @@ EXPECTED = {
     "/api/v1/items/{id}/comments": {"get", "post"},
     "/api/v1/items/{id}/comments/{comment_id}": {"patch", "delete"},
     "/api/v1/items/{id}/history": {"get"},
+    "/api/v1/pipelines": {"get", "post"},
+    "/api/v1/pipelines/{id}": {"get"},
+    "/api/v1/pipelines/{id}/stages/{stage_id}": {"patch"},
+    "/api/v1/leads": {"get", "post"},
+    "/api/v1/leads/{id}/qualify": {"post"},
+    "/api/v1/leads/{id}/disqualify": {"post"},
+    "/api/v1/deals": {"get", "post"},
+    "/api/v1/deals/{id}": {"get", "patch"},
+    "/api/v1/deals/{id}/stage": {"post"},
+    "/api/v1/deals/{id}/checklist": {"post"},
+    "/api/v1/deals/{id}/documents": {"post"},
+    "/api/v1/deals/{id}/documents/upload": {"post"},
+    "/api/v1/deals/{id}/win": {"post"},
+    "/api/v1/deals/{id}/lose": {"post"},
 }
 
 

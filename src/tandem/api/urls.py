@@ -17,6 +17,7 @@ from tandem.accounts.api import directory, tokens
 from tandem.api.auth import BearerToken
 from tandem.api.errors import error_response, install_error_handlers
 from tandem.contacts.api import organizations, people
+from tandem.sales.api import deals, leads, pipelines
 from tandem.work.api import boards, items, labels
 
 DESCRIPTION = """Tandem's REST API. Authenticate with a personal API token:
@@ -91,3 +92,6 @@ api.add_router("/tokens", tokens)
 api.add_router("/boards", boards)
 api.add_router("/labels", labels)
 api.add_router("/items", items)
+api.add_router("/pipelines", pipelines)
+api.add_router("/leads", leads)
+api.add_router("/deals", deals)

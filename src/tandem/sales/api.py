@@ -1,0 +1,282 @@
+"""/api/v1/pipelines, /api/v1/leads and /api/v1/deals. A deal's id is its item's id, so the items
+API (close, links, comments, history) works on deals too. Writes go through sales.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Query, Router, Status, UploadedFile
+from ninja import Form as NinjaForm
+
+from tandem.accounts.models import User
+from tandem.accounts.roles import Permission, require
+from tandem.api.auth import acting_user
+from tandem.api.errors import errors
+from tandem.api.pagination import Page, PageParams, paginate
+from tandem.api.types import PathId
+from tandem.contacts.models import Organization, Person
+from tandem.core.errors import InvalidInput, NotFound
+from tandem.sales import services
+from tandem.sales.models import Deal, Lead, Pipeline, Stage
+from tandem.sales.schemas import (
+    ChecklistIn,
+    DealFields,
+    DealIn,
+    DealOut,
+    DocumentLinkIn,
+    DocumentOut,
+    LeadIn,
+    LeadOut,
+    LoseIn,
+    PipelineIn,
+    PipelineOut,
+    QualifyIn,
+    StageMoveIn,
+    StageOut,
+    StagePatch,
+)
+from tandem.work.models import Board
+
+pipelines = Router(tags=["Sales"])
+leads = Router(tags=["Sales"])
+deals = Router(tags=["Sales"])
+
+
+def _get[M: (Pipeline, Lead, Organization, Person, User, Board)](
+    model: type[M], pk: int | None, field: str
+) -> M | None:
+    if pk is None:
+        return None
+    found = model._default_manager.filter(pk=pk).first()
+    if found is None:
+        raise InvalidInput(_("No such record: %(id)s.") % {"id": pk}, field=field)
+    return found
+
+
+def _readable(request: HttpRequest) -> User:
+    user = acting_user(request)
+    require(user, Permission.VIEW_WORK)
+    return user
+
+
+def _pipeline(pk: int) -> Pipeline:
+    pipeline = Pipeline.objects.filter(pk=pk).first()
+    if pipeline is None:
+        raise NotFound(_("Not found."))
+    return pipeline
+
+
+def _deal(pk: int) -> Deal:
+    deal = Deal.objects.select_related("item", "stage__label", "owner", "pipeline").filter(pk=pk).first()
+    if deal is None:
+        raise NotFound(_("Not found."))
+    return deal
+
+
+def _stage(pipeline: Pipeline, pk: int) -> Stage:
+    stage = pipeline.stages.filter(pk=pk).first()
+    if stage is None:
+        raise InvalidInput(_("The deal's pipeline has no such stage."), field="stage")
+    return stage
+
+
+# --- Pipelines --------------------------------------------------------------------------------
+
+
+@pipelines.get("", response={200: Page[PipelineOut], **errors()})
+def list_pipelines(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    _readable(request)
+    return paginate(Pipeline.objects.order_by("name", "id"), page)
+
+
+@pipelines.post("", response={201: PipelineOut, **errors(403)})
+def create_pipeline(request: HttpRequest, payload: PipelineIn) -> Status[Pipeline]:
+    """Stages in order; Won and Lost are added when not given."""
+    user = acting_user(request)
+    pipeline = services.create_pipeline(
+        by=user,
+        name=payload.name,
+        currency=payload.currency,
+        finance_board=_get(Board, payload.finance_board, "finance_board"),
+        stages=[
+            {**stage.model_dump(), "required_document": stage.required_document or ""}
+            for stage in payload.stages
+        ],
+    )
+    return Status(201, pipeline)
+
+
+@pipelines.get("/{id}", response={200: PipelineOut, **errors(404)})
+def get_pipeline(request: HttpRequest, id: PathId) -> Pipeline:
+    _readable(request)
+    return _pipeline(id)
+
+
+@pipelines.patch("/{id}/stages/{stage_id}", response={200: StageOut, **errors(403, 404)})
+def update_stage(request: HttpRequest, id: PathId, stage_id: PathId, payload: StagePatch) -> Stage:
+    user = acting_user(request)
+    stage = _pipeline(id).stages.filter(pk=stage_id).first()
+    if stage is None:
+        raise NotFound(_("Not found."))
+    data = payload.model_dump(exclude_unset=True)
+    if "required_document" in data:
+        data["required_document"] = data["required_document"] or ""
+    return services.update_stage(stage, by=user, data=data)
+
+
+# --- Leads ------------------------------------------------------------------------------------
+
+
+@leads.get("", response={200: Page[LeadOut], **errors()})
+def list_leads(request: HttpRequest, page: Query[PageParams], status: str = "new") -> dict[str, Any]:
+    """Newest first; `status`: new (default), qualified, disqualified or all."""
+    _readable(request)
+    qs = Lead.objects.select_related("owner")
+    if status != "all":
+        qs = qs.filter(status=status)
+    return paginate(qs.order_by("-created_at", "-id"), page)
+
+
+@leads.post("", response={201: LeadOut, **errors(403)})
+def create_lead(request: HttpRequest, payload: LeadIn) -> Status[Lead]:
+    return Status(201, services.create_lead(by=acting_user(request), data=payload.model_dump()))
+
+
+def _lead(pk: int) -> Lead:
+    lead = Lead.objects.filter(pk=pk).first()
+    if lead is None:
+        raise NotFound(_("Not found."))
+    return lead
+
+
+@leads.post("/{id}/qualify", response={201: DealOut, **errors(403, 404, 409)})
+def qualify_lead(request: HttpRequest, id: PathId, payload: QualifyIn) -> Status[Deal]:
+    """Makes (or links) the organization and person and starts the deal in the first stage. 409
+    `possible_duplicate` lists look-alikes: send their ids, or `create_new: true`."""
+    user = acting_user(request)
+    pipeline = _get(Pipeline, payload.pipeline, "pipeline")
+    assert pipeline is not None
+    deal = services.qualify_lead(
+        _lead(id),
+        by=user,
+        pipeline=pipeline,
+        organization=_get(Organization, payload.organization, "organization"),
+        person=_get(Person, payload.person, "person"),
+        create_new=payload.create_new,
+    )
+    return Status(201, _deal(deal.pk))
+
+
+@leads.post("/{id}/disqualify", response={200: LeadOut, **errors(403, 404, 409)})
+def disqualify_lead(request: HttpRequest, id: PathId) -> Lead:
+    return services.disqualify_lead(_lead(id), by=acting_user(request))
+
+
+# --- Deals ------------------------------------------------------------------------------------
+
+
+def _deal_data(payload: DealFields) -> dict[str, Any]:
+    data = payload.model_dump(exclude_unset=True, exclude={"pipeline", "title", "stage", "contacts"})
+    if "owner" in data:
+        data["owner"] = _get(User, data["owner"], "owner")
+    if "organization" in data:
+        data["organization"] = _get(Organization, data["organization"], "organization")
+    return data
+
+
+@deals.get("", response={200: Page[DealOut], **errors()})
+def list_deals(request: HttpRequest, page: Query[PageParams], pipeline: int | None = None) -> dict[str, Any]:
+    _readable(request)
+    qs = Deal.objects.select_related("item", "stage__label", "owner").prefetch_related(
+        "documents", "invoices"
+    )
+    if pipeline is not None:
+        qs = qs.filter(pipeline_id=pipeline)
+    return paginate(qs.order_by("-item_id"), page)
+
+
+@deals.post("", response={201: DealOut, **errors(403, 409)})
+def create_deal(request: HttpRequest, payload: DealIn) -> Status[Deal]:
+    """Starts in `stage` (default: the first), whose requirements it must meet (409 lists what is missing)."""
+    user = acting_user(request)
+    pipeline = _get(Pipeline, payload.pipeline, "pipeline")
+    assert pipeline is not None
+    contacts = [
+        (person, "") for pk in payload.contacts if (person := _get(Person, pk, "contacts")) is not None
+    ]
+    deal = services.create_deal(
+        by=user,
+        pipeline=pipeline,
+        title=payload.title,
+        data=_deal_data(payload),
+        stage=_stage(pipeline, payload.stage) if payload.stage else None,
+        contacts=contacts,
+    )
+    return Status(201, _deal(deal.pk))
+
+
+@deals.get("/{id}", response={200: DealOut, **errors(404)})
+def get_deal(request: HttpRequest, id: PathId) -> Deal:
+    _readable(request)
+    return _deal(id)
+
+
+@deals.patch("/{id}", response={200: DealOut, **errors(403, 404)})
+def update_deal(request: HttpRequest, id: PathId, payload: DealFields) -> Deal:
+    services.update_deal(_deal(id), by=acting_user(request), data=_deal_data(payload))
+    return _deal(id)
+
+
+@deals.post("/{id}/stage", response={200: DealOut, **errors(403, 404, 409)})
+def move_stage(request: HttpRequest, id: PathId, payload: StageMoveIn) -> Deal:
+    """409 names what the stage requires and the deal lacks (`missing`)."""
+    deal = _deal(id)
+    services.enter_stage(deal, _stage(deal.pipeline, payload.stage), by=acting_user(request))
+    return _deal(id)
+
+
+@deals.post("/{id}/checklist", response={200: DealOut, **errors(403, 404)})
+def tick_step(request: HttpRequest, id: PathId, payload: ChecklistIn) -> Deal:
+    deal = _deal(id)
+    services.tick_step(
+        deal, _stage(deal.pipeline, payload.stage), payload.step, by=acting_user(request), done=payload.done
+    )
+    return _deal(id)
+
+
+@deals.post("/{id}/documents", response={201: DocumentOut, **errors(403, 404)})
+def add_document_link(request: HttpRequest, id: PathId, payload: DocumentLinkIn) -> Status[Any]:
+    """A link to a document, e.g. `{"kind": "signed_contract", "url": "https://…"}`."""
+    document = services.attach_document(
+        _deal(id), by=acting_user(request), kind=payload.kind, url=payload.url, name=payload.name
+    )
+    return Status(201, document)
+
+
+@deals.post("/{id}/documents/upload", response={201: DocumentOut, **errors(403, 404)})
+def upload_document(
+    request: HttpRequest,
+    id: PathId,
+    kind: NinjaForm[str],
+    file: File[UploadedFile],
+    name: NinjaForm[str] = "",
+) -> Status[Any]:
+    """multipart/form-data with `kind` and `file` (at most 25 MB)."""
+    document = services.attach_document(_deal(id), by=acting_user(request), kind=kind, file=file, name=name)
+    return Status(201, document)
+
+
+@deals.post("/{id}/win", response={200: DealOut, **errors(403, 404, 409)})
+def win(request: HttpRequest, id: PathId) -> Deal:
+    """Needs a signed contract on the deal (409 otherwise); opens the finance ticket that blocks
+    the deal until it is closed."""
+    services.win(_deal(id), by=acting_user(request))
+    return _deal(id)
+
+
+@deals.post("/{id}/lose", response={200: DealOut, **errors(403, 404)})
+def lose(request: HttpRequest, id: PathId, payload: LoseIn) -> Deal:
+    services.lose(_deal(id), by=acting_user(request), reason=payload.reason)
+    return _deal(id)

@@ -1,0 +1,104 @@
+"""Story S1 through the API alone: a lead is qualified, moves through the stages, cannot be won
+without a signed contract, is won once the contract is attached, its finance ticket appears on
+the finance board blocking it, the deal cannot close until finance closes the ticket."""
+
+from __future__ import annotations
+
+import pytest
+
+from tandem.work import services as work
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_the_sales_story_through_the_api(api_as, manager, member, make_org):
+    finance = work.create_board_with_stages(
+        by=manager,
+        data={"name": "Finance", "default_type": "finance"},
+        stages=["to invoice"],
+        scope="finance",
+    )
+    admin_api, api = api_as(manager), api_as(member)
+    made = admin_api.post(
+        "/pipelines",
+        {"name": "New business", "currency": "EUR", "finance_board": finance.pk,
+         "stages": [{"name": "Lead", "probability": "10"},
+                    {"name": "Proposal", "probability": "60", "required_fields": ["value"]}]},
+    )  # fmt: skip
+    assert made.status_code == 201, made.content
+    pipeline = made.json()
+    stages = {s["name"]: s for s in pipeline["stages"]}
+    assert list(stages) == ["Lead", "Proposal", "Won", "Lost"]
+
+    lead = api.post(
+        "/leads", {"name": "Ann Lee", "company": "Zeta Robotics", "email": "ann@zeta.example"}
+    ).json()
+    deal = api.post(f"/leads/{lead['id']}/qualify", {"pipeline": pipeline["id"]})
+    assert deal.status_code == 201, deal.content
+    deal = deal.json()
+    assert deal["stage"]["name"] == "Lead" and deal["probability"] == "10.00"
+
+    refused = api.post(f"/deals/{deal['id']}/stage", {"stage": stages["Proposal"]["id"]})
+    assert refused.status_code == 409 and refused.json()["missing"] == ["Value"]
+    assert api.patch(f"/deals/{deal['id']}", {"value": "12000.50"}).status_code == 200
+    moved = api.post(f"/deals/{deal['id']}/stage", {"stage": stages["Proposal"]["id"]}).json()
+    assert moved["stage"]["name"] == "Proposal" and moved["weighted_value"] == "7200.30"
+
+    no_contract = api.post(f"/deals/{deal['id']}/win")
+    assert no_contract.status_code == 409 and "signed contract" in no_contract.json()["detail"]
+    upload = api.client.post(
+        f"/api/v1/deals/{deal['id']}/documents/upload",
+        {"kind": "signed_contract", "file": _file("contract.pdf", b"%PDF-1.4 signed by both")},
+        headers=api._headers(None),
+    )
+    assert upload.status_code == 201, upload.content
+    won = api.post(f"/deals/{deal['id']}/win")
+    assert won.status_code == 200 and won.json()["stage"]["kind"] == "won"
+    [ticket_id] = won.json()["finance_tickets"]
+
+    ticket = api.get(f"/items/{ticket_id}").json()
+    assert ticket["board"]["name"] == "Finance" and ticket["type"] == "finance"
+    links = api.get(f"/items/{deal['id']}/links").json()
+    assert [link["item"]["id"] for link in links["blocked_by"]] == [ticket_id]
+
+    blocked = api.post(f"/items/{deal['id']}/close")
+    assert blocked.status_code == 409 and blocked.json()["blocking"][0]["id"] == ticket_id
+    assert api.post(f"/items/{ticket_id}/close").status_code == 200
+    closed = api.post(f"/items/{deal['id']}/close")
+    assert closed.status_code == 200 and closed.json()["state"] == "closed"
+
+
+def test_a_deal_that_is_neither_won_nor_lost_does_not_close(api_as, manager, member):
+    api = api_as(member)
+    pipeline = api_as(manager).post("/pipelines", {"name": "Renewals", "stages": [{"name": "Due"}]}).json()
+    deal = api.post("/deals", {"pipeline": pipeline["id"], "title": "Acme renewal", "value": "900"}).json()
+    refused = api.post(f"/items/{deal['id']}/close")
+    assert refused.status_code == 409
+    lost = api.post(f"/deals/{deal['id']}/lose", {"reason": "Budget cut"})
+    assert lost.json()["stage"]["kind"] == "lost" and lost.json()["lost_reason"] == "Budget cut"
+    assert api.post(f"/items/{deal['id']}/close").status_code == 200
+
+
+def test_bad_sales_input_answers_422(api_as, manager, member):
+    api = api_as(member)
+    assert api_as(manager).post("/pipelines", {"name": "X", "stages": []}).status_code == 422
+    pipeline = api_as(manager).post("/pipelines", {"name": "X", "stages": [{"name": "A"}]}).json()
+    assert api.post("/deals", {"pipeline": pipeline["id"], "title": "x", "value": 12.5}).status_code in {
+        201,
+        422,
+    }
+    assert api.post("/deals", {"pipeline": pipeline["id"], "title": "x", "value": "-1"}).status_code == 422
+    assert (
+        api.post("/deals", {"pipeline": pipeline["id"], "title": "x", "currency": "euro"}).status_code == 422
+    )
+    assert api.post("/deals", {"pipeline": 999999, "title": "x"}).status_code == 422
+    assert api.post("/pipelines", {"name": "Mine", "stages": [{"name": "A"}]}).status_code == 403
+
+
+def _file(name: str, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
