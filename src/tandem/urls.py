@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tandem.accounts.urls")),
     path("", include("tandem.contacts.urls")),
     path("", include("tandem.work.urls")),
+    path("", include("tandem.sales.urls")),
     path("", include("tandem.web.urls")),
 ]
 

@@ -1,0 +1,18 @@
+from django.urls import URLPattern, path
+
+from tandem.sales import views
+
+app_name = "sales"
+
+urlpatterns: list[URLPattern] = [
+    path("pipelines/", views.pipeline_list, name="pipeline-list"),
+    path("pipelines/new/", views.pipeline_create, name="pipeline-create"),
+    path("leads/", views.lead_list, name="lead-list"),
+    path("leads/new/", views.lead_create, name="lead-create"),
+    path("leads/<int:pk>/", views.lead_detail, name="lead"),
+    path("deals/<int:pk>/edit/", views.deal_edit, name="deal-edit"),
+    path("deals/<int:pk>/documents/", views.deal_document, name="deal-document"),
+    path("deals/<int:pk>/checklist/", views.deal_step, name="deal-step"),
+    path("deals/<int:pk>/win/", views.deal_outcome, {"outcome": "win"}, name="deal-win"),
+    path("deals/<int:pk>/lose/", views.deal_outcome, {"outcome": "lose"}, name="deal-lose"),
+]

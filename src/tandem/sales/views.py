@@ -1,0 +1,192 @@
+"""The sales pages: pipelines (defined by anyone who shapes boards), leads and their qualification,
+and the deal actions on a deal's page. Views translate HTTP only; rules live in sales.services and
+sales.rules, whose refusals come back as messages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tandem.accounts.roles import Permission
+from tandem.contacts.models import Organization, Person
+from tandem.core.errors import PossibleDuplicate, ServiceError
+from tandem.core.views import acting_user, go, guarded_view, posted
+from tandem.sales import services
+from tandem.sales.forms import DealForm, DocumentForm, LeadForm, PipelineForm, QualifyForm
+from tandem.sales.models import Deal, Lead, LeadStatus, Pipeline
+from tandem.work.forms import show_error
+
+
+def _deal(pk: int) -> Deal:
+    deal = Deal.objects.select_related("item", "pipeline", "stage").filter(pk=pk).first()
+    if deal is None:
+        raise Http404(_("Not found."))
+    return deal
+
+
+def _back(deal: Deal) -> HttpResponse:
+    return HttpResponseRedirect(deal.item.get_absolute_url() + "#deal")
+
+
+@guarded_view(Permission.VIEW_WORK)
+def pipeline_list(request: HttpRequest) -> HttpResponse:
+    pipelines = Pipeline.objects.select_related("board").prefetch_related("stages").order_by("name")
+    return render(request, "sales/pipeline_list.html", {"pipelines": pipelines, "nav": "sales"})
+
+
+@guarded_view(Permission.MANAGE_BOARDS)
+def pipeline_create(request: HttpRequest) -> HttpResponse:
+    form = PipelineForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            pipeline = services.create_pipeline(
+                by=acting_user(request),
+                name=form.cleaned_data["name"],
+                currency=form.cleaned_data["currency"],
+                finance_board=form.cleaned_data["finance_board"],
+                stages=form.cleaned_data["stages"],
+            )
+        except ServiceError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("Pipeline “%(name)s” created.") % {"name": pipeline.name})
+            return go(request, pipeline.board.get_absolute_url())
+    return render(request, "sales/pipeline_form.html", {"form": form, "nav": "sales"})
+
+
+@guarded_view(Permission.EDIT_WORK)
+@require_POST
+def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = _deal(pk)
+    form = DealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _back(deal)
+    try:
+        services.update_deal(deal, by=acting_user(request), data=form.cleaned_data)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return _back(deal)
+
+
+@guarded_view(Permission.EDIT_WORK)
+@require_POST
+def deal_document(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = _deal(pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _back(deal)
+    try:
+        services.attach_document(
+            deal,
+            by=acting_user(request),
+            kind=form.cleaned_data["kind"],
+            file=form.cleaned_data["file"],
+            url=form.cleaned_data["url"] or "",
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Document attached."))
+    return _back(deal)
+
+
+@guarded_view(Permission.EDIT_WORK)
+@require_POST
+def deal_outcome(request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
+    """Win (needs a signed contract) or lose (needs a reason)."""
+    deal = _deal(pk)
+    try:
+        if outcome == "win":
+            services.win(deal, by=acting_user(request))
+            messages.success(
+                request, _("Won. Finance has a ticket to invoice; this deal closes once it is closed.")
+            )
+        else:
+            services.lose(deal, by=acting_user(request), reason=request.POST.get("reason", ""))
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return _back(deal)
+
+
+@guarded_view(Permission.EDIT_WORK)
+@require_POST
+def deal_step(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = _deal(pk)
+    stage = deal.pipeline.stages.filter(pk=request.POST.get("stage") or 0).first()
+    if stage is None:
+        raise Http404(_("Not found."))
+    try:
+        services.tick_step(deal, stage, request.POST.get("step", ""), by=acting_user(request),
+                           done=request.POST.get("done") == "1")  # fmt: skip
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return _back(deal)
+
+
+@guarded_view(Permission.VIEW_WORK)
+def lead_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", LeadStatus.NEW)
+    leads = Lead.objects.select_related("owner", "deal__item")
+    if status in LeadStatus.values:
+        leads = leads.filter(status=status)
+    context = {"leads": leads.order_by("-created_at", "-id")[:200], "status": status, "nav": "sales"}
+    return render(request, "sales/lead_list.html", context)
+
+
+@guarded_view(Permission.EDIT_WORK)
+def lead_create(request: HttpRequest) -> HttpResponse:
+    form = LeadForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            lead = services.create_lead(by=acting_user(request), data=form.cleaned_data)
+        except ServiceError as error:
+            show_error(form, error)
+        else:
+            return go(request, f"/leads/{lead.pk}/")
+    return render(request, "sales/lead_form.html", {"form": form, "nav": "sales"})
+
+
+@guarded_view(Permission.VIEW_WORK)
+def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lead and its qualification: pick the pipeline, and an existing organization and person
+    where Tandem has look-alikes, or make new ones."""
+    user = acting_user(request)
+    lead = Lead.objects.filter(pk=pk).first()
+    if lead is None:
+        raise Http404(_("Not found."))
+    form = QualifyForm(posted(request))
+    matches = services.lead_matches(lead)
+    if request.method == "POST":
+        if request.POST.get("action") == "disqualify":
+            try:
+                services.disqualify_lead(lead, by=user)
+            except ServiceError as error:
+                messages.error(request, error.message)
+            return HttpResponseRedirect("/leads/")
+        if form.is_valid():
+            org_pk, person_pk = request.POST.get("organization") or "", request.POST.get("person") or ""
+            organization = Organization.objects.filter(pk=int(org_pk)).first() if org_pk.isdigit() else None
+            person = Person.objects.filter(pk=int(person_pk)).first() if person_pk.isdigit() else None
+            try:
+                deal = services.qualify_lead(
+                    lead,
+                    by=user,
+                    pipeline=form.cleaned_data["pipeline"],
+                    organization=organization,
+                    person=person,
+                    create_new=request.POST.get("create_new") == "1",
+                )
+            except PossibleDuplicate as error:
+                messages.error(request, error.message)
+            except ServiceError as error:
+                show_error(form, error)
+            else:
+                messages.success(request, _("Qualified: the deal is in its pipeline's first stage."))
+                return HttpResponseRedirect(deal.item.get_absolute_url())
+    context = {"lead": lead, "form": form, "matches": matches, "nav": "sales"}
+    return render(request, "sales/lead_detail.html", context)

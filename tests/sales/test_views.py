@@ -1,0 +1,72 @@
+"""The sales pages: define a pipeline from a form, add and qualify a lead, and on the deal's page
+attach the signed contract, win (refused first without it), lose with a reason; guests read."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tandem.finance.models import Invoice
+from tandem.sales import services
+from tandem.sales.models import Deal, Lead, LeadStatus, Pipeline, StageKind
+from tests.conftest import login
+
+
+def test_a_manager_defines_a_pipeline_from_the_form(manager, finance_board):
+    client = login(manager)
+    response = client.post(
+        "/pipelines/new/",
+        {
+            "name": "Renewals",
+            "currency": "usd",
+            "finance_board": finance_board.pk,
+            "stages": "Due, 50\nOffer sent, 70\n",
+        },
+    )
+    pipeline = Pipeline.objects.get(name="Renewals")
+    assert response.status_code == 302 and response["Location"] == f"/boards/{pipeline.board_id}/"
+    assert [(s.name, str(s.probability)) for s in pipeline.stages.all()][:2] == [
+        ("Due", "50.00"),
+        ("Offer sent", "70.00"),
+    ]
+    assert pipeline.currency == "USD"
+    assert "Renewals" in client.get("/pipelines/").content.decode()
+
+
+def test_lead_to_deal_through_the_pages(member, pipeline):
+    client = login(member)
+    client.post("/leads/new/", {"name": "Ann Lee", "company": "Zeta Robotics", "email": "ann@zeta.example"})
+    lead = Lead.objects.get()
+    assert "Zeta Robotics" in client.get("/leads/").content.decode()
+    response = client.post(f"/leads/{lead.pk}/", {"pipeline": pipeline.pk, "action": "qualify"})
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.QUALIFIED
+    assert response["Location"] == f"/items/{lead.deal_id}/"
+
+
+def test_the_deal_panel_wins_only_with_a_signed_contract(member, pipeline, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    deal = services.create_deal(by=member, pipeline=pipeline, title="Acme pilot", data={"value": "500"})
+    client = login(member)
+    page = client.get(f"/items/{deal.pk}/").content.decode()
+    assert 'id="deal"' in page and "Mark as won" in page
+    refused = client.post(f"/deals/{deal.pk}/win/", follow=True).content.decode()
+    assert "signed contract" in refused
+    assert Deal.objects.get(pk=deal.pk).stage.kind == StageKind.OPEN
+    client.post(
+        f"/deals/{deal.pk}/documents/",
+        {"kind": "signed_contract", "file": SimpleUploadedFile("signed.pdf", b"%PDF-1.4 signed")},
+    )
+    client.post(f"/deals/{deal.pk}/win/")
+    won = Deal.objects.get(pk=deal.pk)
+    assert won.stage.kind == StageKind.WON and Invoice.objects.filter(deal=won).exists()
+
+
+def test_losing_from_the_panel_needs_a_reason(member, guest, pipeline):
+    deal = services.create_deal(by=member, pipeline=pipeline, title="Acme pilot")
+    client = login(member)
+    client.post(f"/deals/{deal.pk}/lose/", {"reason": ""})
+    assert Deal.objects.get(pk=deal.pk).stage.kind == StageKind.OPEN
+    client.post(f"/deals/{deal.pk}/lose/", {"reason": "No budget"})
+    assert Deal.objects.get(pk=deal.pk).lost_reason == "No budget"
+    assert login(guest).get(f"/items/{deal.pk}/").status_code == 200
+    assert login(guest).post(f"/deals/{deal.pk}/win/").status_code == 403
