@@ -59,6 +59,10 @@ EXPECTED = {
     "/api/v1/deals/{id}/documents/upload": {"post"},
     "/api/v1/deals/{id}/win": {"post"},
     "/api/v1/deals/{id}/lose": {"post"},
+    "/api/v1/reports/funnel": {"get"},
+    "/api/v1/reports/forecast": {"get"},
+    "/api/v1/reports/outcomes": {"get"},
+    "/api/v1/reports/conversion": {"get"},
 }
 
 

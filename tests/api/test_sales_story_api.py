@@ -70,6 +70,13 @@ def test_the_sales_story_through_the_api(api_as, manager, member, make_org):
     closed = api.post(f"/items/{deal['id']}/close")
     assert closed.status_code == 200 and closed.json()["state"] == "closed"
 
+    # and the reports as JSON
+    funnel = {row["stage"]: row for row in api.get("/reports/funnel", {"pipeline": pipeline["id"]}).json()}
+    assert funnel["Won"]["count"] == 0  # closed deals are out of the funnel
+    outcomes = api.get("/reports/outcomes", {"pipeline": pipeline["id"]}).json()
+    assert (outcomes["won"], outcomes["lost"], outcomes["win_rate"]) == (1, 0, "100.00")
+    assert api.get("/reports/forecast", {"pipeline": 999999}).status_code == 422
+
 
 def test_a_deal_that_is_neither_won_nor_lost_does_not_close(api_as, manager, member):
     api = api_as(member)

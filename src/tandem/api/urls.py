@@ -17,7 +17,7 @@ from tandem.accounts.api import directory, tokens
 from tandem.api.auth import BearerToken
 from tandem.api.errors import error_response, install_error_handlers
 from tandem.contacts.api import organizations, people
-from tandem.sales.api import deals, leads, pipelines
+from tandem.sales.api import deals, leads, pipelines, reports_router
 from tandem.work.api import boards, items, labels
 
 DESCRIPTION = """Tandem's REST API. Authenticate with a personal API token:
@@ -95,3 +95,4 @@ api.add_router("/items", items)
 api.add_router("/pipelines", pipelines)
 api.add_router("/leads", leads)
 api.add_router("/deals", deals)
+api.add_router("/reports", reports_router)

@@ -3,6 +3,7 @@ API (close, links, comments, history) works on deals too. Writes go through sale
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
@@ -18,6 +19,7 @@ from tandem.api.pagination import Page, PageParams, paginate
 from tandem.api.types import PathId
 from tandem.contacts.models import Organization, Person
 from tandem.core.errors import InvalidInput, NotFound
+from tandem.sales import reports as sales_reports
 from tandem.sales import services
 from tandem.sales.models import Deal, Lead, Pipeline, Stage
 from tandem.sales.schemas import (
@@ -280,3 +282,69 @@ def win(request: HttpRequest, id: PathId) -> Deal:
 def lose(request: HttpRequest, id: PathId, payload: LoseIn) -> Deal:
     services.lose(_deal(id), by=acting_user(request), reason=payload.reason)
     return _deal(id)
+
+
+# --- Reports ----------------------------------------------------------------------------------
+
+reports_router = Router(tags=["Sales reports"])
+
+
+def _report_scope(request: HttpRequest, pipeline: int, owner: int | None) -> tuple[Pipeline, User | None]:
+    _readable(request)
+    found = Pipeline.objects.filter(pk=pipeline).first()
+    if found is None:
+        raise InvalidInput(_("There is no such pipeline."), field="pipeline")
+    return found, _get(User, owner, "owner")
+
+
+@reports_router.get("/funnel", response={200: list[dict[str, Any]], **errors()})
+def funnel_report(request: HttpRequest, pipeline: int, owner: int | None = None) -> list[dict[str, Any]]:
+    """Open deals per stage: count, value and weighted value per currency (decimal strings)."""
+    scope, who = _report_scope(request, pipeline, owner)
+    return [
+        {"stage": row.stage, "stage_id": row.stage_id, "kind": row.kind, "count": row.count,
+         "value": {c: str(v) for c, v in row.value.items()}, "weighted": {c: str(v) for c, v in row.weighted.items()}}
+        for row in sales_reports.funnel(scope, owner=who)
+    ]  # fmt: skip
+
+
+@reports_router.get("/forecast", response={200: list[dict[str, Any]], **errors()})
+def forecast_report(request: HttpRequest, pipeline: int, owner: int | None = None) -> list[dict[str, Any]]:
+    """Open deals by expected-close month and currency: count, value, weighted value."""
+    scope, who = _report_scope(request, pipeline, owner)
+    return [
+        {"month": row.month.isoformat(), "currency": row.currency, "count": row.count,
+         "value": str(row.value), "weighted": str(row.weighted)}
+        for row in sales_reports.forecast(scope, owner=who)
+    ]  # fmt: skip
+
+
+@reports_router.get("/outcomes", response={200: dict[str, Any], **errors()})
+def outcomes_report(
+    request: HttpRequest,
+    pipeline: int,
+    owner: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> dict[str, Any]:
+    """Won, lost, win rate (%) and average days from creation to win, in the period."""
+    scope, who = _report_scope(request, pipeline, owner)
+    result = sales_reports.outcomes(scope, since=since, until=until, owner=who)
+    return {
+        "won": result.won,
+        "lost": result.lost,
+        "win_rate": str(result.win_rate) if result.win_rate is not None else None,
+        "average_cycle_days": str(result.average_cycle_days)
+        if result.average_cycle_days is not None
+        else None,
+    }
+
+
+@reports_router.get("/conversion", response={200: list[dict[str, Any]], **errors()})
+def conversion_report(request: HttpRequest, pipeline: int) -> list[dict[str, Any]]:
+    """Stage to stage: deals that entered a stage and went on to the next."""
+    scope, _who = _report_scope(request, pipeline, None)
+    return [
+        {**row, "rate": str(row["rate"]) if row["rate"] is not None else None}
+        for row in sales_reports.conversion(scope)
+    ]

@@ -5,7 +5,7 @@ rules (tandem.sales.rules) decide whether the deal may enter the stage."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import ClassVar
 
 from django.conf import settings
@@ -155,7 +155,10 @@ class Deal(models.Model):
         """Value times probability, in the deal's currency, to the cent (Decimal, never float)."""
         if self.value is None:
             return None
-        return (self.value * self.effective_probability / Decimal(100)).quantize(Decimal("0.01"))
+        # half up, as the reports' database rounding does, so a deal and the totals agree
+        return (self.value * self.effective_probability / Decimal(100)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
 
 
 class DealContact(models.Model):
