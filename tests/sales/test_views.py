@@ -70,3 +70,12 @@ def test_losing_from_the_panel_needs_a_reason(member, guest, pipeline):
     assert Deal.objects.get(pk=deal.pk).lost_reason == "No budget"
     assert login(guest).get(f"/items/{deal.pk}/").status_code == 200
     assert login(guest).post(f"/deals/{deal.pk}/win/").status_code == 403
+
+
+def test_the_report_page_and_its_csv(member, pipeline):
+    services.create_deal(by=member, pipeline=pipeline, title="Acme", data={"value": "1234.50"})
+    client = login(member)
+    page = client.get(f"/pipelines/{pipeline.pk}/report/").content.decode()
+    assert "Funnel (open deals)" in page and "1,234.50 EUR" in page
+    csv_text = client.get(f"/pipelines/{pipeline.pk}/report/", {"format": "csv"}).content.decode()
+    assert "funnel,Lead,EUR,1,1234.50,123.45" in csv_text.replace("\r", "")

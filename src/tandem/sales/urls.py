@@ -7,6 +7,7 @@ app_name = "sales"
 urlpatterns: list[URLPattern] = [
     path("pipelines/", views.pipeline_list, name="pipeline-list"),
     path("pipelines/new/", views.pipeline_create, name="pipeline-create"),
+    path("pipelines/<int:pk>/report/", views.report, name="report"),
     path("leads/", views.lead_list, name="lead-list"),
     path("leads/new/", views.lead_create, name="lead-create"),
     path("leads/<int:pk>/", views.lead_detail, name="lead"),

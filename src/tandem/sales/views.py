@@ -4,17 +4,21 @@ sales.rules, whose refusals come back as messages."""
 
 from __future__ import annotations
 
+import csv
+from datetime import date
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tandem.accounts.models import User
 from tandem.accounts.roles import Permission
 from tandem.contacts.models import Organization, Person
 from tandem.core.errors import PossibleDuplicate, ServiceError
 from tandem.core.views import acting_user, go, guarded_view, posted
-from tandem.sales import services
+from tandem.sales import reports, services
 from tandem.sales.forms import DealForm, DocumentForm, LeadForm, PipelineForm, QualifyForm
 from tandem.sales.models import Deal, Lead, LeadStatus, Pipeline
 from tandem.work.forms import show_error
@@ -190,3 +194,67 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return HttpResponseRedirect(deal.item.get_absolute_url())
     context = {"lead": lead, "form": form, "matches": matches, "nav": "sales"}
     return render(request, "sales/lead_detail.html", context)
+
+
+@guarded_view(Permission.VIEW_WORK)
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """A pipeline's reports: funnel, forecast, outcomes and conversion, filtered by owner and
+    period; `?format=csv` downloads the funnel and forecast as CSV."""
+    pipeline = Pipeline.objects.filter(pk=pk).first()
+    if pipeline is None:
+        raise Http404(_("Not found."))
+    owner_id = request.GET.get("owner", "")
+    owner = User.objects.filter(pk=int(owner_id)).first() if owner_id.isdigit() else None
+    since, until = _day(request.GET.get("since")), _day(request.GET.get("until"))
+    funnel = reports.funnel(pipeline, owner=owner)
+    forecast = reports.forecast(pipeline, owner=owner)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="pipeline-{pipeline.pk}-report.csv"'
+        out = csv.writer(response)
+        out.writerow(["report", "stage or month", "currency", "count", "value", "weighted"])
+        for row in funnel:
+            for currency in sorted(row.value) or [""]:
+                out.writerow(
+                    [
+                        "funnel",
+                        row.stage,
+                        currency,
+                        row.count,
+                        row.value.get(currency, ""),
+                        row.weighted.get(currency, ""),
+                    ]
+                )
+        for month in forecast:
+            out.writerow(
+                [
+                    "forecast",
+                    month.month.isoformat(),
+                    month.currency,
+                    month.count,
+                    month.value,
+                    month.weighted,
+                ]
+            )
+        return response
+    widest = max((row.count for row in funnel), default=0) or 1
+    context = {
+        "pipeline": pipeline,
+        "funnel": [(row, round(row.count * 100 / widest)) for row in funnel],
+        "forecast": forecast,
+        "outcomes": reports.outcomes(pipeline, since=since, until=until, owner=owner),
+        "conversion": reports.conversion(pipeline),
+        "owners": User.objects.filter(is_active=True).order_by("full_name", "email"),
+        "owner": owner,
+        "since": since,
+        "until": until,
+        "nav": "sales",
+    }
+    return render(request, "sales/report.html", context)
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        return None
