@@ -13,6 +13,7 @@ from tandem.activity.models import HistoryEntry
 from tandem.contacts.models import Address, EmailAddress, Membership, Organization, Person, PhoneNumber, Tag
 from tandem.core.generate.runner import USER_DOMAIN, Result, generate
 from tandem.core.generate.scales import Sizes
+from tandem.sales.models import Pipeline
 from tandem.work.models import Board, Column, Item, ItemLink
 
 SMALL = Sizes(organizations=12, people=60, history=300, items=60)
@@ -31,6 +32,7 @@ def generated_users() -> list[int]:
 
 def delete_generated() -> None:
     Item.objects.all().delete()
+    Pipeline.objects.all().delete()  # its stages hold on to their labels
     Column.objects.all().delete()  # a column keeps its label from being deleted with the board
     Board.objects.all().delete()
     HistoryEntry.objects.all().delete()

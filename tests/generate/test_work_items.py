@@ -75,3 +75,18 @@ def test_a_generated_board_opens(member):
     assert response.status_code == 200
     shown = response.content.decode().count('class="card board-card')
     assert 0 < shown <= 4 * 50
+
+
+def test_the_sales_board_is_a_pipeline_and_every_deal_has_its_record():
+    from tandem.sales.models import Deal, Pipeline, StageKind
+
+    run(SMALL)
+    pipeline = Pipeline.objects.get(name="Sales funnel")
+    deals = Item.objects.filter(board=pipeline.board)
+    assert deals.exists() and Deal.objects.count() == deals.count()
+    for deal in Deal.objects.select_related("item", "stage"):
+        assert deal.value is not None and deal.currency in {"EUR", "USD"} and deal.expected_close is not None
+        assert deal.item.labels.filter(pk=deal.stage.label_id).exists()
+        if deal.item.state == "closed":
+            assert deal.stage.kind in {StageKind.WON, StageKind.LOST}
+    assert pipeline.finance_board is not None and pipeline.finance_board.name == "Finance"

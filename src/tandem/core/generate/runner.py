@@ -26,6 +26,7 @@ from tandem.core.generate.rows import Blueprint, OrganizationDraft, PersonDraft
 from tandem.core.generate.scales import Sizes
 from tandem.core.generate.writer import Batch, BulkWriter
 from tandem.core.progress import Progress, Stream
+from tandem.sales.models import Deal
 from tandem.work.models import Item, ItemLink
 
 USER_DOMAIN = "tandem-generated.example"
@@ -65,6 +66,8 @@ FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     ItemWatcher: ("item", "user"),
     ItemOrganization: ("item", "organization"),
     ItemLink: ("source", "target", "kind", "created_by", "created_at"),
+    Deal: ("pipeline", "stage", "stage_entered_at", "value", "currency", "expected_close", "probability", "source",
+           "owner", "organization", "next_step", "next_step_due", "won_at", "lost_at", "lost_reason", "checklist_done"),
 }  # fmt: skip
 
 
@@ -351,16 +354,24 @@ def _add_item(run: Run, batch: Batch, number: int) -> None:
         batch.add(ItemOrganization, pk, run.numbered(Organization)[draft.organization])
     if draft.blocks is not None:
         batch.add(ItemLink, pk, items[draft.blocks], "blocks", run.users[draft.created_by], created)
-    batch.add(
-        HistoryEntry,
-        run.users[draft.created_by],
-        "created",
-        "item",
-        pk,
-        f"#{pk} {draft.title}"[:300],
-        "{}",
-        created,
-    )
+    label = f"#{pk} {draft.title}"[:300]
+    batch.add(HistoryEntry, run.users[draft.created_by], "created", "item", pk, label, "{}", created)
+    if draft.board == work.SALES and ids.pipeline is not None and draft.stage is not None:
+        _add_deal(run, batch, draft, pk, created)
+
+
+def _add_deal(run: Run, batch: Batch, draft: work.ItemDraft, pk: int, created: object) -> None:
+    """The deal record beside a sales item: its stage, value, currency and expected close."""
+    ids = run.boards
+    assert draft.stage is not None and ids.pipeline is not None
+    stage_name = work.BOARDS[work.SALES].stages[draft.stage]
+    organization = run.numbered(Organization)[draft.organization] if draft.organization is not None else None
+    batch.add_with_pk(
+        Deal, pk, ids.pipeline, ids.stage_ids[draft.stage], created, draft.deal_value, draft.deal_currency,
+        run.writer.day(draft.deal_close), None, "", run.users[draft.assignees[0]], organization, "", None,
+        created if stage_name == "won" else None, created if stage_name == "lost" else None,
+        "Budget" if stage_name == "lost" else "", "{}",
+    )  # fmt: skip
 
 
 STAGES: Sequence[Stage] = (

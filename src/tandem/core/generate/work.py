@@ -16,6 +16,8 @@ from tandem.accounts.models import User
 from tandem.contacts.normalize import fold_text
 from tandem.core.generate.draws import Draws, Weighted
 from tandem.core.generate.rows import RECORD_SPAN, USER, Blueprint, _log_uniform
+from tandem.sales import services as sales
+from tandem.sales.models import Pipeline
 from tandem.work import rank, services
 from tandem.work.models import Board, ColumnKind, ItemState, ItemType, SumField
 
@@ -35,8 +37,9 @@ class BoardSpec:
 
 
 BOARDS = (
-    BoardSpec("Sales funnel", ItemType.DEAL, "sales", ("lead", "qualified", "proposal", "negotiation", "won"),
-              (30, 20, 15, 10, 5, 20), ("vip", "renewal")),
+    # a pipeline (tandem.sales): its stages are labels stage::<name>; every deal is in one
+    BoardSpec("Sales funnel", ItemType.DEAL, "stage", ("lead", "qualified", "proposal", "negotiation", "won", "lost"),
+              (30, 20, 15, 10, 5, 5, 0), ("vip", "renewal")),
     BoardSpec("Support", ItemType.SUPPORT, "support", ("triage", "in progress", "waiting on customer"),
               (30, 30, 20, 20), ("bug", "question", "billing"), sum_field=SumField.ESTIMATE),
     BoardSpec("Finance", ItemType.FINANCE, "finance", ("to invoice", "invoiced", "reminder sent"),
@@ -44,6 +47,8 @@ BOARDS = (
     BoardSpec("Board actions", ItemType.ACTION, "action", ("to do", "in progress"), (40, 40, 20),
               title_prefix="Generated Co Board Meeting action: "),
 )  # fmt: skip
+# win probability of the generated pipeline's stages, in BOARDS[SALES].stages order
+PROBABILITIES = (10, 25, 50, 75, 100, 0)
 BOARD = Weighted(range(len(BOARDS)), (30, 50, 15, 5))
 SALES, SUPPORT, FINANCE, ACTIONS = range(len(BOARDS))
 
@@ -71,6 +76,9 @@ class ItemDraft:
     estimate: str | None
     organization: int | None  # organization number
     tags: list[int] = field(default_factory=list)  # indexes into the board's tags
+    deal_value: str | None = None  # sales only: the deal record's value, currency, expected close
+    deal_currency: str = "EUR"
+    deal_close: date | None = None
     blocks: int | None = None  # item number this one blocks (finance tickets block deals)
     parent: int | None = None  # item number of the parent (subtasks)
 
@@ -143,6 +151,12 @@ def item(blueprint: Blueprint, number: int) -> ItemDraft:
         estimate=draws.pick(("0.5", "1.00", "2.00", "4.00", "8.00")) if board in (SUPPORT, ACTIONS) and draws.chance(0.5) else None,
         organization=organization,
     )  # fmt: skip
+    if board == SALES:
+        if draft.closed:  # a deal closes once won (its invoice paid) or lost
+            draft.stage = spec.stages.index("won") if draws.chance(0.6) else spec.stages.index("lost")
+        draft.deal_value = f"{int(500 * 400 ** draws.fraction())}.{draws.below(100):02d}"
+        draft.deal_currency = "USD" if draws.chance(0.2) else "EUR"
+        draft.deal_close = (created_at + timedelta(days=30 + draws.below(150))).date()
     if spec.tags and draws.chance(0.2):
         draft.tags.append(draws.below(len(spec.tags)))
     if board == FINANCE and draws.chance(0.5):
@@ -154,6 +168,8 @@ def item(blueprint: Blueprint, number: int) -> ItemDraft:
 
 @dataclass
 class BoardIds:
+    pipeline: int | None
+    stage_ids: list[int]  # the pipeline's stages, in BOARDS[SALES].stages order
     boards: list[int]
     open_columns: list[int | None]
     closed_columns: list[int | None]
@@ -165,10 +181,16 @@ class BoardIds:
 def boards(users: list[int]) -> BoardIds:
     """The generated boards, made through the services the first time (by generated user 1, a manager)."""
     maker = User.objects.get(pk=users[0])
-    ids = BoardIds([], [], [], [], [], [])
+    ids = BoardIds(None, [], [], [], [], [], [], [])
     for spec in BOARDS:
         board = Board.objects.filter(name=spec.name, created_by=maker).first()
-        if board is None:
+        if board is None and spec is BOARDS[SALES]:
+            stages = [{"name": name, "kind": name if name in ("won", "lost") else "open",
+                       "probability": PROBABILITIES[index]} for index, name in enumerate(spec.stages)]  # fmt: skip
+            board = sales.create_pipeline(by=maker, name=spec.name, stages=stages).board
+            for tag in spec.tags:
+                services.create_label(by=maker, board=board, data={"name": tag})
+        elif board is None:
             board = services.create_board_with_stages(
                 by=maker,
                 data={"name": spec.name, "default_type": spec.type, "title_prefix": spec.title_prefix,
@@ -188,6 +210,13 @@ def boards(users: list[int]) -> BoardIds:
         ids.stage_labels.append(stage_labels)
         ids.stage_columns.append([by_label[label] for label in stage_labels])
         ids.tag_labels.append([labels[tag] for tag in spec.tags])
+    pipeline = Pipeline.objects.filter(board_id=ids.boards[SALES]).first()
+    if pipeline is not None:
+        if pipeline.finance_board_id is None:
+            Pipeline.objects.filter(pk=pipeline.pk).update(finance_board_id=ids.boards[FINANCE])
+        by_label = dict(pipeline.stages.values_list("label_id", "pk"))
+        ids.pipeline = pipeline.pk
+        ids.stage_ids = [by_label[label] for label in ids.stage_labels[SALES]]
     return ids
 
 

@@ -127,6 +127,10 @@ class Batch:
         self.rows[model].append((pk, *values))
         return pk
 
+    def add_with_pk(self, model: type[models.Model], pk: int, *values: Any) -> None:
+        """A row whose key is another row's (a detail record beside its parent, such as a deal)."""
+        self.rows[model].append((pk, *values))
+
     def write(self, writer: BulkWriter, fields: Mapping[type[models.Model], Sequence[str]]) -> None:
         for model, names in fields.items():  # parents before children
-            writer.insert(model, ("id", *names), self.rows.get(model, []))
+            writer.insert(model, (model._meta.pk.name, *names), self.rows.get(model, []))
