@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -16,7 +17,6 @@ from tandem.work.models import Board, ItemType, SumField
 
 COMPANY = "Tandem Demo"
 
-SALES_STAGES = ["lead", "qualified", "proposal", "negotiation", "won"]
 DEALS = [
     ("annual licence renewal", "won"),
     ("50 extra seats", "negotiation"),
@@ -58,14 +58,9 @@ def seed_boards(users: list[User], rng: random.Random) -> int:
     orgs = list(Organization.objects.filter(merged_into__isnull=True).order_by("name")[:20])
 
     if not Board.objects.filter(name="Sales funnel").exists():
+        from tandem.sales import services as sales  # the demo seeds every app's boards
+
         made += 1
-        sales = services.create_board_with_stages(
-            by=admin,
-            data={"name": "Sales funnel", "description": "Every deal from first contact to signature.",
-                  "default_type": ItemType.DEAL},
-            stages=SALES_STAGES,
-            scope="sales",
-        )  # fmt: skip
         finance = services.create_board_with_stages(
             by=admin,
             data={"name": "Finance", "description": "Invoices to send and payments to chase; reviewed in the weekly finance run.",
@@ -73,39 +68,56 @@ def seed_boards(users: list[User], rng: random.Random) -> int:
             stages=["to invoice", "invoiced", "reminder sent"],
             scope="finance",
         )  # fmt: skip
+        pipeline = sales.create_pipeline(
+            by=admin,
+            name="Sales funnel",
+            finance_board=finance,
+            stages=[
+                {"name": "Lead", "probability": 10},
+                {"name": "Qualified", "probability": 30, "required_fields": ["value", "organization"]},
+                {"name": "Proposal", "probability": 60, "required_document": "proposal"},
+                {"name": "Negotiation", "probability": 80, "stale_after_days": 21},
+            ],
+        )
+        path = ["Qualified", "Proposal", "Negotiation"]
         sellers = [by_handle["sara"], by_handle["sam"]]
         fiona = by_handle["fiona"]
         for index, (what, stage) in enumerate(DEALS):
             org = orgs[index % len(orgs)] if orgs else None
-            deal = services.create_item(
-                by=sellers[index % 2],
-                board=sales,
+            seller = sellers[index % 2]
+            deal = sales.create_deal(
+                by=seller,
+                pipeline=pipeline,
+                title=f"{org.name if org else 'Customer'} - {what}",
                 data={
-                    "title": f"{org.name if org else 'Customer'} - {what}",
-                    "description": f"Contact: the buyer at {org.name if org else 'the customer'}. Next step agreed on the last call.",
-                    "assignees": [sellers[index % 2]],
-                    "due_date": today + timedelta(days=rng.randint(-5, 40)),
-                    "labels": [sales.labels.get(name=f"sales::{stage}")],
-                    "organizations": [org] if org else [],
-                    "priority": rng.randint(0, 3),
+                    "value": Decimal(rng.choice([2400, 4800, 9600, 12000, 18500, 36000, 72000])),
+                    "organization": org,
+                    "owner": seller,
+                    "expected_close": today + timedelta(days=rng.randint(10, 120)),
+                    "next_step": "Call the buyer",
+                    "next_step_due": today + timedelta(days=rng.randint(-3, 14)),
                 },
             )
+            # walk the deal through the stages up to its own, as a seller would
+            order = [name.lower() for name in path]
+            steps = path if stage == "won" else path[: order.index(stage) + 1] if stage in order else []
+            for step in steps:
+                if step == "Proposal":
+                    sales.attach_document(
+                        deal, by=seller, kind="proposal", url=f"https://docs.example/proposals/{deal.pk}.pdf"
+                    )
+                sales.enter_stage(deal, pipeline.stages.get(name=step), by=seller)
             if stage == "won":
-                ticket = services.create_item(
-                    by=fiona,
-                    board=finance,
-                    data={
-                        "title": f"Invoice {deal.title}",
-                        "description": f"Won deal #{deal.pk}: send the invoice, then close this ticket when it is paid.",
-                        "assignees": [fiona],
-                        "labels": [finance.labels.get(name="finance::to invoice")],
-                        "organizations": [org] if org else [],
-                        "due_date": today + timedelta(days=14),
-                    },
+                sales.attach_document(
+                    deal,
+                    by=seller,
+                    kind="signed_contract",
+                    url=f"https://docs.example/contracts/{deal.pk}.pdf",
                 )
-                services.link_items(ticket, deal, kind="blocks", by=fiona)
+                won = sales.win(deal, by=seller)
+                ticket = won.invoices.get().item
                 services.add_comment(
-                    deal, by=sellers[index % 2], body=f"Signed. @{fiona.handle} the invoice is #{ticket.pk}."
+                    deal.item, by=seller, body=f"Signed. @{fiona.handle} the invoice is #{ticket.pk}."
                 )
         overdue = services.create_item(
             by=fiona,
