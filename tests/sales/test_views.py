@@ -79,3 +79,21 @@ def test_the_report_page_and_its_csv(member, pipeline):
     assert "Funnel (open deals)" in page and "1,234.50 EUR" in page
     csv_text = client.get(f"/pipelines/{pipeline.pk}/report/", {"format": "csv"}).content.decode()
     assert "funnel,Lead,EUR,1,1234.50,123.45" in csv_text.replace("\r", "")
+
+
+def test_deals_that_sit_too_long_in_a_stage_are_flagged_on_the_board(member, manager, pipeline):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tandem.sales.models import Deal
+
+    services.update_stage(pipeline.stages.get(name="Lead"), by=manager, data={"stale_after_days": 7})
+    fresh = services.create_deal(by=member, pipeline=pipeline, title="Fresh deal")
+    old = services.create_deal(by=member, pipeline=pipeline, title="Old deal")
+    Deal.objects.filter(pk=old.pk).update(stage_entered_at=timezone.now() - timedelta(days=9))
+    page = login(member).get(f"/boards/{pipeline.board_id}/").content.decode()
+    old_card = page[page.index(f'id="card-{old.pk}"') :][:2500]
+    fresh_card = page[page.index(f'id="card-{fresh.pk}"') :][:2500].split("</article>")[0]
+    assert "9 days in stage" in old_card.split("</article>")[0]
+    assert "in stage" not in fresh_card

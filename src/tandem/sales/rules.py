@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tandem.core.errors import Conflict, InvalidInput
 from tandem.sales.models import Deal, DocumentKind, RequiredField, Stage, StageChange, StageKind
@@ -109,6 +110,27 @@ def check_close(item: Item) -> None:
         )
 
 
+def stale_flags(cards: list[Item]) -> dict[int, list[tuple[str, str]]]:
+    """Deals that have sat in their stage longer than the stage allows get a badge."""
+    ids = [card.pk for card in cards if card.type == "deal" and card.state == "open"]
+    if not ids:
+        return {}
+    now = timezone.now()
+    flags: dict[int, list[tuple[str, str]]] = {}
+    deals = Deal.objects.filter(pk__in=ids, stage__stale_after_days__isnull=False).select_related("stage")
+    for deal in deals.only("item_id", "stage_entered_at", "stage__stale_after_days"):
+        days = (now - deal.stage_entered_at).days
+        if deal.stage and deal.stage.stale_after_days and days > deal.stage.stale_after_days:
+            flags[deal.pk] = [
+                (
+                    "text-bg-warning",
+                    ngettext("%(days)d day in stage", "%(days)d days in stage", days) % {"days": days},
+                )
+            ]
+    return flags
+
+
 def register() -> None:
     rules.on_column_change(check=check_entry, after=record_stage)
     rules.on_close(check_close)
+    rules.on_cards(stale_flags)

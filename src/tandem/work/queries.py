@@ -27,6 +27,7 @@ from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
 from tandem.core.counting import cache_key
 from tandem.core.errors import NotFound
+from tandem.work import rules
 from tandem.work.filters import ItemFilters
 from tandem.work.models import Board, Column, Comment, Item, ItemLink, ItemState, Label, LinkKind, SumField
 
@@ -139,7 +140,9 @@ def prefetch_cards(cards: list[Item]) -> None:
             .order_by()
         )
         children = {row["parent_id"]: (row["total"], row["closed"]) for row in counts}
+    flags = rules.card_flags(cards) if cards else {}
     for card in cards:
+        card.flags = flags.get(card.pk, [])  # type: ignore[attr-defined]
         card.label_list = labels[card.pk]  # type: ignore[attr-defined]
         card.assignee_list = assignees[card.pk]  # type: ignore[attr-defined]
         card.is_blocked = card.pk in blocked  # type: ignore[attr-defined]

@@ -18,10 +18,13 @@ if TYPE_CHECKING:
 ColumnCheck = Callable[["Item", "Column | None", "Column | None"], None]
 ColumnHook = Callable[["Item", "Column | None", "Column | None", "User | None"], None]
 CloseCheck = Callable[["Item"], None]
+# cards -> {item id: [(css class, text), ...]}: badges other apps show on cards (e.g. "stale")
+CardFlagger = Callable[[list["Item"]], dict[int, list[tuple[str, str]]]]
 
 _column_checks: list[ColumnCheck] = []
 _column_hooks: list[ColumnHook] = []
 _close_checks: list[CloseCheck] = []
+_card_flaggers: list[CardFlagger] = []
 
 
 def on_column_change(*, check: ColumnCheck | None = None, after: ColumnHook | None = None) -> None:
@@ -36,6 +39,20 @@ def on_close(check: CloseCheck) -> None:
     """Register a check run before an item closes (after the blocking-close rule)."""
     if check not in _close_checks:
         _close_checks.append(check)
+
+
+def on_cards(flagger: CardFlagger) -> None:
+    """Register a function that adds badges to the cards of a page (one query for all of them)."""
+    if flagger not in _card_flaggers:
+        _card_flaggers.append(flagger)
+
+
+def card_flags(cards: list[Item]) -> dict[int, list[tuple[str, str]]]:
+    flags: dict[int, list[tuple[str, str]]] = {}
+    for flagger in _card_flaggers:
+        for pk, found in flagger(cards).items():
+            flags.setdefault(pk, []).extend(found)
+    return flags
 
 
 def check_column_change(item: Item, old: Column | None, new: Column | None) -> None:
