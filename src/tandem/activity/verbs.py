@@ -40,6 +40,8 @@ VERB_LABELS: dict[str, StrOrPromise] = {
     "deleted": pgettext_lazy("history", "deleted"),
     "attached": pgettext_lazy("history", "attached a document"),
     "qualified": pgettext_lazy("history", "qualified"),
+    "logged": pgettext_lazy("history", "logged"),
+    "scheduled": pgettext_lazy("history", "scheduled"),
     "disqualified": pgettext_lazy("history", "disqualified"),
 }
 
@@ -134,6 +136,8 @@ def changes_summary(verb: str, changes: Any) -> str:
         return str(changes["excerpt"])
     if verb == "attached" and changes.get("document"):
         return str(changes["document"])
+    if verb in {"logged", "scheduled"} and changes.get("activity"):
+        return str(changes["activity"])
     if verb in {"added column", "removed column"} and changes.get("column"):
         return str(changes["column"])
     return ""

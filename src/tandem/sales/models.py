@@ -244,3 +244,37 @@ class Lead(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ActivityKind(models.TextChoices):
+    CALL = "call", _("Call")
+    MEETING = "meeting", _("Meeting")
+    EMAIL = "email", _("E-mail")
+    NOTE = "note", _("Note")
+
+
+class DealActivity(models.Model):
+    """A call, meeting, e-mail or note on a deal: logged when done, or scheduled with a due date."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(_("kind"), max_length=10, choices=ActivityKind.choices)
+    summary = models.CharField(_("summary"), max_length=300)
+    due = models.DateField(_("due"), null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering: ClassVar = ["-created_at", "-id"]
+        indexes: ClassVar = [models.Index(fields=["deal", "-created_at"], name="activity_deal_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.summary}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_at is None and self.due is not None and self.due < timezone.localdate()

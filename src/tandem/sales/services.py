@@ -27,7 +27,9 @@ from tandem.core.errors import Conflict, InvalidInput
 from tandem.finance.models import Invoice
 from tandem.sales.models import (
     STAGE_SCOPE,
+    ActivityKind,
     Deal,
+    DealActivity,
     DealContact,
     DealDocument,
     DocumentKind,
@@ -505,3 +507,50 @@ def disqualify_lead(lead: Lead, *, by: User) -> Lead:
         current.save(update_fields=["status"])
         record(actor=by, verb="disqualified", target=current, target_type="lead")
     return current
+
+
+# --- Activities -----------------------------------------------------------------------------
+
+
+def log_activity(deal: Deal, *, by: User, kind: str, summary: str, due: date | None = None) -> DealActivity:
+    """Log a call, meeting, e-mail or note (done now), or schedule one with a due date."""
+    require(by, Permission.EDIT_WORK)
+    if kind not in ActivityKind.values:
+        raise InvalidInput(_("Choose one of the offered kinds."), field="kind")
+    text = " ".join(str(summary or "").split())
+    if not text:
+        raise InvalidInput(_("Say what happened or what is planned."), field="summary")
+    with transaction.atomic():
+        activity = DealActivity.objects.create(
+            deal=deal, kind=kind, summary=text[:300], due=_date(due, "due"), by=by,
+            done_at=None if due else timezone.now(),
+        )  # fmt: skip
+        record(actor=by, verb="logged" if due is None else "scheduled", target=deal.item, target_type="item",
+               changes={"activity": str(activity)})  # fmt: skip
+    return activity
+
+
+def complete_activity(activity: DealActivity, *, by: User) -> DealActivity:
+    require(by, Permission.EDIT_WORK)
+    if activity.done_at is None:
+        activity.done_at = timezone.now()
+        activity.save(update_fields=["done_at"])
+    return activity
+
+
+def overdue_for(user: User) -> tuple[list[Deal], list[DealActivity]]:
+    """What is overdue for a deal owner: next steps past their date, scheduled activities past due."""
+    today = timezone.localdate()
+    deals = list(
+        Deal.objects.filter(owner=user, next_step_due__lt=today, item__state="open")
+        .select_related("item")
+        .order_by("next_step_due")[:20]
+    )
+    activities = list(
+        DealActivity.objects.filter(
+            deal__owner=user, done_at__isnull=True, due__lt=today, deal__item__state="open"
+        )
+        .select_related("deal__item")
+        .order_by("due")[:20]
+    )
+    return deals, activities

@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern] = [
     path("deals/<int:pk>/edit/", views.deal_edit, name="deal-edit"),
     path("deals/<int:pk>/documents/", views.deal_document, name="deal-document"),
     path("deals/<int:pk>/checklist/", views.deal_step, name="deal-step"),
+    path("deals/<int:pk>/activities/", views.deal_activity, name="deal-activity"),
     path("deals/<int:pk>/win/", views.deal_outcome, {"outcome": "win"}, name="deal-win"),
     path("deals/<int:pk>/lose/", views.deal_outcome, {"outcome": "lose"}, name="deal-lose"),
 ]

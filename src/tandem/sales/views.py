@@ -132,6 +132,26 @@ def deal_step(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(deal)
 
 
+@guarded_view(Permission.EDIT_WORK)
+@require_POST
+def deal_activity(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = _deal(pk)
+    done = request.POST.get("done", "")
+    try:
+        if done.isdigit():
+            activity = deal.activities.filter(pk=int(done)).first()
+            if activity is not None:
+                services.complete_activity(activity, by=acting_user(request))
+        else:
+            services.log_activity(
+                deal, by=acting_user(request), kind=request.POST.get("kind", ""),
+                summary=request.POST.get("summary", ""), due=_day(request.POST.get("due")),
+            )  # fmt: skip
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return _back(deal)
+
+
 @guarded_view(Permission.VIEW_WORK)
 def lead_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", LeadStatus.NEW)

@@ -5,8 +5,10 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from tandem.accounts.models import User
 from tandem.activity.models import HistoryEntry
 from tandem.contacts.models import Organization, Person
+from tandem.sales.services import overdue_for
 
 
 @login_required
@@ -16,7 +18,16 @@ def home(request: HttpRequest) -> HttpResponse:
         "people": Person.objects.filter(archived_at__isnull=True).count(),
     }
     recent = HistoryEntry.objects.select_related("actor").order_by("-at", "-id")[:15]
-    return render(request, "web/home.html", {"counts": counts, "recent": recent})
+    overdue_deals, overdue_activities = (
+        overdue_for(request.user) if isinstance(request.user, User) else ([], [])
+    )
+    context = {
+        "counts": counts,
+        "recent": recent,
+        "overdue_deals": overdue_deals,
+        "overdue_activities": overdue_activities,
+    }
+    return render(request, "web/home.html", context)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
