@@ -97,3 +97,14 @@ def test_deals_that_sit_too_long_in_a_stage_are_flagged_on_the_board(member, man
     fresh_card = page[page.index(f'id="card-{fresh.pk}"') :][:2500].split("</article>")[0]
     assert "9 days in stage" in old_card.split("</article>")[0]
     assert "in stage" not in fresh_card
+
+
+def test_ticking_a_stage_checklist_from_the_deal_panel(member, pipeline):
+    deal = services.create_deal(by=member, pipeline=pipeline, title="Acme")
+    proposal = pipeline.stages.get(name="Proposal")
+    client = login(member)
+    page = client.get(f"/items/{deal.pk}/").content.decode()
+    assert "Before “Proposal”" in page and "☐ Demo given" in page
+    client.post(f"/deals/{deal.pk}/checklist/", {"stage": proposal.pk, "step": "Demo given", "done": "1"})
+    assert Deal.objects.get(pk=deal.pk).checklist_done == {str(proposal.pk): ["Demo given"]}
+    assert "☑ Demo given" in client.get(f"/items/{deal.pk}/").content.decode()
