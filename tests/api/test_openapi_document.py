@@ -63,6 +63,7 @@ EXPECTED = {
     "/api/v1/reports/forecast": {"get"},
     "/api/v1/reports/outcomes": {"get"},
     "/api/v1/reports/conversion": {"get"},
+    "/api/v1/reports/owners": {"get"},
 }
 
 

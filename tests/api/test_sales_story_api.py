@@ -75,6 +75,14 @@ def test_the_sales_story_through_the_api(api_as, manager, member, make_org):
     assert funnel["Won"]["count"] == 0  # closed deals are out of the funnel
     outcomes = api.get("/reports/outcomes", {"pipeline": pipeline["id"]}).json()
     assert (outcomes["won"], outcomes["lost"], outcomes["win_rate"]) == (1, 0, "100.00")
+    owners = api.get("/reports/owners", {"pipeline": pipeline["id"]}).json()
+    assert [(o["owner"], o["won"], o["lost"], o["win_rate"]) for o in owners] == [
+        ("Bob Member", 1, 0, "100.00")
+    ]
+    assert owners[0]["won_value"] == {"EUR": "12000.50"} and owners[0]["open"] == 0
+    later = api.get("/reports/owners", {"pipeline": pipeline["id"], "since": "2999-01-01"}).json()
+    assert later == []
+    assert api.get("/reports/owners", {"pipeline": pipeline["id"], "since": "yesterday"}).status_code == 422
     assert api.get("/reports/forecast", {"pipeline": 999999}).status_code == 422
 
 
@@ -93,10 +101,10 @@ def test_bad_sales_input_answers_422(api_as, manager, member):
     api = api_as(member)
     assert api_as(manager).post("/pipelines", {"name": "X", "stages": []}).status_code == 422
     pipeline = api_as(manager).post("/pipelines", {"name": "X", "stages": [{"name": "A"}]}).json()
-    assert api.post("/deals", {"pipeline": pipeline["id"], "title": "x", "value": 12.5}).status_code in {
-        201,
-        422,
-    }
+    # a JSON number is taken as the decimal it reads as (never through binary floating point)
+    as_number = api.post("/deals", {"pipeline": pipeline["id"], "title": "x", "value": 0.1})
+    assert as_number.status_code == 201 and as_number.json()["value"] == "0.10"
+    assert api.post("/deals", {"pipeline": pipeline["id"], "title": "x", "value": 0.125}).status_code == 422
     assert api.post("/deals", {"pipeline": pipeline["id"], "title": "x", "value": "-1"}).status_code == 422
     assert (
         api.post("/deals", {"pipeline": pipeline["id"], "title": "x", "currency": "euro"}).status_code == 422

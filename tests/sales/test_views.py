@@ -72,13 +72,38 @@ def test_losing_from_the_panel_needs_a_reason(member, guest, pipeline):
     assert login(guest).post(f"/deals/{deal.pk}/win/").status_code == 403
 
 
-def test_the_report_page_and_its_csv(member, pipeline):
+def test_the_report_page_and_its_csv(member, manager, pipeline):
     services.create_deal(by=member, pipeline=pipeline, title="Acme", data={"value": "1234.50"})
+    lost = services.create_deal(
+        by=manager, pipeline=pipeline, title="Globex", data={"value": "10", "owner": manager}
+    )
+    services.lose(lost, by=manager, reason="Price")
     client = login(member)
     page = client.get(f"/pipelines/{pipeline.pk}/report/").content.decode()
     assert "Funnel (open deals)" in page and "1,234.50 EUR" in page
-    csv_text = client.get(f"/pipelines/{pipeline.pk}/report/", {"format": "csv"}).content.decode()
-    assert "funnel,Lead,EUR,1,1234.50,123.45" in csv_text.replace("\r", "")
+    owners = page[page.index('id="owners"') :]
+    assert owners.index("Bob Member") < owners.index("Mona Manager") and "0.00 %" in owners
+    csv_lines = (
+        client.get(f"/pipelines/{pipeline.pk}/report/", {"format": "csv"}).content.decode().splitlines()
+    )
+    assert "funnel,Lead,EUR,1,1234.50,123.45" in csv_lines
+    assert "outcomes,,,,,,0,,1,0.00," in csv_lines
+    assert "conversion,Lead -> Qualified,,2,,,0,,,0.00" in csv_lines
+    assert "owner,Bob Member,EUR,1,1234.50,123.45,0,,0,," in csv_lines
+    assert "owner,Mona Manager,,0,,,0,,1,0.00," in csv_lines
+
+    # one owner: the funnel counts only theirs; a later period has no decisions in it
+    mine = client.get(f"/pipelines/{pipeline.pk}/report/", {"owner": manager.pk, "since": "2999-01-01"})
+    funnel = mine.content.decode().split('id="funnel"')[1].split("</table>")[0]
+    assert "1,234.50" not in funnel
+    outcomes = mine.content.decode().split('id="outcomes"')[1].split("</dl>")[0]
+    assert '<dd class="col-6">1</dd>' not in outcomes
+    # a bad date is ignored, not an error; an unknown pipeline is a 404
+    assert (
+        client.get(f"/pipelines/{pipeline.pk}/report/", {"since": "not-a-date", "owner": "x"}).status_code
+        == 200
+    )
+    assert client.get("/pipelines/999999/report/").status_code == 404
 
 
 def test_deals_that_sit_too_long_in_a_stage_are_flagged_on_the_board(member, manager, pipeline):

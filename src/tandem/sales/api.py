@@ -4,6 +4,7 @@ API (close, links, comments, history) works on deals too. Writes go through sale
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -303,19 +304,26 @@ def funnel_report(request: HttpRequest, pipeline: int, owner: int | None = None)
     scope, who = _report_scope(request, pipeline, owner)
     return [
         {"stage": row.stage, "stage_id": row.stage_id, "kind": row.kind, "count": row.count,
-         "value": {c: str(v) for c, v in row.value.items()}, "weighted": {c: str(v) for c, v in row.weighted.items()}}
+         "value": _amounts(row.value), "weighted": _amounts(row.weighted)}
         for row in sales_reports.funnel(scope, owner=who)
     ]  # fmt: skip
 
 
 @reports_router.get("/forecast", response={200: list[dict[str, Any]], **errors()})
-def forecast_report(request: HttpRequest, pipeline: int, owner: int | None = None) -> list[dict[str, Any]]:
-    """Open deals by expected-close month and currency: count, value, weighted value."""
+def forecast_report(
+    request: HttpRequest,
+    pipeline: int,
+    owner: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[dict[str, Any]]:
+    """Open deals by expected-close month and currency: count, value, weighted value; `since` and
+    `until` keep the deals expected to close in that period."""
     scope, who = _report_scope(request, pipeline, owner)
     return [
         {"month": row.month.isoformat(), "currency": row.currency, "count": row.count,
          "value": str(row.value), "weighted": str(row.weighted)}
-        for row in sales_reports.forecast(scope, owner=who)
+        for row in sales_reports.forecast(scope, owner=who, since=since, until=until)
     ]  # fmt: skip
 
 
@@ -333,18 +341,50 @@ def outcomes_report(
     return {
         "won": result.won,
         "lost": result.lost,
-        "win_rate": str(result.win_rate) if result.win_rate is not None else None,
-        "average_cycle_days": str(result.average_cycle_days)
-        if result.average_cycle_days is not None
-        else None,
+        "win_rate": _decimal(result.win_rate),
+        "average_cycle_days": _decimal(result.average_cycle_days),
     }
 
 
 @reports_router.get("/conversion", response={200: list[dict[str, Any]], **errors()})
-def conversion_report(request: HttpRequest, pipeline: int) -> list[dict[str, Any]]:
-    """Stage to stage: deals that entered a stage and went on to the next."""
+def conversion_report(
+    request: HttpRequest, pipeline: int, since: date | None = None, until: date | None = None
+) -> list[dict[str, Any]]:
+    """Stage to stage: deals that entered a stage (in the period) and went on to the next."""
     scope, _who = _report_scope(request, pipeline, None)
     return [
-        {**row, "rate": str(row["rate"]) if row["rate"] is not None else None}
-        for row in sales_reports.conversion(scope)
+        {**row, "rate": _decimal(row["rate"])}
+        for row in sales_reports.conversion(scope, since=since, until=until)
     ]
+
+
+@reports_router.get("/owners", response={200: list[dict[str, Any]], **errors()})
+def owners_report(
+    request: HttpRequest, pipeline: int, since: date | None = None, until: date | None = None
+) -> list[dict[str, Any]]:
+    """Per owner: open deals (count, value and weighted value per currency), deals won and lost in
+    the period (value won per currency, win rate in %) and the average days to win."""
+    scope, _who = _report_scope(request, pipeline, None)
+    return [
+        {
+            "owner_id": row.owner_id,
+            "owner": row.owner,
+            "open": row.open_count,
+            "open_value": _amounts(row.open_value),
+            "weighted": _amounts(row.weighted),
+            "won": row.won,
+            "won_value": _amounts(row.won_value),
+            "lost": row.lost,
+            "win_rate": _decimal(row.win_rate),
+            "average_cycle_days": _decimal(row.cycle_days),
+        }
+        for row in sales_reports.by_owner(scope, since=since, until=until)
+    ]
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _amounts(values: dict[str, Decimal]) -> dict[str, str]:
+    return {currency: str(amount) for currency, amount in values.items()}

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -218,59 +220,88 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @guarded_view(Permission.VIEW_WORK)
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    """A pipeline's reports: funnel, forecast, outcomes and conversion, filtered by owner and
-    period; `?format=csv` downloads the funnel and forecast as CSV."""
+    """A pipeline's reports: funnel, weighted forecast, outcomes, conversion and owners, filtered by
+    owner and period; `?format=csv` downloads every table as CSV."""
     pipeline = Pipeline.objects.filter(pk=pk).first()
     if pipeline is None:
         raise Http404(_("Not found."))
     owner_id = request.GET.get("owner", "")
     owner = User.objects.filter(pk=int(owner_id)).first() if owner_id.isdigit() else None
     since, until = _day(request.GET.get("since")), _day(request.GET.get("until"))
+    period = {"since": since, "until": until}
     funnel = reports.funnel(pipeline, owner=owner)
-    forecast = reports.forecast(pipeline, owner=owner)
+    forecast = reports.forecast(pipeline, owner=owner, **period)
+    outcomes = reports.outcomes(pipeline, owner=owner, **period)
+    conversion = reports.conversion(pipeline, **period)
+    owners = reports.by_owner(pipeline, **period)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="pipeline-{pipeline.pk}-report.csv"'
-        out = csv.writer(response)
-        out.writerow(["report", "stage or month", "currency", "count", "value", "weighted"])
-        for row in funnel:
-            for currency in sorted(row.value) or [""]:
-                out.writerow(
-                    [
-                        "funnel",
-                        row.stage,
-                        currency,
-                        row.count,
-                        row.value.get(currency, ""),
-                        row.weighted.get(currency, ""),
-                    ]
-                )
-        for month in forecast:
-            out.writerow(
-                [
-                    "forecast",
-                    month.month.isoformat(),
-                    month.currency,
-                    month.count,
-                    month.value,
-                    month.weighted,
-                ]
-            )
-        return response
+        return _report_csv(pipeline, funnel, forecast, outcomes, conversion, owners)
     widest = max((row.count for row in funnel), default=0) or 1
+    heaviest: dict[str, Decimal] = {}
+    for month in forecast:
+        heaviest[month.currency] = max(heaviest.get(month.currency, Decimal(0)), month.weighted)
+    busiest = max((row.open_count + row.won + row.lost for row in owners), default=0) or 1
     context = {
         "pipeline": pipeline,
+        "pipelines": Pipeline.objects.order_by("name", "id").only("name"),
         "funnel": [(row, round(row.count * 100 / widest)) for row in funnel],
-        "forecast": forecast,
-        "outcomes": reports.outcomes(pipeline, since=since, until=until, owner=owner),
-        "conversion": reports.conversion(pipeline),
-        "owners": User.objects.filter(is_active=True).order_by("full_name", "email"),
+        "forecast": [(row, _share(row.weighted, heaviest[row.currency])) for row in forecast],
+        "outcomes": outcomes,
+        "conversion": conversion,
+        "owners": [(row, round((row.open_count + row.won + row.lost) * 100 / busiest)) for row in owners],
+        "owner_choices": User.objects.filter(is_active=True).order_by("full_name", "email"),
         "owner": owner,
         "since": since,
         "until": until,
         "nav": "sales",
     }
     return render(request, "sales/report.html", context)
+
+
+def _share(part: Decimal, whole: Decimal) -> int:
+    return round(part * 100 / whole) if whole else 0
+
+
+def _report_csv(
+    pipeline: Pipeline,
+    funnel: list[reports.FunnelRow],
+    forecast: list[reports.ForecastRow],
+    outcomes: reports.Outcomes,
+    conversion: list[dict[str, Any]],
+    owners: list[reports.OwnerRow],
+) -> HttpResponse:
+    """Every table of the report page in one file, a section per table (first column), money as
+    exact decimals with the currency beside it."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="pipeline-{pipeline.pk}-report.csv"'
+    out = csv.writer(response)
+    # columns: report, key, currency, count, value, weighted, won (or went on), won value, lost, rate, days
+    out.writerow(["report", "stage, month or owner", "currency", "count", "value", "weighted",
+                  "won or went on", "won value", "lost", "rate (%)", "days to win"])  # fmt: skip
+    for row in funnel:
+        for currency in sorted(row.value) or [""]:
+            out.writerow(["funnel", row.stage, currency, row.count, row.value.get(currency, ""),
+                          row.weighted.get(currency, "")])  # fmt: skip
+    for month in forecast:
+        out.writerow(
+            ["forecast", month.month.isoformat(), month.currency, month.count, month.value, month.weighted]
+        )
+    out.writerow(["outcomes", "", "", "", "", "", outcomes.won, "", outcomes.lost, _or_blank(outcomes.win_rate),
+                  _or_blank(outcomes.average_cycle_days)])  # fmt: skip
+    for step in conversion:
+        out.writerow(["conversion", f"{step['from']} -> {step['to']}", "", step["entered"], "", "", step["went_on"],
+                      "", "", _or_blank(step["rate"])])  # fmt: skip
+    for person in owners:
+        # one line per currency; the counts repeat on each, as a spreadsheet filter on currency expects
+        for currency in sorted(set(person.open_value) | set(person.won_value)) or [""]:
+            out.writerow(["owner", person.owner, currency, person.open_count, person.open_value.get(currency, ""),
+                          person.weighted.get(currency, ""), person.won, person.won_value.get(currency, ""),
+                          person.lost, _or_blank(person.win_rate), _or_blank(person.cycle_days)])  # fmt: skip
+    return response
+
+
+def _or_blank(value: Decimal | None) -> str:
+    return "" if value is None else str(value)
 
 
 def _day(text: str | None) -> date | None:
