@@ -43,6 +43,14 @@ VERB_LABELS: dict[str, StrOrPromise] = {
     "logged": pgettext_lazy("history", "logged"),
     "scheduled": pgettext_lazy("history", "scheduled"),
     "disqualified": pgettext_lazy("history", "disqualified"),
+    "added stage": pgettext_lazy("history", "added a stage"),
+    "updated stage": pgettext_lazy("history", "changed a stage"),
+    "moved stage": pgettext_lazy("history", "moved a stage"),
+    "removed stage": pgettext_lazy("history", "removed a stage"),
+    "ticked step": pgettext_lazy("history", "ticked a step"),
+    "unticked step": pgettext_lazy("history", "unticked a step"),
+    "added contact": pgettext_lazy("history", "added a contact"),
+    "removed contact": pgettext_lazy("history", "removed a contact"),
 }
 
 TARGET_TYPE_LABELS: dict[str, StrOrPromise] = {
@@ -140,4 +148,10 @@ def changes_summary(verb: str, changes: Any) -> str:
         return str(changes["activity"])
     if verb in {"added column", "removed column"} and changes.get("column"):
         return str(changes["column"])
+    if verb in {"added stage", "updated stage", "moved stage", "removed stage"} and changes.get("stage"):
+        return str(changes["stage"])
+    if verb in {"ticked step", "unticked step"} and changes.get("step"):
+        return str(changes["step"])
+    if verb in {"added contact", "removed contact"} and changes.get("person"):
+        return str(changes["person"])
     return ""

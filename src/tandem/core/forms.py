@@ -8,6 +8,7 @@ from django import forms
 
 _CLASSES = {
     forms.CheckboxInput: "form-check-input",
+    forms.CheckboxSelectMultiple: "form-check-input",
     forms.Select: "form-select",
     forms.HiddenInput: "",
 }

@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status, UploadedFile
@@ -22,9 +24,10 @@ from tandem.contacts.models import Organization, Person
 from tandem.core.errors import InvalidInput, NotFound
 from tandem.sales import reports as sales_reports
 from tandem.sales import services
-from tandem.sales.models import Deal, Lead, Pipeline, Stage
+from tandem.sales.models import Deal, DealContact, Lead, Pipeline, Stage, StageKind
 from tandem.sales.schemas import (
     ChecklistIn,
+    ContactIn,
     DealFields,
     DealIn,
     DealOut,
@@ -33,8 +36,10 @@ from tandem.sales.schemas import (
     LeadIn,
     LeadOut,
     LoseIn,
+    NewStageIn,
     PipelineIn,
     PipelineOut,
+    PipelinePatch,
     QualifyIn,
     StageMoveIn,
     StageOut,
@@ -71,8 +76,16 @@ def _pipeline(pk: int) -> Pipeline:
     return pipeline
 
 
+_CONTACTS = Prefetch("contacts", queryset=DealContact.objects.select_related("person").order_by("pk"))
+
+
 def _deal(pk: int) -> Deal:
-    deal = Deal.objects.select_related("item", "stage__label", "owner", "pipeline").filter(pk=pk).first()
+    deal = (
+        Deal.objects.select_related("item", "stage__label", "owner", "pipeline")
+        .prefetch_related("documents", "invoices", _CONTACTS)
+        .filter(pk=pk)
+        .first()
+    )
     if deal is None:
         raise NotFound(_("Not found."))
     return deal
@@ -117,16 +130,53 @@ def get_pipeline(request: HttpRequest, id: PathId) -> Pipeline:
     return _pipeline(id)
 
 
+@pipelines.patch("/{id}", response={200: PipelineOut, **errors(403, 404)})
+def update_pipeline(request: HttpRequest, id: PathId, payload: PipelinePatch) -> Pipeline:
+    """Rename (the board follows), the currency of new deals, the finance board (null: none)."""
+    data = payload.model_dump(exclude_unset=True)
+    if "finance_board" in data:
+        data["finance_board"] = _get(Board, data["finance_board"], "finance_board")
+    return services.update_pipeline(_pipeline(id), by=acting_user(request), data=data)
+
+
+def _pipeline_stage(pipeline: Pipeline, stage_id: int) -> Stage:
+    stage = pipeline.stages.filter(pk=stage_id).first()
+    if stage is None:
+        raise NotFound(_("Not found."))
+    return stage
+
+
+@pipelines.post("/{id}/stages", response={201: StageOut, **errors(403, 404)})
+def add_stage(request: HttpRequest, id: PathId, payload: NewStageIn) -> Status[Stage]:
+    """A new stage in progress, with its column on the pipeline's board."""
+    if payload.kind != StageKind.OPEN:
+        raise InvalidInput(_("A pipeline has one Won and one Lost stage already."), field="kind")
+    spec = payload.model_dump(exclude={"position", "kind"})
+    spec["required_document"] = spec["required_document"] or ""
+    stage = services.add_stage(_pipeline(id), by=acting_user(request), spec=spec, position=payload.position)
+    return Status(201, stage)
+
+
 @pipelines.patch("/{id}/stages/{stage_id}", response={200: StageOut, **errors(403, 404)})
 def update_stage(request: HttpRequest, id: PathId, stage_id: PathId, payload: StagePatch) -> Stage:
     user = acting_user(request)
-    stage = _pipeline(id).stages.filter(pk=stage_id).first()
-    if stage is None:
-        raise NotFound(_("Not found."))
+    stage = _pipeline_stage(_pipeline(id), stage_id)
     data = payload.model_dump(exclude_unset=True)
+    position = data.pop("position", None)
     if "required_document" in data:
         data["required_document"] = data["required_document"] or ""
-    return services.update_stage(stage, by=user, data=data)
+    with transaction.atomic():  # the edit and the move together, or neither
+        stage = services.update_stage(stage, by=user, data=data)
+        if position is not None:
+            stage = services.move_stage(stage, by=user, position=position)
+    return stage
+
+
+@pipelines.delete("/{id}/stages/{stage_id}", response={204: None, **errors(403, 404, 409)})
+def remove_stage(request: HttpRequest, id: PathId, stage_id: PathId) -> Status[None]:
+    """Only a stage in progress with no deals in it (409 otherwise)."""
+    services.remove_stage(_pipeline_stage(_pipeline(id), stage_id), by=acting_user(request))
+    return Status(204, None)
 
 
 # --- Leads ------------------------------------------------------------------------------------
@@ -193,7 +243,7 @@ def _deal_data(payload: DealFields) -> dict[str, Any]:
 def list_deals(request: HttpRequest, page: Query[PageParams], pipeline: int | None = None) -> dict[str, Any]:
     _readable(request)
     qs = Deal.objects.select_related("item", "stage__label", "owner").prefetch_related(
-        "documents", "invoices"
+        "documents", "invoices", _CONTACTS
     )
     if pipeline is not None:
         qs = qs.filter(pipeline_id=pipeline)
@@ -229,6 +279,25 @@ def get_deal(request: HttpRequest, id: PathId) -> Deal:
 @deals.patch("/{id}", response={200: DealOut, **errors(403, 404)})
 def update_deal(request: HttpRequest, id: PathId, payload: DealFields) -> Deal:
     services.update_deal(_deal(id), by=acting_user(request), data=_deal_data(payload))
+    return _deal(id)
+
+
+@deals.post("/{id}/contacts", response={200: DealOut, **errors(403, 404)})
+def add_contact(request: HttpRequest, id: PathId, payload: ContactIn) -> Deal:
+    """Put a person on the deal with their role; posting them again changes the role."""
+    person = _get(Person, payload.person, "person")
+    assert person is not None
+    services.add_contact(_deal(id), person, by=acting_user(request), role=payload.role)
+    return _deal(id)
+
+
+@deals.delete("/{id}/contacts/{person_id}", response={200: DealOut, **errors(403, 404)})
+def remove_contact(request: HttpRequest, id: PathId, person_id: PathId) -> Deal:
+    deal = _deal(id)
+    contact = deal.contacts.select_related("person").filter(person_id=person_id).first()
+    if contact is None:
+        raise NotFound(_("That person is not on the deal."))
+    services.remove_contact(deal, contact.person, by=acting_user(request))
     return _deal(id)
 
 

@@ -8,8 +8,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.accounts.models import User
+from tandem.contacts.models import Organization, Person
 from tandem.core.forms import BootstrapForm
-from tandem.sales.models import DocumentKind, Pipeline
+from tandem.sales.models import DocumentKind, Pipeline, RequiredField, Stage
+from tandem.work.forms import active_users, customer_picker, picked_customer
 from tandem.work.models import Board, ItemType
 
 
@@ -54,6 +57,72 @@ class PipelineForm(BootstrapForm):
         return stages
 
 
+class PipelineSettingsForm(BootstrapForm):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    currency = forms.CharField(label=_("Currency of new deals"), max_length=3)
+    finance_board = forms.ModelChoiceField(
+        label=_("Finance board"),
+        queryset=Board.objects.none(),
+        required=False,
+        help_text=_("Winning a deal opens its invoice ticket there."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["finance_board"].queryset = Board.objects.filter(  # type: ignore[attr-defined]
+            archived_at__isnull=True, default_type=ItemType.FINANCE
+        ).order_by("name")
+
+
+class StageForm(BootstrapForm):
+    """One stage: what it is called, how likely a deal in it is won, and what must be true before
+    a deal enters it."""
+
+    name = forms.CharField(label=_("Name"), max_length=50)
+    probability = forms.DecimalField(
+        label=_("Win probability (%)"), min_value=0, max_value=100, decimal_places=2, initial=0
+    )
+    required_fields = forms.MultipleChoiceField(
+        label=_("Required to enter"),
+        choices=RequiredField.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    required_document = forms.ChoiceField(
+        label=_("Document required to enter"),
+        choices=[("", _("None")), *DocumentKind.choices],
+        required=False,
+    )
+    checklist = forms.CharField(
+        label=_("Steps done before entering"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One step per line."),
+    )
+    stale_after_days = forms.IntegerField(
+        label=_("Flag deals in this stage after (days)"), min_value=1, max_value=3650, required=False
+    )
+
+    def clean_checklist(self) -> list[str]:
+        return [
+            line.strip()
+            for line in str(self.cleaned_data.get("checklist") or "").splitlines()
+            if line.strip()
+        ]
+
+    @classmethod
+    def for_stage(cls, stage: Stage, data: Any = None) -> StageForm:
+        initial = {
+            "name": stage.name,
+            "probability": stage.probability,
+            "required_fields": stage.required_fields,
+            "required_document": stage.required_document,
+            "checklist": "\n".join(stage.checklist),
+            "stale_after_days": stage.stale_after_days,
+        }
+        return cls(data, initial=initial, prefix=f"stage-{stage.pk}")
+
+
 class DealForm(BootstrapForm):
     value = forms.DecimalField(label=_("Value"), required=False, min_value=0, max_digits=14, decimal_places=2)
     currency = forms.CharField(label=_("Currency"), max_length=3)
@@ -68,6 +137,45 @@ class DealForm(BootstrapForm):
     next_step_due = forms.DateField(
         label=_("Next step due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    source = forms.CharField(label=_("Source"), max_length=100, required=False)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+    add_organization = forms.CharField(
+        label=_("Organization"),
+        required=False,
+        max_length=220,
+        widget=forms.TextInput(attrs={"list": "organization-options", "autocomplete": "off"}),
+        help_text=_("Type a few letters and pick one; empty: none."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = active_users()  # type: ignore[attr-defined]
+        self.fields["add_organization"].widget.attrs.update(customer_picker("organization"))
+
+    def clean_add_organization(self) -> Organization | None:
+        return picked_customer(self.cleaned_data.get("add_organization", ""), Organization)
+
+    def service_data(self) -> dict[str, Any]:
+        """The service's fields: the picked organization under its own name."""
+        data = dict(self.cleaned_data)
+        data["organization"] = data.pop("add_organization")
+        return data
+
+
+class ContactForm(BootstrapForm):
+    add_person = forms.CharField(
+        label=_("Person"),
+        max_length=220,
+        widget=forms.TextInput(attrs={"list": "person-options", "autocomplete": "off"}),
+    )
+    role = forms.CharField(label=_("Role on the deal"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["add_person"].widget.attrs.update(customer_picker("person"))
+
+    def clean_add_person(self) -> Person | None:
+        return picked_customer(self.cleaned_data.get("add_person", ""), Person)
 
 
 class DocumentForm(BootstrapForm):

@@ -47,6 +47,22 @@ class StagePatch(_Input):
     ] = []
     required_document: DocumentKind | None = None
     stale_after_days: Annotated[int, Field(strict=True, ge=1, le=3650)] | None = None
+    position: Annotated[int, Field(strict=True, ge=0, le=100)] | None = Field(
+        None, description="Move the stage among the stages in progress (0 = first); Won and Lost stay last."
+    )
+
+
+class NewStageIn(StageIn):
+    kind: StageKind = Field(StageKind.OPEN, description="Only stages in progress are added.")
+    position: Annotated[int, Field(strict=True, ge=0, le=100)] | None = Field(
+        None, description="Place among the stages in progress (0 = first); default: last, before Won."
+    )
+
+
+class PipelinePatch(_Input):
+    name: Name = "x"
+    currency: Currency = "EUR"
+    finance_board: RecordId | None = None
 
 
 class StageOut(Schema):
@@ -169,6 +185,25 @@ class ChecklistIn(_Input):
     done: Flag = True
 
 
+class ContactIn(_Input):
+    person: RecordId
+    role: Annotated[str, Field(strict=True, max_length=100), NoNul] = ""
+
+
+class ContactOut(Schema):
+    person: int
+    name: str
+    role: str
+
+    @staticmethod
+    def resolve_person(obj: Any) -> int:
+        return obj.person_id
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.person)
+
+
 class DocumentOut(Schema):
     id: int
     kind: DocumentKind
@@ -197,6 +232,7 @@ class DealOut(Schema):
     source: str
     owner: UserRef | None
     organization: int | None
+    contacts: list[ContactOut]
     next_step: str
     next_step_due: date | None
     won_at: datetime | None
@@ -235,8 +271,12 @@ class DealOut(Schema):
         return list(obj.documents.all())
 
     @staticmethod
+    def resolve_contacts(obj: Deal) -> list[Any]:
+        return list(obj.contacts.all())
+
+    @staticmethod
     def resolve_finance_tickets(obj: Deal) -> list[int]:
-        return list(obj.invoices.values_list("item_id", flat=True))
+        return [invoice.item_id for invoice in obj.invoices.all()]
 
     @staticmethod
     def resolve_url(obj: Deal) -> str:

@@ -151,24 +151,166 @@ def create_pipeline(
     return pipeline
 
 
-def update_stage(stage: Stage, *, by: User, data: Mapping[str, Any]) -> Stage:
-    """Change a stage's probability, requirements, checklist or stale limit (renaming goes through
-    its label, so the board and the stage keep one name)."""
+def _stage_name(pipeline: Pipeline, value: Any, *, other_than: Stage | None = None) -> str:
+    name = " ".join(str(value or "").split())
+    if not name:
+        raise InvalidInput(_("A stage needs a name."), field="name")
+    if len(name) > 50 or "::" in name:
+        raise InvalidInput(_("A stage name has at most 50 characters and no “::”."), field="name")
+    same = pipeline.stages.filter(name__iexact=name)
+    if other_than is not None:
+        same = same.exclude(pk=other_than.pk)
+    if same.exists():
+        raise InvalidInput(_("This pipeline already has a stage of that name."), field="name")
+    return name
+
+
+_STAGE_FIELDS = ("probability", "required_fields", "checklist", "required_document", "stale_after_days")
+
+
+def update_pipeline(pipeline: Pipeline, *, by: User, data: Mapping[str, Any]) -> Pipeline:
+    """Rename the pipeline (and its board), change its currency for new deals or its finance board."""
     require(by, Permission.MANAGE_BOARDS)
     with transaction.atomic():
-        values = _stage_values({**{f: getattr(stage, f) for f in ("probability", "required_fields", "checklist",
-                                                                   "required_document", "stale_after_days")}, **data})  # fmt: skip
+        current = Pipeline.objects.select_for_update().get(pk=pipeline.pk)
+        changes: dict[str, Any] = {}
+        if "name" in data:
+            board = work.update_board(current.board, by=by, version=None, data={"name": data["name"]})
+            if board.name != current.name:
+                changes["name"] = [current.name, board.name]
+                current.name = board.name
+        if "currency" in data and _currency(data["currency"]) != current.currency:
+            changes["currency"] = [current.currency, _currency(data["currency"])]
+            current.currency = changes["currency"][1]
+        if "finance_board" in data and data["finance_board"] != current.finance_board:
+            finance_board = data["finance_board"]
+            if finance_board is not None and (
+                not isinstance(finance_board, Board) or finance_board.archived_at
+            ):
+                raise InvalidInput(_("Choose a finance board that is in use."), field="finance_board")
+            changes["finance_board"] = [str(current.finance_board or ""), str(finance_board or "")]
+            current.finance_board = finance_board
+        if changes:
+            current.save()
+            record(actor=by, verb="updated", target=current, target_type="pipeline", changes=changes)
+    return current
+
+
+def update_stage(stage: Stage, *, by: User, data: Mapping[str, Any]) -> Stage:
+    """Change a stage's name, probability, requirements, checklist or stale limit. Renaming goes
+    through its label and column too, so the board and the stage keep one name."""
+    require(by, Permission.MANAGE_BOARDS)
+    with transaction.atomic():
+        stage = Stage.objects.select_for_update().select_related("pipeline__board", "label").get(pk=stage.pk)
+        values = _stage_values({**{f: getattr(stage, f) for f in _STAGE_FIELDS}, **data})
+        changes = {
+            f: [_plain(getattr(stage, f)), _plain(v)] for f, v in values.items() if getattr(stage, f) != v
+        }
         for field, value in values.items():
             setattr(stage, field, value)
         if "name" in data:
-            name = " ".join(str(data["name"] or "").split())
-            work.update_label(stage.label, by=by, data={"name": f"{STAGE_SCOPE}::{name}"})
-            stage.name = name
-            column = stage.pipeline.board.columns.filter(label=stage.label).first()
-            if column is not None:
-                work.update_column(column, by=by, data={"name": name})
+            name = _stage_name(stage.pipeline, data["name"], other_than=stage)
+            if name != stage.name:
+                work.update_label(stage.label, by=by, data={"name": f"{STAGE_SCOPE}::{name}"})
+                column = stage.pipeline.board.columns.filter(label=stage.label).first()
+                if column is not None:
+                    work.update_column(column, by=by, data={"name": name})
+                changes["name"] = [stage.name, name]
+                stage.name = name
         stage.save()
+        if changes:
+            record(actor=by, verb="updated stage", target=stage.pipeline, target_type="pipeline",
+                   changes={"stage": stage.name, **changes})  # fmt: skip
     return stage
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _open_stages(pipeline: Pipeline) -> list[Stage]:
+    return list(pipeline.stages.filter(kind=StageKind.OPEN).order_by("position", "id"))
+
+
+def _renumber(pipeline: Pipeline, open_stages: Sequence[Stage], *, by: User) -> None:
+    """Positions: the open stages in the given order, then Won and Lost. The board's stage columns
+    take the same order in the places stage columns hold; other columns (Open, Closed) stay put."""
+    ordered = [*open_stages, *pipeline.stages.exclude(kind=StageKind.OPEN).order_by("position", "id")]
+    for position, stage in enumerate(ordered):
+        if stage.position != position:
+            Stage.objects.filter(pk=stage.pk).update(position=position)
+            stage.position = position
+    columns = list(pipeline.board.columns.order_by("position", "id"))
+    of_stage = {column.label_id: column for column in columns if column.label_id is not None}
+    slots = [i for i, column in enumerate(columns) if column.label_id in {s.label_id for s in ordered}]
+    wanted = list(columns)
+    for slot, stage in zip(slots, [s for s in ordered if s.label_id in of_stage], strict=True):
+        wanted[slot] = of_stage[stage.label_id]
+    if wanted != columns:
+        for position, column in enumerate(wanted):
+            work.update_column(column, by=by, data={"position": position})
+
+
+def add_stage(pipeline: Pipeline, *, by: User, spec: Mapping[str, Any], position: int | None = None) -> Stage:
+    """A new in-progress stage (a label and a column on the pipeline's board) at `position` among
+    the in-progress stages (0 = first; default: last, before Won and Lost)."""
+    require(by, Permission.MANAGE_BOARDS)
+    with transaction.atomic():
+        Pipeline.objects.select_for_update().filter(pk=pipeline.pk).first()
+        name = _stage_name(pipeline, spec.get("name"))
+        values = _stage_values(spec)
+        board = pipeline.board
+        label = work.create_label(by=by, board=board, data={"name": f"{STAGE_SCOPE}::{name}"})
+        work.add_column(board, by=by, spec={"kind": ColumnKind.LABEL, "label": label, "name": name})
+        stage = Stage.objects.create(pipeline=pipeline, name=name, kind=StageKind.OPEN, label=label, **values)
+        stages = [s for s in _open_stages(pipeline) if s.pk != stage.pk]
+        stages.insert(len(stages) if position is None else max(0, min(position, len(stages))), stage)
+        _renumber(pipeline, stages, by=by)
+        record(actor=by, verb="added stage", target=pipeline, target_type="pipeline", changes={"stage": name})
+    return Stage.objects.get(pk=stage.pk)
+
+
+def move_stage(stage: Stage, *, by: User, position: int) -> Stage:
+    """Reorder an in-progress stage among the others (0 = first); Won and Lost stay last."""
+    require(by, Permission.MANAGE_BOARDS)
+    if stage.kind != StageKind.OPEN:
+        raise InvalidInput(_("Won and Lost stay at the end of the pipeline."), field="position")
+    with transaction.atomic():
+        Pipeline.objects.select_for_update().filter(pk=stage.pipeline_id).first()
+        stages = [s for s in _open_stages(stage.pipeline) if s.pk != stage.pk]
+        stages.insert(max(0, min(position, len(stages))), stage)
+        _renumber(stage.pipeline, stages, by=by)
+        record(actor=by, verb="moved stage", target=stage.pipeline, target_type="pipeline",
+               changes={"stage": stage.name, "position": stages.index(stage)})  # fmt: skip
+    return Stage.objects.get(pk=stage.pk)
+
+
+def remove_stage(stage: Stage, *, by: User) -> None:
+    """Remove an in-progress stage with no deals in it (its column and label go too); the stage
+    history of deals that passed through it keeps their other stages."""
+    require(by, Permission.MANAGE_BOARDS)
+    if stage.kind != StageKind.OPEN:
+        raise Conflict(_("A pipeline keeps its Won and Lost stages."))
+    with transaction.atomic():
+        pipeline = stage.pipeline
+        Pipeline.objects.select_for_update().filter(pk=pipeline.pk).first()
+        in_it = stage.deals.count()
+        if in_it:
+            raise Conflict(
+                _("%(count)s deals are in “%(stage)s”: move them to another stage first.")
+                % {"count": in_it, "stage": stage.name}
+            )
+        if len(_open_stages(pipeline)) == 1:
+            raise Conflict(_("A pipeline needs at least one stage in progress."))
+        label, name = stage.label, stage.name
+        for column in pipeline.board.columns.filter(label=label):
+            work.delete_column(column, by=by)
+        stage.delete()
+        work.delete_label(label, by=by)
+        _renumber(pipeline, _open_stages(pipeline), by=by)
+        record(
+            actor=by, verb="removed stage", target=pipeline, target_type="pipeline", changes={"stage": name}
+        )
 
 
 # --- Deals ----------------------------------------------------------------------------------
@@ -262,14 +404,72 @@ def create_deal(
 
 
 def update_deal(deal: Deal, *, by: User, data: Mapping[str, Any]) -> Deal:
+    """Change the deal's fields. A new organization or owner shows on the deal's item too: the
+    organization is linked (in place of the old one), the owner assigned — so the customer's page
+    and the owner's work list find the deal."""
     require(by, Permission.EDIT_WORK)
     with transaction.atomic():
         current = Deal.objects.select_for_update().get(pk=deal.pk)
+        old_organization, old_owner = current.organization, current.owner
         changes = _deal_values(current, data)
         if changes:
             current.save()
             record(actor=by, verb="updated", target=current.item, target_type="item", changes=changes)
+        item = current.item
+        relations: dict[str, Any] = {}
+        if "organization" in changes:
+            linked = [o for o in item.organizations.all() if o != old_organization]
+            relations["organizations"] = [*linked, current.organization] if current.organization else linked
+        if "owner" in changes:
+            assigned = [u for u in item.assignees.all() if u != old_owner]
+            relations["assignees"] = [*assigned, current.owner] if current.owner else assigned
+        if relations:
+            work.update_item(item, by=by, version=None, data=relations)
     return current
+
+
+def add_contact(deal: Deal, person: Person, *, by: User, role: str = "") -> DealContact:
+    """A person on the deal with their role (decision maker, champion, ...): linked to the deal's
+    item too, so the deal shows on their customer page. Adding them again changes the role."""
+    require(by, Permission.EDIT_WORK)
+    if not isinstance(person, Person) or person.merged_into_id:
+        raise InvalidInput(_("Choose an existing person."), field="person")
+    role = " ".join(str(role or "").split())
+    if len(role) > 100:
+        raise InvalidInput(_("A role has at most 100 characters."), field="role")
+    with transaction.atomic():
+        Deal.objects.select_for_update().filter(pk=deal.pk).first()
+        contact, created = DealContact.objects.get_or_create(
+            deal=deal, person=person, defaults={"role": role}
+        )
+        if not created and contact.role != role:
+            record(actor=by, verb="updated", target=deal.item, target_type="item",
+                   changes={"contact role": [f"{person}: {contact.role}", f"{person}: {role}"]})  # fmt: skip
+            contact.role = role
+            contact.save(update_fields=["role"])
+        if created:
+            item = deal.item
+            if not item.people.filter(pk=person.pk).exists():
+                work.update_item(item, by=by, version=None, data={"people": [*item.people.all(), person]})
+            record(actor=by, verb="added contact", target=item, target_type="item",
+                   changes={"person": str(person), "role": role})  # fmt: skip
+    return contact
+
+
+def remove_contact(deal: Deal, person: Person, *, by: User) -> None:
+    """Take a person off the deal (and off its item's people)."""
+    require(by, Permission.EDIT_WORK)
+    with transaction.atomic():
+        removed, _kinds = DealContact.objects.filter(deal=deal, person=person).delete()
+        if not removed:
+            raise InvalidInput(_("That person is not on the deal."), field="person")
+        item = deal.item
+        work.update_item(
+            item, by=by, version=None, data={"people": [p for p in item.people.all() if p != person]}
+        )
+        record(
+            actor=by, verb="removed contact", target=item, target_type="item", changes={"person": str(person)}
+        )
 
 
 def stage_column(stage: Stage) -> Any:
@@ -297,6 +497,8 @@ def tick_step(deal: Deal, stage: Stage, step: str, *, by: User, done: bool = Tru
         ticked = ticked | {step} if done else ticked - {step}
         current.checklist_done = {**current.checklist_done, str(stage.pk): sorted(ticked)}
         current.save(update_fields=["checklist_done"])
+        record(actor=by, verb="ticked step" if done else "unticked step", target=current.item, target_type="item",
+               changes={"stage": stage.name, "step": step})  # fmt: skip
     return current
 
 

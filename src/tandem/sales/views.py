@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -19,10 +20,19 @@ from tandem.accounts.models import User
 from tandem.accounts.roles import Permission
 from tandem.contacts.models import Organization, Person
 from tandem.core.errors import PossibleDuplicate, ServiceError
-from tandem.core.views import acting_user, go, guarded_view, posted
+from tandem.core.views import acting_user, go, guarded_view, int_or_none, posted
 from tandem.sales import reports, services
-from tandem.sales.forms import DealForm, DocumentForm, LeadForm, PipelineForm, QualifyForm
-from tandem.sales.models import Deal, Lead, LeadStatus, Pipeline
+from tandem.sales.forms import (
+    ContactForm,
+    DealForm,
+    DocumentForm,
+    LeadForm,
+    PipelineForm,
+    PipelineSettingsForm,
+    QualifyForm,
+    StageForm,
+)
+from tandem.sales.models import Deal, Lead, LeadStatus, Pipeline, StageKind
 from tandem.work.forms import show_error
 
 
@@ -63,6 +73,87 @@ def pipeline_create(request: HttpRequest) -> HttpResponse:
     return render(request, "sales/pipeline_form.html", {"form": form, "nav": "sales"})
 
 
+def _pipeline(pk: int) -> Pipeline:
+    pipeline = Pipeline.objects.select_related("board", "finance_board").filter(pk=pk).first()
+    if pipeline is None:
+        raise Http404(_("Not found."))
+    return pipeline
+
+
+@guarded_view(Permission.MANAGE_BOARDS)
+def pipeline_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pipeline's name, currency and finance board, and each stage: its probability, what must
+    be true to enter it, its checklist and stale limit; stages added, reordered and removed."""
+    pipeline = _pipeline(pk)
+    user = acting_user(request)
+    initial = {"name": pipeline.name, "currency": pipeline.currency, "finance_board": pipeline.finance_board}
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    form = PipelineSettingsForm(request.POST if action == "pipeline" else None, initial=initial)
+    new_stage = StageForm(request.POST if action == "add" else None, prefix="new")
+    stages = list(pipeline.stages.annotate(deal_count=Count("deals")).order_by("position", "id"))
+    open_ids = [s.pk for s in stages if s.kind == StageKind.OPEN]
+    stage_forms = {
+        stage.pk: StageForm.for_stage(stage, request.POST if action == f"stage-{stage.pk}" else None)
+        for stage in stages
+    }
+    if action == "pipeline" and form.is_valid():
+        try:
+            services.update_pipeline(pipeline, by=user, data=form.cleaned_data)
+        except ServiceError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("Pipeline saved."))
+            return go(request, request.path)
+    elif action == "add" and new_stage.is_valid():
+        position = int_or_none(request.POST.get("position"))
+        try:
+            services.add_stage(pipeline, by=user, spec=new_stage.cleaned_data, position=position)
+        except ServiceError as error:
+            show_error(new_stage, error)
+        else:
+            messages.success(request, _("Stage added."))
+            return go(request, request.path)
+    elif action.startswith("stage-"):
+        stage_pk = int_or_none(action.removeprefix("stage-"))
+        stage = next((s for s in stages if s.pk == stage_pk), None)
+        if stage is None:
+            raise Http404(_("Not found."))
+        stage_form = stage_forms[stage.pk]
+        if stage_form.is_valid():
+            try:
+                services.update_stage(stage, by=user, data=stage_form.cleaned_data)
+            except ServiceError as error:
+                show_error(stage_form, error)
+            else:
+                messages.success(
+                    request, _("Stage “%(name)s” saved.") % {"name": stage_form.cleaned_data["name"]}
+                )
+                return go(request, f"{request.path}#stage-{stage.pk}")
+    elif action in {"up", "down", "remove"}:
+        stage = next((s for s in stages if s.pk == int_or_none(request.POST.get("stage"))), None)
+        if stage is None:
+            raise Http404(_("Not found."))
+        try:
+            if action == "remove":
+                services.remove_stage(stage, by=user)
+                messages.success(request, _("Stage “%(name)s” removed.") % {"name": stage.name})
+            else:
+                index = open_ids.index(stage.pk) if stage.pk in open_ids else 0
+                services.move_stage(stage, by=user, position=index - 1 if action == "up" else index + 1)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        return go(request, request.path)
+    context = {
+        "pipeline": pipeline,
+        "form": form,
+        "new_stage": new_stage,
+        "stages": [(stage, stage_forms[stage.pk]) for stage in stages],
+        "last_open": open_ids[-1] if open_ids else None,
+        "nav": "sales",
+    }
+    return render(request, "sales/pipeline_settings.html", context)
+
+
 @guarded_view(Permission.EDIT_WORK)
 @require_POST
 def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -72,7 +163,33 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
         return _back(deal)
     try:
-        services.update_deal(deal, by=acting_user(request), data=form.cleaned_data)
+        services.update_deal(deal, by=acting_user(request), data=form.service_data())
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return _back(deal)
+
+
+@guarded_view(Permission.EDIT_WORK)
+@require_POST
+def deal_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a person with their role on the deal, change the role, or (`remove`) take them off."""
+    deal = _deal(pk)
+    user = acting_user(request)
+    try:
+        remove = int_or_none(request.POST.get("remove"))
+        if remove is not None:
+            person = deal.contacts.filter(person_id=remove).select_related("person").first()
+            if person is None:
+                raise Http404(_("Not found."))
+            services.remove_contact(deal, person.person, by=user)
+        else:
+            form = ContactForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+                return _back(deal)
+            services.add_contact(
+                deal, form.cleaned_data["add_person"], by=user, role=form.cleaned_data["role"]
+            )
     except ServiceError as error:
         messages.error(request, error.message)
     return _back(deal)

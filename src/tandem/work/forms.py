@@ -34,7 +34,7 @@ def active_users() -> Any:
     return User.objects.filter(is_active=True).order_by("full_name", "email")
 
 
-def _picker(kind: str) -> dict[str, str]:
+def customer_picker(kind: str) -> dict[str, str]:
     """A text input whose suggestions (a datalist) come from the server as the user types."""
     return {
         "hx-get": f"{reverse('work:customer-options')}?kind={kind}",
@@ -91,8 +91,8 @@ class ItemForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.board = board
         self.item = item
-        self.fields["add_organization"].widget.attrs.update(_picker("organization"))
-        self.fields["add_person"].widget.attrs.update(_picker("person"))
+        self.fields["add_organization"].widget.attrs.update(customer_picker("organization"))
+        self.fields["add_person"].widget.attrs.update(customer_picker("person"))
         self.fields["labels"].queryset = Label.objects.filter(Q(board=board) | Q(board__isnull=True))  # type: ignore[attr-defined]
         self.fields["assignees"].queryset = active_users()  # type: ignore[attr-defined]
         # Customers: the ones already linked plus any chosen in the submitted form, not the whole table.
@@ -125,10 +125,10 @@ class ItemForm(BootstrapForm):
         return parent
 
     def clean_add_organization(self) -> Organization | None:
-        return _picked(self.cleaned_data.get("add_organization", ""), Organization)
+        return picked_customer(self.cleaned_data.get("add_organization", ""), Organization)
 
     def clean_add_person(self) -> Person | None:
-        return _picked(self.cleaned_data.get("add_person", ""), Person)
+        return picked_customer(self.cleaned_data.get("add_person", ""), Person)
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -146,7 +146,7 @@ def customer_option(record: Organization | Person) -> str:
     return f"{record} (#{record.pk})"
 
 
-def _picked(text: str, model: type[Organization] | type[Person]) -> Any:
+def picked_customer(text: str, model: type[Organization] | type[Person]) -> Any:
     """The customer a picker's text names: "Name (#12)" as the options offer it, or just "#12"."""
     text = text.strip()
     if not text:

@@ -4,7 +4,9 @@ from typing import Any
 
 from django import template
 
+from tandem.contacts.models import Organization, Person
 from tandem.sales.models import DocumentKind
+from tandem.work.forms import active_users, customer_option
 
 register = template.Library()
 
@@ -13,6 +15,26 @@ register = template.Library()
 def document_kinds() -> list[tuple[Any, Any]]:
     """The kinds a deal's document can be, for the deal panel's upload form."""
     return list(DocumentKind.choices)
+
+
+@register.simple_tag
+def deal_owners() -> list[Any]:
+    """The users a deal can be given to, for the deal panel's owner menu."""
+    return list(active_users().only("full_name", "email"))
+
+
+@register.simple_tag
+def deal_contacts(deal: Any) -> list[Any]:
+    """The people on a deal with their roles, in one query."""
+    return list(
+        deal.contacts.select_related("person").order_by("person__last_name", "person__first_name", "pk")
+    )
+
+
+@register.filter
+def picker_text(record: Organization | Person | None) -> str:
+    """A customer as the pickers offer it ("Acme Corp (#12)"), or nothing."""
+    return customer_option(record) if record is not None else ""
 
 
 @register.filter
