@@ -1,7 +1,7 @@
 """Runs inside Tandem's environment (same DATABASE_URL as the server) before a benchmark: makes sure
 the bench user exists with a fresh password and API token, archives the people earlier runs
 created, and samples from the data set what the scenarios ask for (ids, a popular tag, search
-fragments). Prints one JSON object.
+fragments, the pipeline with the most deals). Prints one JSON object.
 
     DJANGO_SETTINGS_MODULE=tandem.settings python -m bench.prepare --seed 20261124
 
@@ -103,6 +103,7 @@ def _samples(rng: random.Random) -> dict[str, Any]:
 
     return {
         **_work_samples(rng),
+        "pipeline": _pipeline_sample(),
         "people_count": len(person_ids),
         "organization_count": organizations.count(),
         "person_ids": sample,
@@ -149,6 +150,16 @@ def _work_samples(rng: random.Random) -> dict[str, Any]:
     after = list(ranks[49:50]) or [""]
     sample["board"] = {"id": board.pk, "items": board.n, "column": fullest["column"], "after": after[0]}
     return sample
+
+
+def _pipeline_sample() -> dict[str, int] | None:
+    """The pipeline with the most deals (the generated sales funnel's), for the sales reports."""
+    from django.db.models import Count
+
+    from tandem.sales.models import Pipeline
+
+    pipeline = Pipeline.objects.annotate(n=Count("deals")).filter(n__gt=0).order_by("-n", "id").first()
+    return {"id": pipeline.pk, "deals": pipeline.n} if pipeline else None
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,7 +25,7 @@ from bench.floor import FloorFunction
 from bench.loadgen import Request
 
 # Modules that register scenarios, in the order they run. Reads first: the writes change the data.
-MODULES = ["bench.scenarios.contacts", "bench.scenarios.work"]
+MODULES = ["bench.scenarios.contacts", "bench.scenarios.work", "bench.scenarios.sales"]
 
 
 @dataclass(frozen=True)

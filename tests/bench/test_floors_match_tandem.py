@@ -12,6 +12,7 @@ from django.db import connection
 
 from bench.floor import Database
 from bench.scenarios import contacts as floors
+from bench.scenarios import sales as sales_floors
 from bench.scenarios import work as work_floors
 from tandem.accounts.models import User
 from tandem.activity.models import HistoryEntry
@@ -207,6 +208,10 @@ def test_every_read_scenario_has_a_floor_tested_here() -> None:
         work_floors.board_floor,
         work_floors.column_floor,
         work_floors.item_page_floor,
+        # tests/bench/test_sales_floors_match_tandem.py
+        sales_floors.funnel_floor,
+        sales_floors.forecast_floor,
+        sales_floors.report_page_floor,
     }
     reads = [s for s in all_scenarios().values() if not s.writes]
     assert reads
