@@ -159,7 +159,7 @@ def _pipeline_sample() -> dict[str, int] | None:
     from tandem.sales.models import Pipeline
 
     pipeline = Pipeline.objects.annotate(n=Count("deals")).filter(n__gt=0).order_by("-n", "id").first()
-    return {"id": pipeline.pk, "deals": pipeline.n} if pipeline else None
+    return {"id": pipeline.pk, "deals": pipeline.n, "board": pipeline.board_id} if pipeline else None
 
 
 def main(argv: list[str] | None = None) -> None:

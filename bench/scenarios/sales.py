@@ -20,6 +20,7 @@ from typing import Any
 
 from bench.floor import Database, Row
 from bench.scenarios import Case, Context, scenario
+from bench.scenarios.work import board_floor
 
 # --- Shared SQL -----------------------------------------------------------------------------------
 
@@ -199,3 +200,28 @@ def report_page_floor(db: Database, params: Mapping[str, Any]) -> Any:
 def sales_report_page(ctx: Context) -> list[Case]:
     pk = _pipeline(ctx)
     return [Case(ctx.html(f"/pipelines/{pk}/report/"), {"pipeline": pk})]
+
+
+# --- The pipeline's board -------------------------------------------------------------------------
+
+
+def pipeline_board_floor(db: Database, params: Mapping[str, Any]) -> Any:
+    """The board floor of the pipeline's board, and the one query the sales badges add: the shown
+    deals whose stage has a stale limit, with the time they entered it."""
+    floor = board_floor(db, {"board": params["board"]})
+    cards = [card["id"] for column in floor["cards"] for card in column["cards"]]
+    marks = ", ".join(["%s"] * len(cards)) or "NULL"
+    floor["stale"] = db.rows(
+        "SELECT d.item_id, d.stage_entered_at, s.stale_after_days FROM sales_deal d "
+        f"JOIN sales_stage s ON s.id = d.stage_id WHERE d.item_id IN ({marks}) AND s.stale_after_days IS NOT NULL",
+        cards,
+    )
+    return floor
+
+
+@scenario("pipeline_board_page", "Board page of the biggest pipeline (HTML)", floor=pipeline_board_floor)
+def pipeline_board_page(ctx: Context) -> list[Case]:
+    pipeline = ctx.samples["pipeline"]
+    if not pipeline:
+        raise ValueError("the data set has no pipeline with deals (generate it with --items)")
+    return [Case(ctx.html(f"/boards/{pipeline['board']}/"), {"board": pipeline["board"]})]

@@ -204,3 +204,26 @@ def test_deals_of_the_generator_were_counted(pipeline: Pipeline) -> None:
     assert Deal.objects.filter(pipeline=pipeline).exclude(item__title__startswith="Walked").count() > 50
     assert Deal.objects.filter(pipeline=pipeline, item__state=ItemState.CLOSED).exists()
     assert Deal.objects.filter(won_at__gt=F("item__created_at")).exists()
+
+
+def test_pipeline_board_page(db_floor: Database, pipeline: Pipeline, member: User, manager: User) -> None:  # noqa: F811
+    from django.utils import timezone
+
+    from tandem.work import queries
+    from tandem.work.filters import ItemFilters
+
+    lead = pipeline.stages.get(name="lead")
+    services.update_stage(lead, by=manager, data={"stale_after_days": 3})
+    shown = queries.board_view(pipeline.board, ItemFilters(), user=member)
+    open_deals = [card.pk for view in shown for card in view.cards if card.state == ItemState.OPEN]
+    Deal.objects.filter(pk__in=open_deals, stage=lead).update(
+        stage_entered_at=timezone.now() - timedelta(days=5)
+    )
+    floor = floors.pipeline_board_floor(db_floor, {"board": pipeline.board_id})
+    assert [c["id"] for c in floor["columns"]] == [view.column.pk for view in shown]
+    flagged = {row["item_id"] for row in floor["stale"]}
+    shown_open_in_lead = set(Deal.objects.filter(pk__in=open_deals, stage=lead).values_list("pk", flat=True))
+    # the floor reads every shown deal of a stage with a limit; the ones in lead are the flagged ones
+    assert shown_open_in_lead and shown_open_in_lead <= flagged
+    page = login(member).get(f"/boards/{pipeline.board_id}/").content.decode()
+    assert page.count("days in stage") == len(shown_open_in_lead)
