@@ -2,8 +2,8 @@
 the generated sales funnel's pipeline (the one with the most deals: at L its 300,000 deals).
 
 Each floor is the SQL a hand-written report would minimally run for the same figures, as
-tandem.sales.reports computes them: one grouped query each over sales_deal, joined to work_item for
-the state and to sales_stage for the probability, money summed as whole cents rounded per deal
+tandem.sales.reports computes them: one grouped query each over sales_deal (which keeps its item's
+state and the time a win took beside the figures), joined to sales_stage for the probability, money summed as whole cents rounded per deal
 (value * 100, value * probability), currencies apart, months truncated in the database. The page
 also shows the outcomes (won and lost counts, the average days from a deal's creation to its win:
 one aggregate), the conversion from stage to stage (one grouped query over sales_stagechange), the
@@ -54,8 +54,8 @@ def _funnel(db: Database, pipeline: int) -> list[Row]:
     """Open deals per stage and currency (tandem.sales.reports.funnel)."""
     return db.rows(
         f"SELECT d.stage_id, d.currency, {_money_columns(db)} FROM sales_deal d "
-        "JOIN work_item i ON i.id = d.item_id JOIN sales_stage s ON s.id = d.stage_id "
-        "WHERE d.pipeline_id = %s AND i.state = 'open' GROUP BY d.stage_id, d.currency",
+        "JOIN sales_stage s ON s.id = d.stage_id "
+        "WHERE d.pipeline_id = %s AND d.is_open = TRUE GROUP BY d.stage_id, d.currency",
         [pipeline],
     )
 
@@ -68,18 +68,18 @@ def _forecast(db: Database, pipeline: int) -> list[Row]:
         month = "date_trunc('month', d.expected_close::timestamp)::date"
     return db.rows(
         f"SELECT {month} AS month, d.currency, {_money_columns(db)} FROM sales_deal d "
-        "JOIN work_item i ON i.id = d.item_id JOIN sales_stage s ON s.id = d.stage_id "
-        "WHERE d.pipeline_id = %s AND i.state = 'open' AND s.kind = 'open' AND d.expected_close IS NOT NULL "
+        "JOIN sales_stage s ON s.id = d.stage_id "
+        "WHERE d.pipeline_id = %s AND d.is_open = TRUE AND s.kind = 'open' AND d.expected_close IS NOT NULL "
         "GROUP BY 1, d.currency ORDER BY 1, d.currency",
         [pipeline],
     )
 
 
 def _days_to_win(db: Database) -> str:
-    """Days from the deal's creation to its win (NULL for a deal not won)."""
+    """Days from the deal's creation to its win, as the deal keeps it (NULL for a deal not won)."""
     if db.kind == "sqlite":
-        return "julianday(d.won_at) - julianday(i.created_at)"  # timestamps are stored as UTC text
-    return "EXTRACT(EPOCH FROM d.won_at - i.created_at) / 86400"
+        return "d.won_after / 86400000000.0"  # a duration is stored as microseconds
+    return "EXTRACT(EPOCH FROM d.won_after) / 86400"
 
 
 def _outcomes(db: Database, pipeline: int) -> list[Row]:
@@ -87,7 +87,7 @@ def _outcomes(db: Database, pipeline: int) -> list[Row]:
     (tandem.sales.reports.outcomes without a period; the page rounds the days to a tenth)."""
     return db.rows(
         f"SELECT COUNT(d.won_at) AS won, COUNT(d.lost_at) AS lost, AVG({_days_to_win(db)}) AS cycle_days "
-        "FROM sales_deal d JOIN work_item i ON i.id = d.item_id WHERE d.pipeline_id = %s",
+        "FROM sales_deal d WHERE d.pipeline_id = %s",
         [pipeline],
     )
 
@@ -118,7 +118,7 @@ def _owners(db: Database, pipeline: int) -> list[Row]:
     """Per owner (with the name) and currency: the open deals in open stages (count, value, weighted
     value), the deals won (count, value, the days they took in all) and lost; owners with none of
     these are left out (tandem.sales.reports.by_owner without a period)."""
-    is_open = "i.state = 'open' AND s.kind = 'open'"
+    is_open = "d.is_open = TRUE AND s.kind = 'open'"
     value = _cents(db, "d.value * 100")
     weighted = _cents(db, "d.value * COALESCE(d.probability, s.probability)")
     return db.rows(
@@ -126,7 +126,7 @@ def _owners(db: Database, pipeline: int) -> list[Row]:
         f"SUM({value}) FILTER (WHERE {is_open}) AS open_cents, SUM({weighted}) FILTER (WHERE {is_open}) AS weighted, "
         f"COUNT(d.won_at) AS won, SUM({value}) FILTER (WHERE d.won_at IS NOT NULL) AS won_cents, "
         f"COUNT(d.lost_at) AS lost, SUM({_days_to_win(db)}) AS won_days "
-        "FROM sales_deal d JOIN work_item i ON i.id = d.item_id LEFT JOIN sales_stage s ON s.id = d.stage_id "
+        "FROM sales_deal d LEFT JOIN sales_stage s ON s.id = d.stage_id "
         "LEFT JOIN accounts_user u ON u.id = d.owner_id WHERE d.pipeline_id = %s "
         "GROUP BY d.owner_id, u.full_name, u.email, d.currency "
         f"HAVING COUNT(*) FILTER (WHERE {is_open}) + COUNT(d.won_at) + COUNT(d.lost_at) > 0 "

@@ -17,9 +17,10 @@ def deal(by, pipeline, title, value, currency="EUR", close=None, owner=None):
 
 
 def won(deal_, by, on: datetime, created: datetime) -> None:
+    """Won on `on`, created on `created`: the win as the services record it, moved back in time."""
     services.attach_document(deal_, by=by, kind="signed_contract", url="https://docs.example/s.pdf")
     services.win(deal_, by=by)
-    Deal.objects.filter(pk=deal_.pk).update(won_at=on)
+    Deal.objects.filter(pk=deal_.pk).update(won_at=on, won_after=on - created)
     Item.objects.filter(pk=deal_.pk).update(created_at=created)
 
 

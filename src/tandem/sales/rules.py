@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from tandem.core.errors import Conflict, InvalidInput
 from tandem.sales.models import Deal, DocumentKind, RequiredField, Stage, StageChange, StageKind
 from tandem.work import rules
+from tandem.work.models import ItemState
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -89,14 +90,20 @@ def record_stage(item: Item, old: Column | None, new: Column | None, by: User | 
     deal.stage = stage
     deal.stage_entered_at = now
     deal.won_at = now if stage.kind == StageKind.WON else None
+    deal.won_after = now - item.created_at if stage.kind == StageKind.WON else None
     deal.lost_at = now if stage.kind == StageKind.LOST else None
     if stage.kind != StageKind.LOST:
         deal.lost_reason = ""
-    deal.save(update_fields=["stage", "stage_entered_at", "won_at", "lost_at", "lost_reason"])
+    deal.save(update_fields=["stage", "stage_entered_at", "won_at", "won_after", "lost_at", "lost_reason"])
     if stage.kind == StageKind.WON:
         from tandem.sales.services import open_finance_ticket
 
         open_finance_ticket(deal, by=by)
+
+
+def follow_state(item: Item) -> None:
+    """A deal's record mirrors its item's state, which the reports read beside the figures."""
+    Deal.objects.filter(pk=item.pk).update(is_open=item.state == ItemState.OPEN)
 
 
 def check_close(item: Item) -> None:
@@ -133,4 +140,5 @@ def stale_flags(cards: list[Item]) -> dict[int, list[tuple[str, str]]]:
 def register() -> None:
     rules.on_column_change(check=check_entry, after=record_stage)
     rules.on_close(check_close)
+    rules.on_state_change(follow_state)
     rules.on_cards(stale_flags)

@@ -18,12 +18,14 @@ if TYPE_CHECKING:
 ColumnCheck = Callable[["Item", "Column | None", "Column | None"], None]
 ColumnHook = Callable[["Item", "Column | None", "Column | None", "User | None"], None]
 CloseCheck = Callable[["Item"], None]
+StateHook = Callable[["Item"], None]
 # cards -> {item id: [(css class, text), ...]}: badges other apps show on cards (e.g. "stale")
 CardFlagger = Callable[[list["Item"]], dict[int, list[tuple[str, str]]]]
 
 _column_checks: list[ColumnCheck] = []
 _column_hooks: list[ColumnHook] = []
 _close_checks: list[CloseCheck] = []
+_state_hooks: list[StateHook] = []
 _card_flaggers: list[CardFlagger] = []
 
 
@@ -39,6 +41,13 @@ def on_close(check: CloseCheck) -> None:
     """Register a check run before an item closes (after the blocking-close rule)."""
     if check not in _close_checks:
         _close_checks.append(check)
+
+
+def on_state_change(hook: StateHook) -> None:
+    """Register a hook run when an item closes or reopens (its new state set, in the same
+    transaction, before the item is saved)."""
+    if hook not in _state_hooks:
+        _state_hooks.append(hook)
 
 
 def on_cards(flagger: CardFlagger) -> None:
@@ -70,10 +79,16 @@ def check_close(item: Item) -> None:
         check(item)
 
 
+def after_state_change(item: Item) -> None:
+    for hook in _state_hooks:
+        hook(item)
+
+
 def registered() -> dict[str, list[Any]]:
     """What is registered (for tests and for the architecture page)."""
     return {
         "column_checks": list(_column_checks),
         "column_hooks": list(_column_hooks),
         "close_checks": list(_close_checks),
+        "state_hooks": list(_state_hooks),
     }

@@ -726,12 +726,14 @@ def _close(item: Item, *, by: User) -> None:
     item.state = ItemState.CLOSED
     item.closed_at = timezone.now()
     item.closed_by = by
+    rules.after_state_change(item)
 
 
 def _reopen(item: Item) -> None:
     item.state = ItemState.OPEN
     item.closed_at = None
     item.closed_by = None
+    rules.after_state_change(item)
 
 
 def close_item(item: Item, *, by: User) -> Item:

@@ -26,7 +26,7 @@ from tandem.core.generate.rows import Blueprint, OrganizationDraft, PersonDraft
 from tandem.core.generate.scales import Sizes
 from tandem.core.generate.writer import Batch, BulkWriter
 from tandem.core.progress import Progress, Stream
-from tandem.sales.models import Deal
+from tandem.sales.models import Deal, StageChange
 from tandem.work.models import Item, ItemLink
 
 USER_DOMAIN = "tandem-generated.example"
@@ -67,7 +67,9 @@ FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     ItemOrganization: ("item", "organization"),
     ItemLink: ("source", "target", "kind", "created_by", "created_at"),
     Deal: ("pipeline", "stage", "stage_entered_at", "value", "currency", "expected_close", "probability", "source",
-           "owner", "organization", "next_step", "next_step_due", "won_at", "lost_at", "lost_reason", "checklist_done"),
+           "owner", "organization", "next_step", "next_step_due", "won_at", "won_after", "lost_at", "lost_reason",
+           "checklist_done", "is_open"),
+    StageChange: ("deal", "from_stage", "to_stage", "by", "at"),
 }  # fmt: skip
 
 
@@ -332,7 +334,14 @@ def _add_item(run: Run, batch: Batch, number: int) -> None:
     draft = work.item(run.blueprint, number)
     ids = run.boards
     created = run.writer.stamp(draft.created_at)
-    closed_at = created if draft.closed else None
+    # a deal closes when it is decided (its last stage entry); other items when they are made
+    closed_at = (
+        run.writer.stamp(draft.deal_path[-1][1])
+        if draft.closed and draft.deal_path
+        else created
+        if draft.closed
+        else None
+    )
     items = run.numbered(Item)
     pk = batch.add(
         Item, ids.boards[draft.board], work.BOARDS[draft.board].type, draft.title, "", work.state_of(draft),
@@ -361,17 +370,27 @@ def _add_item(run: Run, batch: Batch, number: int) -> None:
 
 
 def _add_deal(run: Run, batch: Batch, draft: work.ItemDraft, pk: int, created: object) -> None:
-    """The deal record beside a sales item: its stage, value, currency and expected close."""
+    """The deal record beside a sales item (its stage, value, currency, expected close, when it
+    was won or lost) and its stage history."""
     ids = run.boards
     assert draft.stage is not None and ids.pipeline is not None
     stage_name = work.BOARDS[work.SALES].stages[draft.stage]
     organization = run.numbered(Organization)[draft.organization] if draft.organization is not None else None
+    path = draft.deal_path or [(draft.stage, draft.created_at)]
+    entered = path[-1][1]
+    stamp = run.writer.stamp(entered)
     batch.add_with_pk(
-        Deal, pk, ids.pipeline, ids.stage_ids[draft.stage], created, draft.deal_value, draft.deal_currency,
+        Deal, pk, ids.pipeline, ids.stage_ids[draft.stage], stamp, draft.deal_value, draft.deal_currency,
         run.writer.day(draft.deal_close), None, "", run.users[draft.assignees[0]], organization, "", None,
-        created if stage_name == "won" else None, created if stage_name == "lost" else None,
-        "Budget" if stage_name == "lost" else "", "{}",
+        stamp if stage_name == "won" else None,
+        run.writer.duration(entered - draft.created_at) if stage_name == "won" else None,
+        stamp if stage_name == "lost" else None, "Budget" if stage_name == "lost" else "", "{}", not draft.closed,
     )  # fmt: skip
+    previous = None
+    for index, at in path:
+        stage = ids.stage_ids[index]
+        batch.add(StageChange, pk, previous, stage, run.users[draft.assignees[0]], run.writer.stamp(at))
+        previous = stage
 
 
 STAGES: Sequence[Stage] = (

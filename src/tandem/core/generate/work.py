@@ -81,6 +81,9 @@ class ItemDraft:
     deal_close: date | None = None
     blocks: int | None = None  # item number this one blocks (finance tickets block deals)
     parent: int | None = None  # item number of the parent (subtasks)
+    # sales only: the stages the deal entered, in order (indexes into the stages), each with the
+    # time it entered; the last is its stage now. A closed deal was decided at its last entry.
+    deal_path: list[tuple[int, datetime]] = field(default_factory=list)
 
 
 def rank_key(number: int) -> str:
@@ -163,7 +166,35 @@ def item(blueprint: Blueprint, number: int) -> ItemDraft:
         draft.blocks = _earlier_on_board(blueprint, draws, number, SALES)
     if board in (SUPPORT, ACTIONS) and draws.chance(0.03):
         draft.parent = _earlier_on_board(blueprint, draws, number, board)
+    if board == SALES and draft.stage is not None:
+        draft.deal_path = _deal_path(blueprint, draws, draft)
     return draft
+
+
+def _deal_path(blueprint: Blueprint, draws: Draws, draft: ItemDraft) -> list[tuple[int, datetime]]:
+    """The stages a deal went through to reach its stage: most deals start in the first stage and
+    walk forward one stage at a time (some skip one, some go back once); a won deal passed every
+    stage in progress, a lost one stopped somewhere. Days pass between the entries, never beyond
+    the end of the time line. (Drawn after every other draw, so earlier data sets stay a prefix.)"""
+    stages = BOARDS[SALES].stages
+    assert draft.stage is not None
+    in_progress = [i for i, name in enumerate(stages) if name not in ("won", "lost")]
+    name = stages[draft.stage]
+    last = (
+        in_progress[-1] if name == "won" else draws.below(len(in_progress)) if name == "lost" else draft.stage
+    )
+    walk = [i for i in in_progress if i <= last]
+    if len(walk) > 2 and draws.chance(0.1):
+        walk.pop(1 + draws.below(len(walk) - 2))  # skipped a stage
+    if len(walk) > 1 and draws.chance(0.1):
+        walk[-1:-1] = [walk[-1], walk[-2]]  # went back once and came forward again
+    if name in ("won", "lost"):
+        walk.append(draft.stage)
+    at, path = draft.created_at, []
+    for index in walk:
+        path.append((index, min(at, blueprint.until)))
+        at += timedelta(days=1 + draws.below(20), hours=draws.below(24))
+    return path
 
 
 @dataclass

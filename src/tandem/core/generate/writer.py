@@ -11,7 +11,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -35,6 +35,10 @@ class BulkWriter:
         """A UTC datetime as this database's driver wants it: what Django sends (on SQLite, the naive
         UTC time as text)."""
         return value if self.is_postgres else str(value.replace(tzinfo=None))
+
+    def duration(self, value: timedelta) -> object:
+        """A duration as Django stores it: an interval on PostgreSQL, microseconds on SQLite."""
+        return value if self.is_postgres else value // timedelta(microseconds=1)
 
     def day(self, value: date | None) -> object:
         """A date as this database's driver wants it (on SQLite, ISO text)."""
