@@ -153,3 +153,21 @@ def test_documents_need_a_file_or_a_link(member, pipeline):
             deal, by=member, kind="signed_contract", file=SimpleUploadedFile("x.pdf", b"")
         )
     assert not deal.documents.exists()
+
+
+def test_a_won_deal_whose_finance_ticket_was_unlinked_does_not_close(member, pipeline):
+    from tandem.core.errors import Conflict
+    from tandem.work import services as work
+    from tandem.work.models import ItemLink
+
+    deal = services.create_deal(by=member, pipeline=pipeline, title="Unlinked")
+    services.attach_document(deal, by=member, kind="signed_contract", url="https://docs.example/s.pdf")
+    services.win(deal, by=member)
+    link = ItemLink.objects.get(target=deal.item, kind="blocks")
+    ticket = link.source
+    work.unlink_items(link, by=member)
+    work.close_item(ticket, by=member)
+    with pytest.raises(Conflict, match="Link the deal's finance ticket"):
+        work.close_item(deal.item, by=member)
+    work.link_items(ticket, deal.item, kind="blocks", by=member)
+    assert work.close_item(deal.item, by=member).state == "closed"

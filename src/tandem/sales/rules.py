@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from tandem.core.errors import Conflict, InvalidInput
 from tandem.sales.models import Deal, DocumentKind, RequiredField, Stage, StageChange, StageKind
 from tandem.work import rules
-from tandem.work.models import ItemState
+from tandem.work.models import ItemState, LinkKind
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -107,6 +107,8 @@ def follow_state(item: Item) -> None:
 
 
 def check_close(item: Item) -> None:
+    """A deal closes once it is lost, or won with its finance ticket linked as blocking it (the
+    blocking-close rule then waits for finance to close that ticket)."""
     deal = _deal_of(item)
     if deal is None or (deal.stage is not None and deal.stage.kind == StageKind.LOST):
         return
@@ -114,6 +116,10 @@ def check_close(item: Item) -> None:
         raise Conflict(
             _("A deal closes once it is lost, or won with its finance ticket closed. Win or lose it first."),
             field="state",
+        )
+    if not deal.invoices.filter(item__links_out__target=item, item__links_out__kind=LinkKind.BLOCKS).exists():
+        raise Conflict(
+            _("Link the deal's finance ticket as blocking the deal again before closing it."), field="state"
         )
 
 
