@@ -162,11 +162,15 @@ class Deal(models.Model):
                 ],
                 name="deal_report_forecast",
             ),
+            # won and lost deals only, in the owners report's order (grouped by owner and currency)
             models.Index(
-                fields=["pipeline", "won_at", "owner", "currency", "value", "won_after"],
+                fields=["pipeline", "owner", "currency", "won_at", "value", "won_after"],
                 name="deal_report_won",
+                condition=Q(won_at__isnull=False),
             ),
-            models.Index(fields=["pipeline", "lost_at", "owner"], name="deal_report_lost"),
+            models.Index(
+                fields=["pipeline", "owner", "lost_at"], name="deal_report_lost", condition=Q(lost_at__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

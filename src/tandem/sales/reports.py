@@ -23,10 +23,9 @@ from django.db.models import (
     BigIntegerField,
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
-    OuterRef,
+    Max,
     Q,
     QuerySet,
     Sum,
@@ -120,7 +119,7 @@ def funnel(pipeline: Pipeline, *, owner: Any = None) -> list[FunnelRow]:
         _deals(pipeline, owner)
         .filter(is_open=True, stage__isnull=False)
         .values("stage_id", "currency")
-        .annotate(count=Count("pk"), cents=Sum(_VALUE_CENTS), weighted=Sum(_WEIGHTED_CENTS))
+        .annotate(count=Count("*"), cents=Sum(_VALUE_CENTS), weighted=Sum(_WEIGHTED_CENTS))
         .order_by()
     )
     for row in grouped:
@@ -156,7 +155,7 @@ def forecast(
         deals = deals.filter(expected_close__lte=until)
     grouped = (
         deals.values("expected_close", "currency")
-        .annotate(count=Count("pk"), cents=Sum(_VALUE_CENTS), weighted=Sum(_WEIGHTED_CENTS))
+        .annotate(count=Count("*"), cents=Sum(_VALUE_CENTS), weighted=Sum(_WEIGHTED_CENTS))
         .order_by()
     )
     months: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -192,7 +191,7 @@ def outcomes(
     won = (
         _deals(pipeline, owner)
         .filter(_bounds("won_at", since, until))
-        .aggregate(n=Count("pk"), cycle=Avg("won_after"))
+        .aggregate(n=Count("*"), cycle=Avg("won_after"))
     )
     lost = _deals(pipeline, owner).filter(_bounds("lost_at", since, until)).count()
     return Outcomes(won=won["n"], lost=lost, average_cycle_days=_days(_duration(won["cycle"])))
@@ -202,37 +201,33 @@ def conversion(
     pipeline: Pipeline, *, since: date | None = None, until: date | None = None
 ) -> list[dict[str, Any]]:
     """Stage to stage: of the deals that entered a stage (in the period, when one is given), how
-    many also entered the next open stage (or Won after the last one). One grouped query: each
-    entry is paired with its stage's successor and checked for an entry there."""
+    many also entered the next open stage (or Won after the last one), counting each deal once
+    however often it went back and forth. One query: the stage history grouped by deal into a
+    flag per stage (entered it, entered it in the period), then summed."""
     stages = [s for s in _stages(pipeline) if s.kind != StageKind.LOST]
     pairs = list(itertools.pairwise(stages))
     if not pairs:
         return []
-    successor = Case(
-        *[When(to_stage_id=current.pk, then=Value(following.pk)) for current, following in pairs],
-        default=None,
-        output_field=IntegerField(),
-    )
-    entries = StageChange.objects.filter(to_stage_id__in=[c.pk for c, _f in pairs])
-    if since is not None or until is not None:
-        entries = entries.filter(_bounds("at", since, until))
-    went_on = Exists(
-        StageChange.objects.filter(deal_id=OuterRef("deal_id"), to_stage_id=OuterRef("successor"))
-    )
-    counts: dict[int, dict[str, Any]] = {
-        row["to_stage_id"]: dict(row)
-        for row in entries.annotate(successor=successor, went_on=went_on)
-        .values("to_stage_id")
-        .annotate(
-            entered=Count("deal_id", distinct=True),
-            went_on_count=Count("deal_id", distinct=True, filter=Q(went_on=True)),
-        )
+
+    def flag(condition: Q) -> Max:
+        return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
+
+    in_period = _bounds("at", since, until) if since is not None or until is not None else Q()
+    flags = {f"ever_{s.pk}": flag(Q(to_stage_id=s.pk)) for _a, s in pairs}
+    flags |= {f"in_{s.pk}": flag(Q(to_stage_id=s.pk) & in_period) for s, _b in pairs}
+    per_deal = (
+        StageChange.objects.filter(to_stage_id__in=[s.pk for s in stages])
+        .values("deal_id")
+        .annotate(**flags)
         .order_by()
-    }
+    )
+    totals = per_deal.aggregate(
+        **{f"entered_{a.pk}": Sum(f"in_{a.pk}") for a, _b in pairs},
+        **{f"went_on_{a.pk}": Sum(F(f"in_{a.pk}") * F(f"ever_{b.pk}")) for a, b in pairs},
+    )
     rows = []
     for current, following in pairs:
-        row = counts.get(current.pk, {})
-        entered, moved = row.get("entered", 0), row.get("went_on_count", 0)
+        entered, moved = totals[f"entered_{current.pk}"] or 0, totals[f"went_on_{current.pk}"] or 0
         rows.append(
             {"from": current.name, "to": following.name, "entered": entered, "went_on": moved,
              "rate": _rate(moved, entered)}
@@ -267,26 +262,26 @@ def by_owner(pipeline: Pipeline, *, since: date | None = None, until: date | Non
     def row_of(owner_id: int | None) -> OwnerRow:
         return rows.setdefault(owner_id, OwnerRow(owner_id=owner_id, owner=""))
 
+    # grouped in the order of the index that covers it (stage, currency, owner); stages added up here
     open_deals = (
         _deals(pipeline)
         .filter(is_open=True, stage_id__in=_open_stage_ids(_stages(pipeline)))
-        .values("owner_id", "currency")
-        .annotate(count=Count("pk"), cents=Sum(_VALUE_CENTS), weighted=Sum(_WEIGHTED_CENTS))
+        .values("stage_id", "currency", "owner_id")
+        .annotate(count=Count("*"), cents=Sum(_VALUE_CENTS), weighted=Sum(_WEIGHTED_CENTS))
         .order_by()
     )
     for group in open_deals:
         row = row_of(group["owner_id"])
         row.open_count += group["count"]
         if group["cents"] is not None:
-            row.open_value[group["currency"]] = _money(group["cents"])
-            row.weighted[group["currency"]] = _money(group["weighted"])
+            currency = group["currency"]
+            row.open_value[currency] = row.open_value.get(currency, Decimal(0)) + _money(group["cents"])
+            row.weighted[currency] = row.weighted.get(currency, Decimal(0)) + _money(group["weighted"])
     won = (
         _deals(pipeline)
         .filter(_bounds("won_at", since, until))
         .values("owner_id", "currency")
-        .annotate(
-            count=Count("pk"), cents=Sum(_VALUE_CENTS), cycle=Sum("won_after"), timed=Count("won_after")
-        )
+        .annotate(count=Count("*"), cents=Sum(_VALUE_CENTS), cycle=Sum("won_after"), timed=Count("won_after"))
         .order_by()
     )
     cycles: dict[int | None, list[Any]] = defaultdict(lambda: [timedelta(), 0])
@@ -302,7 +297,7 @@ def by_owner(pipeline: Pipeline, *, since: date | None = None, until: date | Non
         _deals(pipeline)
         .filter(_bounds("lost_at", since, until))
         .values("owner_id")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("*"))
         .order_by()
     )
     for lost_group in lost:

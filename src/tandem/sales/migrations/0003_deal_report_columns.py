@@ -1,7 +1,6 @@
-
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 
 
 def fill_report_columns(apps, schema_editor):
@@ -10,8 +9,7 @@ def fill_report_columns(apps, schema_editor):
     Item = apps.get_model("work", "Item")
     Deal.objects.filter(item__state="closed").update(is_open=False)
     created = Subquery(Item.objects.filter(pk=OuterRef("item_id")).values("created_at")[:1])
-    for deal in Deal.objects.filter(won_at__isnull=False).annotate(created=created).only("won_at").iterator():
-        Deal.objects.filter(pk=deal.pk).update(won_after=deal.won_at - deal.created)
+    Deal.objects.filter(won_at__isnull=False).update(won_after=F("won_at") - created)
 
 
 class Migration(migrations.Migration):
@@ -49,10 +47,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='deal',
-            index=models.Index(fields=['pipeline', 'won_at', 'owner', 'currency', 'value', 'won_after'], name='deal_report_won'),
+            index=models.Index(condition=models.Q(('won_at__isnull', False)), fields=['pipeline', 'owner', 'currency', 'won_at', 'value', 'won_after'], name='deal_report_won'),
         ),
         migrations.AddIndex(
             model_name='deal',
-            index=models.Index(fields=['pipeline', 'lost_at', 'owner'], name='deal_report_lost'),
+            index=models.Index(condition=models.Q(('lost_at__isnull', False)), fields=['pipeline', 'owner', 'lost_at'], name='deal_report_lost'),
         ),
     ]
