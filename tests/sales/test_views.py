@@ -106,6 +106,18 @@ def test_the_report_page_and_its_csv(member, manager, pipeline):
     assert client.get("/pipelines/999999/report/").status_code == 404
 
 
+def test_the_report_page_loads_the_conversion_in_its_own_request(member, pipeline):
+    services.create_deal(by=member, pipeline=pipeline, title="Acme")
+    client = login(member)
+    page = client.get(f"/pipelines/{pipeline.pk}/report/", {"owner": member.pk}).content.decode()
+    conversion = page.split('id="conversion"')[1].split("</div>")[0]
+    assert f'hx-get="?owner={member.pk}&amp;part=conversion"' in conversion and "Lead → Qualified" not in page
+    part = client.get(f"/pipelines/{pipeline.pk}/report/", {"owner": member.pk, "part": "conversion"})
+    text = part.content.decode()
+    assert part.status_code == 200 and "<html" not in text
+    assert "Lead → Qualified" in text and "0 / 1" in text
+
+
 def test_deals_that_sit_too_long_in_a_stage_are_flagged_on_the_board(member, manager, pipeline):
     from datetime import timedelta
 

@@ -169,7 +169,9 @@ class Deal(models.Model):
                 condition=Q(won_at__isnull=False),
             ),
             models.Index(
-                fields=["pipeline", "owner", "lost_at"], name="deal_report_lost", condition=Q(lost_at__isnull=False)
+                fields=["pipeline", "owner", "lost_at"],
+                name="deal_report_lost",
+                condition=Q(lost_at__isnull=False),
             ),
         ]
 

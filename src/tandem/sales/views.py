@@ -8,6 +8,7 @@ import csv
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import Count
@@ -338,7 +339,9 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @guarded_view(Permission.VIEW_WORK)
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     """A pipeline's reports: funnel, weighted forecast, outcomes, conversion and owners, filtered by
-    owner and period; `?format=csv` downloads every table as CSV."""
+    owner and period; `?format=csv` downloads every table as CSV. The conversion, which reads the
+    whole stage history, comes in its own request (`?part=conversion`, loaded by htmx once the
+    page is shown), so the page itself answers in the time of the other reports."""
     pipeline = Pipeline.objects.filter(pk=pk).first()
     if pipeline is None:
         raise Http404(_("Not found."))
@@ -346,13 +349,20 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     owner = User.objects.filter(pk=int(owner_id)).first() if owner_id.isdigit() else None
     since, until = _day(request.GET.get("since")), _day(request.GET.get("until"))
     period = {"since": since, "until": until}
+    if request.GET.get("part") == "conversion":
+        return render(
+            request,
+            "sales/partials/report_conversion.html",
+            {"conversion": reports.conversion(pipeline, **period)},
+        )
     funnel = reports.funnel(pipeline, owner=owner)
     forecast = reports.forecast(pipeline, owner=owner, **period)
     outcomes = reports.outcomes(pipeline, owner=owner, **period)
-    conversion = reports.conversion(pipeline, **period)
     owners = reports.by_owner(pipeline, **period)
     if request.GET.get("format") == "csv":
-        return _report_csv(pipeline, funnel, forecast, outcomes, conversion, owners)
+        return _report_csv(
+            pipeline, funnel, forecast, outcomes, reports.conversion(pipeline, **period), owners
+        )
     widest = max((row.count for row in funnel), default=0) or 1
     heaviest: dict[str, Decimal] = {}
     for month in forecast:
@@ -364,7 +374,9 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         "funnel": [(row, round(row.count * 100 / widest)) for row in funnel],
         "forecast": [(row, _share(row.weighted, heaviest[row.currency])) for row in forecast],
         "outcomes": outcomes,
-        "conversion": conversion,
+        "conversion_query": urlencode(
+            {**{k: v for k, v in request.GET.items() if k != "part"}, "part": "conversion"}
+        ),
         "owners": [(row, round((row.open_count + row.won + row.lost) * 100 / busiest)) for row in owners],
         "owner_choices": User.objects.filter(is_active=True).order_by("full_name", "email"),
         "owner": owner,
