@@ -212,6 +212,7 @@ def test_every_read_scenario_has_a_floor_tested_here() -> None:
         sales_floors.funnel_floor,
         sales_floors.forecast_floor,
         sales_floors.report_page_floor,
+        sales_floors.conversion_floor,
         sales_floors.pipeline_board_floor,
     }
     reads = [s for s in all_scenarios().values() if not s.writes]
