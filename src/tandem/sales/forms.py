@@ -16,21 +16,16 @@ from tandem.work.forms import active_users, customer_picker, picked_customer
 from tandem.work.models import Board, ItemType
 
 
-class PipelineForm(BootstrapForm):
+class PipelineSettingsForm(BootstrapForm):
+    """A pipeline's own settings (the stages are edited one by one beside them)."""
+
     name = forms.CharField(label=_("Name"), max_length=150)
-    currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR")
+    currency = forms.CharField(label=_("Currency of new deals"), max_length=3, initial="EUR")
     finance_board = forms.ModelChoiceField(
         label=_("Finance board"),
         queryset=Board.objects.none(),
         required=False,
         help_text=_("Winning a deal opens its invoice ticket there."),
-    )
-    stages = forms.CharField(
-        label=_("Stages"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_(
-            "One per line, in order, with its win probability: “Qualified, 30”. Won and Lost are added."
-        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -38,6 +33,18 @@ class PipelineForm(BootstrapForm):
         self.fields["finance_board"].queryset = Board.objects.filter(  # type: ignore[attr-defined]
             archived_at__isnull=True, default_type=ItemType.FINANCE
         ).order_by("name")
+
+
+class PipelineForm(PipelineSettingsForm):
+    """A new pipeline: its settings and its stages, one per line."""
+
+    stages = forms.CharField(
+        label=_("Stages"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "One per line, in order, with its win probability: “Qualified, 30”. Won and Lost are added."
+        ),
+    )
 
     def clean_stages(self) -> list[dict[str, Any]]:
         stages = []
@@ -55,23 +62,6 @@ class PipelineForm(BootstrapForm):
         if not stages:
             raise forms.ValidationError(_("Name at least one stage."))
         return stages
-
-
-class PipelineSettingsForm(BootstrapForm):
-    name = forms.CharField(label=_("Name"), max_length=150)
-    currency = forms.CharField(label=_("Currency of new deals"), max_length=3)
-    finance_board = forms.ModelChoiceField(
-        label=_("Finance board"),
-        queryset=Board.objects.none(),
-        required=False,
-        help_text=_("Winning a deal opens its invoice ticket there."),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["finance_board"].queryset = Board.objects.filter(  # type: ignore[attr-defined]
-            archived_at__isnull=True, default_type=ItemType.FINANCE
-        ).order_by("name")
 
 
 class StageForm(BootstrapForm):
