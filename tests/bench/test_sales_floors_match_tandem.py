@@ -153,7 +153,7 @@ def test_forecast(db_floor: Database, pipeline: Pipeline, member: User, api_toke
     )
     assert response.status_code == 200
     assert response.json() == expected
-    assert floor["exists"] == pipeline.pk
+    assert [stage["id"] for stage in floor["stages"]] == list(pipeline.stages.values_list("id", flat=True))
     assert len({row["month"] for row in expected}) > 3
     assert {row["currency"] for row in expected} == {"EUR", "USD", "GBP"}
     no_value = {"month": "2026-09-01", "currency": "GBP", "count": 1, "value": "0.00", "weighted": "0.00"}
@@ -215,7 +215,7 @@ def test_report_page(db_floor: Database, pipeline: Pipeline, member: User) -> No
 def test_a_missing_pipeline(db_floor: Database, pipeline: Pipeline) -> None:  # noqa: F811
     missing = {"pipeline": pipeline.pk + 1000}
     assert floors.funnel_floor(db_floor, missing) == {"stages": [], "funnel": []}
-    assert floors.forecast_floor(db_floor, missing) == {"exists": None, "forecast": []}
+    assert floors.forecast_floor(db_floor, missing) == {"stages": [], "forecast": []}
 
 
 def test_deals_of_the_generator_were_counted(pipeline: Pipeline) -> None:
