@@ -44,7 +44,7 @@ def test_serve_answers_and_stops_cleanly(tmp_path):
         children = subprocess.run(
             ["pgrep", "-P", str(process.pid)], capture_output=True, text=True, check=False
         )
-        assert len(children.stdout.split()) == 2  # gunicorn master and db_worker
+        assert len(children.stdout.split()) == 2  # gunicorn master and the task worker
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)

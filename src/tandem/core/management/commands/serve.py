@@ -44,7 +44,7 @@ class Command(BaseCommand):
         ]  # fmt: skip
         children.append(subprocess.Popen(web))
         if not options["no_task_worker"] and "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
-            worker = [sys.executable, "-m", "tandem", "db_worker", "--no-reload", "--interval", "1"]
+            worker = [sys.executable, "-m", "tandem", "worker", "--interval", "1"]
             children.append(subprocess.Popen(worker))
         self.stdout.write(
             self.style.SUCCESS(f"Tandem is running at http://{options['bind']}/  (Ctrl+C stops it)")
