@@ -158,10 +158,14 @@ def update_profile(user: User, *, full_name: str, language: str, time_zone: str)
 
     if time_zone not in dict(TIME_ZONE_CHOICES):
         raise InvalidInput(_("Unknown time zone."), field="time_zone")
-    user.full_name = full_name.strip()
-    user.language = language
-    user.time_zone = time_zone
-    user.save(update_fields=["full_name", "language", "time_zone"])
+    values = {"full_name": full_name.strip(), "language": language, "time_zone": time_zone}
+    changes = {f: [getattr(user, f), v] for f, v in values.items() if getattr(user, f) != v}
+    with transaction.atomic():
+        for field, value in values.items():
+            setattr(user, field, value)
+        user.save(update_fields=list(values))
+        if changes:
+            record(actor=user, verb="updated", target=user, target_type="user", changes=changes)
     return user
 
 
@@ -248,9 +252,12 @@ def reset_password(user: User, *, password: str) -> User:
 def create_team(*, name: str, slug: str, description: str = "", by: User | None) -> Team:
     if by is not None:
         require(by, Permission.MANAGE_USERS)
-    team, _created = Team.objects.get_or_create(
-        slug=slug, defaults={"name": name, "description": description}
-    )
+    with transaction.atomic():
+        team, created = Team.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description}
+        )
+        if created:
+            record(actor=by, verb="created", target=team, target_type="team")
     return team
 
 
@@ -268,7 +275,9 @@ def create_api_token(user: User, *, name: str) -> tuple[ApiToken, str]:
     if not name or len(name) > 80:
         raise InvalidInput(_("Give the token a name of at most 80 characters."), field="name")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:12], digest=_digest(secret))
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=user, name=name, prefix=secret[:12], digest=_digest(secret))
+        record(actor=user, verb="created token", target=user, target_type="user", changes={"token": name})
     return token, secret
 
 
@@ -276,8 +285,16 @@ def revoke_api_token(token: ApiToken, *, by: User) -> ApiToken:
     if token.user_id != by.pk:
         require(by, Permission.MANAGE_USERS)
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        with transaction.atomic():
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            record(
+                actor=by,
+                verb="revoked token",
+                target=token.user,
+                target_type="user",
+                changes={"token": token.name},
+            )
     return token
 
 

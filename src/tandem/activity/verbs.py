@@ -50,6 +50,11 @@ VERB_LABELS: dict[str, StrOrPromise] = {
     "ticked step": pgettext_lazy("history", "ticked a step"),
     "unticked step": pgettext_lazy("history", "unticked a step"),
     "added contact": pgettext_lazy("history", "added a contact"),
+    "completed": pgettext_lazy("history", "completed"),
+    "edited comment": pgettext_lazy("history", "edited a comment"),
+    "updated column": pgettext_lazy("history", "changed a column"),
+    "created token": pgettext_lazy("history", "created an API token"),
+    "revoked token": pgettext_lazy("history", "revoked an API token"),
     "removed contact": pgettext_lazy("history", "removed a contact"),
 }
 
@@ -62,6 +67,7 @@ TARGET_TYPE_LABELS: dict[str, StrOrPromise] = {
     "item": _("item"),
     "pipeline": _("pipeline"),
     "lead": _("lead"),
+    "team": _("team"),
 }
 
 FIELD_LABELS: dict[str, StrOrPromise] = {
@@ -140,16 +146,18 @@ def changes_summary(verb: str, changes: Any) -> str:
     if verb in {"linked", "unlinked"} and changes.get("target"):
         kind = str(LINK_LABELS.get(str(changes.get("kind")), changes.get("kind", "")))
         return f"{kind} #{changes['target']} {changes.get('target_title', '')}".strip()
-    if verb in {"commented", "deleted comment"} and changes.get("excerpt"):
+    if verb in {"commented", "deleted comment", "edited comment"} and changes.get("excerpt"):
         return str(changes["excerpt"])
     if verb == "attached" and changes.get("document"):
         return str(changes["document"])
-    if verb in {"logged", "scheduled"} and changes.get("activity"):
+    if verb in {"logged", "scheduled", "completed"} and changes.get("activity"):
         return str(changes["activity"])
-    if verb in {"added column", "removed column"} and changes.get("column"):
+    if verb in {"added column", "removed column", "updated column"} and changes.get("column"):
         return str(changes["column"])
     if verb in {"added stage", "updated stage", "moved stage", "removed stage"} and changes.get("stage"):
         return str(changes["stage"])
+    if verb in {"created token", "revoked token"} and changes.get("token"):
+        return str(changes["token"])
     if verb in {"ticked step", "unticked step"} and changes.get("step"):
         return str(changes["step"])
     if verb in {"added contact", "removed contact"} and changes.get("person"):

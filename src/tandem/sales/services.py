@@ -735,8 +735,11 @@ def log_activity(deal: Deal, *, by: User, kind: str, summary: str, due: date | N
 def complete_activity(activity: DealActivity, *, by: User) -> DealActivity:
     require(by, Permission.EDIT_WORK)
     if activity.done_at is None:
-        activity.done_at = timezone.now()
-        activity.save(update_fields=["done_at"])
+        with transaction.atomic():
+            activity.done_at = timezone.now()
+            activity.save(update_fields=["done_at"])
+            record(actor=by, verb="completed", target=activity.deal.item, target_type="item",
+                   changes={"activity": str(activity)})  # fmt: skip
     return activity
 
 

@@ -207,6 +207,7 @@ def update_column(column: Column, *, by: User, data: Mapping[str, Any]) -> Colum
     with transaction.atomic():
         Board.objects.select_for_update().filter(pk=column.board_id).first()
         column = Column.objects.get(pk=column.pk)
+        before = {"name": column.name, "wip_limit": column.wip_limit, "position": column.position}
         if "name" in data:
             column.name = _clean_name(data["name"], field="name", max_length=100)
         if "wip_limit" in data:
@@ -223,6 +224,11 @@ def update_column(column: Column, *, by: User, data: Mapping[str, Any]) -> Colum
                 Column.objects.filter(pk=each.pk).update(position=position)
             # Which label column takes an item with two column labels follows the order.
             _replace_columns_of_board(column.board)
+            column.refresh_from_db(fields=["position"])
+        changes = {f: [old, getattr(column, f)] for f, old in before.items() if getattr(column, f) != old}
+        if changes:
+            record(actor=by, verb="updated column", target=column.board, target_type="board",
+                   changes={"column": column.name, **changes})  # fmt: skip
     return column
 
 
@@ -896,10 +902,14 @@ def edit_comment(comment: Comment, *, by: User, body: str) -> Comment:
     if not text:
         raise InvalidInput(_("Write a comment first."), field="body")
     with transaction.atomic():
+        old = comment.body
         comment.body = text
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "edited_at"])
         comment.item.watchers.add(*_mentioned_users(text))
+        if old != text:
+            record(actor=by, verb="edited comment", target=comment.item, target_type="item",
+                   changes={"excerpt": text[:120], "body": [old, text]})  # fmt: skip
     return comment
 
 
