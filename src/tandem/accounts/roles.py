@@ -34,6 +34,7 @@ class Permission(StrEnum):
     VIEW_WORK = "view_work"  # boards and items
     EDIT_WORK = "edit_work"  # create, edit, move, link, close and comment on items
     MANAGE_BOARDS = "manage_boards"  # create and change boards, columns and labels
+    EXPORT_HISTORY = "export_history"  # download the whole history (admins)
 
 
 GRANTS: dict[str, frozenset[Permission]] = {

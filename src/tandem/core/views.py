@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from tandem.accounts.roles import Permission, require
 from tandem.core.errors import NotAllowed, NotFound
 from tandem.core.htmx import is_htmx_partial
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def guarded_view(permission: Permission) -> Callable[[View], View]:
@@ -26,7 +27,7 @@ def guarded_view(permission: Permission) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             try:
                 require(request.user, permission)
                 return view(request, *args, **kwargs)

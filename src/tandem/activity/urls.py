@@ -1,0 +1,9 @@
+from django.urls import URLPattern, path
+
+from tandem.activity import views
+
+app_name = "activity"
+
+urlpatterns: list[URLPattern] = [
+    path("history/export.csv", views.export_history, name="history-export"),
+]
