@@ -6,4 +6,5 @@ app_name = "activity"
 
 urlpatterns: list[URLPattern] = [
     path("history/export.csv", views.export_history, name="history-export"),
+    path("timeline/<str:kind>/<int:pk>/", views.timeline, name="timeline"),
 ]

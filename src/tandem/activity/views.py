@@ -1,4 +1,5 @@
-"""The history export for admins: every history row as CSV, filtered by kind of record, verb, who
+"""Timelines (the next pages of a record's timeline, for "Load more") and the history export for
+admins: every history row as CSV, filtered by kind of record, verb, who
 and when, streamed in keyset pages so millions of rows never sit in memory. History is read only
 everywhere: no page or endpoint edits or deletes it (the admin lists it read only)."""
 
@@ -10,12 +11,17 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tandem.accounts.roles import Permission
+from tandem.activity import queries
 from tandem.activity.models import HistoryEntry
-from tandem.core.views import guarded_view, int_or_none
+from tandem.core.htmx import is_htmx_partial
+from tandem.core.views import acting_user, guarded_view, int_or_none
 
 PAGE = 2000
 
@@ -79,3 +85,45 @@ def export_history(request: HttpRequest) -> StreamingHttpResponse:
         f'attachment; filename="tandem-history-{timezone.localdate().isoformat()}.csv"'
     )
     return response
+
+
+def timeline_context(kind: str, record: Any, request: HttpRequest) -> dict[str, Any]:
+    """What a record page's timeline section needs: its first page (or the page after `?before=`)
+    and where "Load more" fetches the next."""
+    scope: queries.Scope
+    if kind == "organization":
+        scope = queries.customer_scope(record)
+    elif kind == "person":
+        scope = queries.person_scope(record)
+    else:
+        scope = [(kind, [record.pk])]
+    return {
+        "page": queries.timeline(scope, before=queries.parse_cursor(request.GET.get("before"))),
+        "more_url": reverse("activity:timeline", args=[kind, record.pk]),
+        "show_target": kind in ("organization", "person"),
+    }
+
+
+@guarded_view(Permission.VIEW_CUSTOMERS)
+def timeline(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """A page of a record's timeline: the rows alone for htmx, else a page around them."""
+    user = acting_user(request)
+    record: Any
+    if kind == "organization":
+        from tandem.contacts.queries import get_organization_for_user
+
+        record = get_organization_for_user(user, pk)
+    elif kind == "person":
+        from tandem.contacts.queries import get_person_for_user
+
+        record = get_person_for_user(user, pk)
+    elif kind == "item":
+        from tandem.work.queries import get_item_for_user
+
+        record = get_item_for_user(user, pk)
+    else:
+        raise Http404(_("Not found."))
+    context = {**timeline_context(kind, record, request), "record": record}
+    if is_htmx_partial(request):
+        return render(request, "activity/partials/timeline.html", context)
+    return render(request, "activity/timeline.html", context)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, can
-from tandem.activity.queries import history_for
+from tandem.activity.views import timeline_context
 from tandem.contacts import services
 from tandem.contacts.filters import OrganizationFilterForm, PersonFilterForm, sort_columns
 from tandem.contacts.forms import CustomerForms, MergeForm, OrganizationForms, PersonForms
@@ -130,7 +130,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "organization": organization,
         "memberships": memberships[:PEOPLE_ON_ORGANIZATION_PAGE],
         "more_people": len(memberships) > PEOPLE_ON_ORGANIZATION_PAGE,
-        "history": history_for("organization", organization.pk),
+        "timeline": timeline_context("organization", organization, request),
         **_work_context(request, organization=organization),
     }
     return render(request, "contacts/organization_detail.html", context)
@@ -144,7 +144,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "nav": "people",
         "person": person,
-        "history": history_for("person", person.pk),
+        "timeline": timeline_context("person", person, request),
         **_work_context(request, person=person),
     }
     return render(request, "contacts/person_detail.html", context)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tandem.accounts.roles import Permission, can
-from tandem.activity.queries import history_for
+from tandem.activity.views import timeline_context
 from tandem.contacts.queries import organizations_for, people_for
 from tandem.core.errors import InvalidInput, ServiceError
 from tandem.core.pagination import paginate
@@ -367,7 +367,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "comments": comments,
         "comment_form": CommentForm(),
         "link_form": LinkForm(),
-        "history": history_for("item", item.pk)[:50],
+        "timeline": timeline_context("item", item, request),
         "move_targets": list(item.board.columns.all()),
         "can_edit": can(user, Permission.EDIT_WORK),
         "is_watching": any(w.pk == user.pk for w in item.watchers.all()),
