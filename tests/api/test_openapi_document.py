@@ -13,6 +13,7 @@ EXPECTED = {
     "/api/v1/organizations/{id}/merge": {"post"},
     "/api/v1/organizations/{id}/people": {"get"},
     "/api/v1/organizations/{id}/history": {"get"},
+    "/api/v1/organizations/{id}/timeline": {"get"},
     "/api/v1/people": {"get", "post"},
     "/api/v1/people/{id}": {"get", "patch"},
     "/api/v1/people/{id}/archive": {"post"},

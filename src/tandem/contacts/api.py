@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
+from tandem.activity import queries as timeline_queries
 from tandem.activity.models import HistoryEntry
 from tandem.api.auth import acting_user
 from tandem.api.concurrency import IfMatch, edit_precondition, if_match_version, set_etag, stale_as_412
@@ -36,6 +37,7 @@ from tandem.contacts.schemas import (
     PersonListItem,
     PersonOut,
     PersonPatch,
+    TimelineOut,
 )
 from tandem.core.errors import InvalidInput, NotFound
 
@@ -219,6 +221,19 @@ def organization_history(request: HttpRequest, id: PathId, page: Query[PageParam
     """Newest first."""
     org = queries.get_organization_for_user(acting_user(request), id)
     return paginate(_history("organization", org.pk), page)
+
+
+@organizations.get("/{id}/timeline", response={200: TimelineOut, **errors(404)})
+def organization_timeline(request: HttpRequest, id: PathId, before: str | None = None) -> dict[str, Any]:
+    """The customer's whole timeline, newest first, 30 at a time: the organization, its people and
+    the items and deals linked to it. `before`: the `next` of the page before."""
+    org = queries.get_organization_for_user(acting_user(request), id)
+    if before is not None and timeline_queries.parse_cursor(before) is None:
+        raise InvalidInput(_("Pass the “next” of the page before as “before”."), field="before")
+    page = timeline_queries.timeline(
+        timeline_queries.customer_scope(org), before=timeline_queries.parse_cursor(before)
+    )
+    return {"items": [entry for _day, entries in page.days for entry in entries], "next": page.more}
 
 
 # --- People -----------------------------------------------------------------------------------

@@ -313,3 +313,19 @@ class HistoryOut(Schema):
     actor: UserRef | None
     at: datetime
     changes: dict[str, Any]
+
+
+class TimelineEntryOut(HistoryOut):
+    target_type: str
+    target_id: int
+    target_label: str
+    summary: str
+
+    @staticmethod
+    def resolve_summary(obj: Any) -> str:
+        return str(obj.changes_summary)
+
+
+class TimelineOut(Schema):
+    items: list[TimelineEntryOut]
+    next: str | None = None  # pass as `before` for the next page; null: this was the last
