@@ -68,6 +68,10 @@ EXPECTED = {
     "/api/v1/reports/outcomes": {"get"},
     "/api/v1/reports/conversion": {"get"},
     "/api/v1/reports/owners": {"get"},
+    "/api/v1/feeds/home": {"get"},
+    "/api/v1/feeds/new-work": {"get"},
+    "/api/v1/feeds/boards/{id}": {"get"},
+    "/api/v1/feeds/teams/{id}": {"get"},
 }
 
 

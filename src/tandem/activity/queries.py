@@ -67,14 +67,24 @@ class TimelinePage:
 
 
 def timeline(
-    scope: Scope, *, before: tuple[datetime, int] | None = None, limit: int = TIMELINE_PAGE
+    scope: Scope,
+    *,
+    before: tuple[datetime, int] | None = None,
+    limit: int = TIMELINE_PAGE,
+    verbs: Sequence[str] = (),
+    not_by: Any = None,
 ) -> TimelinePage:
     """The history of every record in `scope`, newest first, one page after `before` (keyset on
-    time and id, so a later page costs what the first does); comments are in it as "commented"."""
+    time and id, so a later page costs what the first does); comments are in it as "commented".
+    `verbs` keeps only those; `not_by` leaves out what that user did."""
     condition = Q()
     for target_type, ids in scope:
         condition |= Q(target_type=target_type, target_id__in=ids)
     entries = HistoryEntry.objects.filter(condition).select_related("actor").order_by("-at", "-id")
+    if verbs:
+        entries = entries.filter(verb__in=list(verbs))
+    if not_by is not None:
+        entries = entries.exclude(actor=not_by)
     if before is not None:
         at, pk = before
         entries = entries.filter(Q(at__lt=at) | Q(at=at, id__lt=pk))

@@ -7,4 +7,5 @@ app_name = "activity"
 urlpatterns: list[URLPattern] = [
     path("history/export.csv", views.export_history, name="history-export"),
     path("timeline/<str:kind>/<int:pk>/", views.timeline, name="timeline"),
+    path("feeds/<str:kind>/", views.feed, name="feed"),
 ]

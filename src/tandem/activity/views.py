@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -127,3 +128,57 @@ def timeline(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if is_htmx_partial(request):
         return render(request, "activity/partials/timeline.html", context)
     return render(request, "activity/timeline.html", context)
+
+
+FEEDS = {
+    "home": _("What concerns you"),
+    "board": _("Board feed"),
+    "team": _("Team feed"),
+    "new-work": _("New work"),
+}
+
+
+@guarded_view(Permission.VIEW_WORK)
+def feed(request: HttpRequest, kind: str) -> HttpResponse:
+    """A feed, a page at a time: `home` (yours), `board?board=`, `team?team=`, `new-work`
+    (`?organization=` for one customer). The rows alone for htmx ("Load more")."""
+    from tandem.accounts.models import Team
+    from tandem.activity import feeds
+    from tandem.contacts.models import Organization
+    from tandem.work.queries import get_board_for_user
+
+    user = acting_user(request)
+    before = queries.parse_cursor(request.GET.get("before"))
+    subject: Any = None
+    if kind == "home":
+        page = feeds.home(user, before)
+    elif kind == "board":
+        subject = get_board_for_user(user, int_or_none(request.GET.get("board")) or 0)
+        page = queries.timeline(feeds.board_scope(subject), before=before)
+    elif kind == "team":
+        subject = Team.objects.filter(pk=int_or_none(request.GET.get("team")) or 0).first()
+        if subject is None:
+            raise Http404(_("Not found."))
+        page = queries.timeline(feeds.team_scope(subject), before=before)
+    elif kind == "new-work":
+        organization = int_or_none(request.GET.get("organization"))
+        subject = Organization.objects.filter(pk=organization).first() if organization else None
+        if organization and subject is None:
+            raise Http404(_("Not found."))
+        page = feeds.new_work(subject, before)
+    else:
+        raise Http404(_("Not found."))
+    query = {k: v for k, v in request.GET.items() if k in ("board", "team", "organization")}
+    context = {
+        "page": page,
+        "more_url": reverse("activity:feed", args=[kind]) + ("?" + urlencode(query) + "&" if query else "?"),
+        "show_target": True,
+        "kind": kind,
+        "title": FEEDS[kind],
+        "subject": subject,
+        "teams": Team.objects.order_by("name"),
+        "nav": "feeds",
+    }
+    if is_htmx_partial(request):
+        return render(request, "activity/partials/timeline.html", context)
+    return render(request, "activity/feed.html", context)

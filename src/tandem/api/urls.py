@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError
 from ninja.operation import Operation
 
 from tandem.accounts.api import directory, tokens
+from tandem.activity.api import feeds
 from tandem.api.auth import BearerToken
 from tandem.api.errors import error_response, install_error_handlers
 from tandem.contacts.api import organizations, people
@@ -96,3 +97,4 @@ api.add_router("/pipelines", pipelines)
 api.add_router("/leads", leads)
 api.add_router("/deals", deals)
 api.add_router("/reports", reports_router)
+api.add_router("/feeds", feeds)

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from tandem.accounts.models import User
-from tandem.activity.models import HistoryEntry
+from tandem.activity import feeds
 from tandem.contacts.models import Organization, Person
 from tandem.sales.services import overdue_for
 
@@ -17,13 +17,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "organizations": Organization.objects.filter(archived_at__isnull=True).count(),
         "people": Person.objects.filter(archived_at__isnull=True).count(),
     }
-    recent = HistoryEntry.objects.select_related("actor").order_by("-at", "-id")[:15]
+    feed = feeds.home(request.user) if isinstance(request.user, User) else None
     overdue_deals, overdue_activities = (
         overdue_for(request.user) if isinstance(request.user, User) else ([], [])
     )
     context = {
         "counts": counts,
-        "recent": recent,
+        "feed": feed,
         "overdue_deals": overdue_deals,
         "overdue_activities": overdue_activities,
     }

@@ -1,0 +1,73 @@
+"""Feeds through the API: the same pages as the feed pages, 30 entries at a time with a cursor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from tandem.accounts.models import Team
+from tandem.accounts.roles import Permission, require
+from tandem.activity import feeds as feed_scopes
+from tandem.activity import queries
+from tandem.api.auth import acting_user
+from tandem.api.errors import errors
+from tandem.api.types import PathId
+from tandem.contacts.models import Organization
+from tandem.contacts.schemas import TimelineOut
+from tandem.core.errors import InvalidInput, NotFound
+
+feeds = Router(tags=["Feeds"])
+
+
+def _page(request: HttpRequest, before: str | None) -> tuple[Any, Any]:
+    user = acting_user(request)
+    require(user, Permission.VIEW_WORK)
+    cursor = queries.parse_cursor(before)
+    if before is not None and cursor is None:
+        raise InvalidInput(_("Pass the “next” of the page before as “before”."), field="before")
+    return user, cursor
+
+
+def _out(page: queries.TimelinePage) -> dict[str, Any]:
+    return {"items": [entry for _day, entries in page.days for entry in entries], "next": page.more}
+
+
+@feeds.get("/home", response={200: TimelineOut, **errors()})
+def home_feed(request: HttpRequest, before: str | None = None) -> dict[str, Any]:
+    """What others did to what you own, are assigned to or watch, newest first."""
+    user, cursor = _page(request, before)
+    return _out(feed_scopes.home(user, cursor))
+
+
+@feeds.get("/new-work", response={200: TimelineOut, **errors(404)})
+def new_work_feed(
+    request: HttpRequest, before: str | None = None, organization: int | None = None
+) -> dict[str, Any]:
+    """Every item and deal created, newest first; `organization`: only that customer's."""
+    _user, cursor = _page(request, before)
+    customer = None
+    if organization is not None:
+        customer = Organization.objects.filter(pk=organization).first()
+        if customer is None:
+            raise NotFound(_("Not found."))
+    return _out(feed_scopes.new_work(customer, cursor))
+
+
+@feeds.get("/boards/{id}", response={200: TimelineOut, **errors(404)})
+def board_feed(request: HttpRequest, id: PathId, before: str | None = None) -> dict[str, Any]:
+    from tandem.work.queries import get_board_for_user
+
+    user, cursor = _page(request, before)
+    return _out(queries.timeline(feed_scopes.board_scope(get_board_for_user(user, id)), before=cursor))
+
+
+@feeds.get("/teams/{id}", response={200: TimelineOut, **errors(404)})
+def team_feed(request: HttpRequest, id: PathId, before: str | None = None) -> dict[str, Any]:
+    _user, cursor = _page(request, before)
+    team = Team.objects.filter(pk=id).first()
+    if team is None:
+        raise NotFound(_("Not found."))
+    return _out(queries.timeline(feed_scopes.team_scope(team), before=cursor))
