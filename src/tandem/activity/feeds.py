@@ -49,7 +49,7 @@ def new_work_scope(organization: Any = None) -> Scope:
     from tandem.work.models import Item
 
     if organization is None:
-        return [("item", Item.objects.values("pk"))]
+        return [("item", None)]
     return [("item", Item.organizations.through.objects.filter(organization=organization).values("item_id"))]
 
 

@@ -29,6 +29,10 @@ class HistoryEntry(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id", "-at"], name="history_target_at"),
             models.Index(fields=["actor", "-at"], name="history_actor_at"),
+            # feeds: the newest rows of a type (items someone watches by the thousand), and of a
+            # verb (new work: every item created), a page at a time
+            models.Index(fields=["target_type", "-at", "-id"], name="history_type_at"),
+            models.Index(fields=["target_type", "verb", "-at", "-id"], name="history_verb_at"),
         ]
 
     def __str__(self) -> str:
