@@ -22,24 +22,30 @@ from tandem.core.errors import InvalidInput, NotFound
 feeds = Router(tags=["Feeds"])
 
 
-def _page(request: HttpRequest, before: str | None) -> tuple[Any, Any]:
-    user = acting_user(request)
-    require(user, Permission.VIEW_WORK)
+def cursor_from(before: str | None) -> Any:
+    """The `before` of a timeline or feed request: none (the first page) or the `next` of a page."""
     cursor = queries.parse_cursor(before)
     if before is not None and cursor is None:
         raise InvalidInput(_("Pass the “next” of the page before as “before”."), field="before")
-    return user, cursor
+    return cursor
 
 
-def _out(page: queries.TimelinePage) -> dict[str, Any]:
+def timeline_out(page: queries.TimelinePage) -> dict[str, Any]:
+    """A timeline or feed page as the API answers it (TimelineOut)."""
     return {"items": [entry for _day, entries in page.days for entry in entries], "next": page.more}
+
+
+def _page(request: HttpRequest, before: str | None) -> tuple[Any, Any]:
+    user = acting_user(request)
+    require(user, Permission.VIEW_WORK)
+    return user, cursor_from(before)
 
 
 @feeds.get("/home", response={200: TimelineOut, **errors()})
 def home_feed(request: HttpRequest, before: str | None = None) -> dict[str, Any]:
     """What others did to what you own, are assigned to or watch, newest first."""
     user, cursor = _page(request, before)
-    return _out(feed_scopes.home(user, cursor))
+    return timeline_out(feed_scopes.home(user, cursor))
 
 
 @feeds.get("/new-work", response={200: TimelineOut, **errors(404)})
@@ -53,7 +59,7 @@ def new_work_feed(
         customer = Organization.objects.filter(pk=organization).first()
         if customer is None:
             raise NotFound(_("Not found."))
-    return _out(feed_scopes.new_work(customer, cursor))
+    return timeline_out(feed_scopes.new_work(customer, cursor))
 
 
 @feeds.get("/boards/{id}", response={200: TimelineOut, **errors(404)})
@@ -61,7 +67,9 @@ def board_feed(request: HttpRequest, id: PathId, before: str | None = None) -> d
     from tandem.work.queries import get_board_for_user
 
     user, cursor = _page(request, before)
-    return _out(queries.timeline(feed_scopes.board_scope(get_board_for_user(user, id)), before=cursor))
+    return timeline_out(
+        queries.timeline(feed_scopes.board_scope(get_board_for_user(user, id)), before=cursor)
+    )
 
 
 @feeds.get("/teams/{id}", response={200: TimelineOut, **errors(404)})
@@ -70,4 +78,4 @@ def team_feed(request: HttpRequest, id: PathId, before: str | None = None) -> di
     team = Team.objects.filter(pk=id).first()
     if team is None:
         raise NotFound(_("Not found."))
-    return _out(queries.timeline(feed_scopes.team_scope(team), before=cursor))
+    return timeline_out(queries.timeline(feed_scopes.team_scope(team), before=cursor))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from tandem.accounts.roles import Permission
 from tandem.activity import queries
 from tandem.activity.models import HistoryEntry
+from tandem.core.dates import day_or_none, on_days
 from tandem.core.htmx import is_htmx_partial
 from tandem.core.views import acting_user, guarded_view, int_or_none
 
@@ -34,13 +34,6 @@ class _Line:
         return value
 
 
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text or "")
-    except ValueError:
-        return None
-
-
 def _entries(request: HttpRequest) -> Any:
     entries = HistoryEntry.objects.select_related("actor").order_by("id")
     if request.GET.get("target_type"):
@@ -50,14 +43,9 @@ def _entries(request: HttpRequest) -> Any:
     actor = int_or_none(request.GET.get("actor"))
     if actor is not None:
         entries = entries.filter(actor_id=actor)
-    since, until = _day(request.GET.get("since")), _day(request.GET.get("until"))
-    if since is not None:
-        entries = entries.filter(at__gte=timezone.make_aware(datetime.combine(since, time.min)))
-    if until is not None:
-        entries = entries.filter(
-            at__lt=timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min))
-        )
-    return entries
+    return entries.filter(
+        on_days("at", day_or_none(request.GET.get("since")), day_or_none(request.GET.get("until")))
+    )
 
 
 def _rows(entries: Any) -> Iterator[str]:

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
 from tandem.activity import queries as timeline_queries
+from tandem.activity.api import cursor_from, timeline_out
 from tandem.activity.models import HistoryEntry
 from tandem.api.auth import acting_user
 from tandem.api.concurrency import IfMatch, edit_precondition, if_match_version, set_etag, stale_as_412
@@ -228,12 +229,8 @@ def organization_timeline(request: HttpRequest, id: PathId, before: str | None =
     """The customer's whole timeline, newest first, 30 at a time: the organization, its people and
     the items and deals linked to it. `before`: the `next` of the page before."""
     org = queries.get_organization_for_user(acting_user(request), id)
-    if before is not None and timeline_queries.parse_cursor(before) is None:
-        raise InvalidInput(_("Pass the “next” of the page before as “before”."), field="before")
-    page = timeline_queries.timeline(
-        timeline_queries.customer_scope(org), before=timeline_queries.parse_cursor(before)
-    )
-    return {"items": [entry for _day, entries in page.days for entry in entries], "next": page.more}
+    page = timeline_queries.timeline(timeline_queries.customer_scope(org), before=cursor_from(before))
+    return timeline_out(page)
 
 
 # --- People -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -33,10 +33,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Round
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
+from tandem.core.dates import on_days
 from tandem.sales.models import Deal, Pipeline, Stage, StageChange, StageKind
 
 CENT = Decimal("0.01")
@@ -71,15 +71,8 @@ def _open_stage_ids(stages: list[Stage]) -> list[int]:
 
 
 def _bounds(field_name: str, since: date | None, until: date | None) -> Q:
-    """`field_name` (a datetime) falls on a day from `since` to `until`, both included, in the
-    current time zone — as `__date` lookups would say, but as a range an index can serve."""
-    condition = Q(**{f"{field_name}__isnull": False})
-    if since is not None:
-        condition &= Q(**{f"{field_name}__gte": timezone.make_aware(datetime.combine(since, time.min))})
-    if until is not None:
-        next_day = datetime.combine(until + timedelta(days=1), time.min)
-        condition &= Q(**{f"{field_name}__lt": timezone.make_aware(next_day)})
-    return condition
+    """`field_name` (a datetime) is set and falls on a day from `since` to `until` (tandem.core.dates)."""
+    return Q(**{f"{field_name}__isnull": False}) & on_days(field_name, since, until)
 
 
 def _rate(part: int, whole: int) -> Decimal | None:

@@ -5,7 +5,6 @@ sales.rules, whose refusals come back as messages."""
 from __future__ import annotations
 
 import csv
-from datetime import date
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission
 from tandem.contacts.models import Organization, Person
+from tandem.core.dates import day_or_none
 from tandem.core.errors import PossibleDuplicate, ServiceError
 from tandem.core.views import acting_user, go, guarded_view, int_or_none, posted
 from tandem.sales import reports, services
@@ -42,6 +42,11 @@ def _deal(pk: int) -> Deal:
     if deal is None:
         raise Http404(_("Not found."))
     return deal
+
+
+def _refused(request: HttpRequest, form: Any) -> None:
+    """A deal panel form's errors, as one message above the panel."""
+    messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
 
 
 def _back(deal: Deal) -> HttpResponse:
@@ -161,7 +166,7 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     deal = _deal(pk)
     form = DealForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+        _refused(request, form)
         return _back(deal)
     try:
         services.update_deal(deal, by=acting_user(request), data=form.service_data())
@@ -186,7 +191,7 @@ def deal_contact(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             form = ContactForm(request.POST)
             if not form.is_valid():
-                messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+                _refused(request, form)
                 return _back(deal)
             services.add_contact(
                 deal, form.cleaned_data["add_person"], by=user, role=form.cleaned_data["role"]
@@ -202,7 +207,7 @@ def deal_document(request: HttpRequest, pk: int) -> HttpResponse:
     deal = _deal(pk)
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+        _refused(request, form)
         return _back(deal)
     try:
         services.attach_document(
@@ -265,7 +270,7 @@ def deal_activity(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             services.log_activity(
                 deal, by=acting_user(request), kind=request.POST.get("kind", ""),
-                summary=request.POST.get("summary", ""), due=_day(request.POST.get("due")),
+                summary=request.POST.get("summary", ""), due=day_or_none(request.POST.get("due")),
             )  # fmt: skip
     except ServiceError as error:
         messages.error(request, error.message)
@@ -342,12 +347,10 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     owner and period; `?format=csv` downloads every table as CSV. The conversion, which reads the
     whole stage history, comes in its own request (`?part=conversion`, loaded by htmx once the
     page is shown), so the page itself answers in the time of the other reports."""
-    pipeline = Pipeline.objects.filter(pk=pk).first()
-    if pipeline is None:
-        raise Http404(_("Not found."))
+    pipeline = _pipeline(pk)
     owner_id = request.GET.get("owner", "")
     owner = User.objects.filter(pk=int(owner_id)).first() if owner_id.isdigit() else None
-    since, until = _day(request.GET.get("since")), _day(request.GET.get("until"))
+    since, until = day_or_none(request.GET.get("since")), day_or_none(request.GET.get("until"))
     period = {"since": since, "until": until}
     if request.GET.get("part") == "conversion":
         return render(
@@ -431,10 +434,3 @@ def _report_csv(
 
 def _or_blank(value: Decimal | None) -> str:
     return "" if value is None else str(value)
-
-
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text or "")
-    except ValueError:
-        return None
