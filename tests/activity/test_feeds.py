@@ -82,3 +82,106 @@ def test_feed_pages_errors_and_outsiders(member, manager, support):
     assert client.get("/feeds/new-work/", {"organization": "999999"}).status_code == 404
     assert client.get("/feeds/nonsense/").status_code == 404
     assert Client().get("/feeds/home/").status_code == 302
+
+
+def _all_pages(scope, not_by=None, verbs=()) -> list[int]:
+    """Every row of a timeline, five at a time, following the cursors."""
+    from tandem.activity import queries
+
+    seen: list[int] = []
+    page = queries.timeline(scope, limit=5, not_by=not_by, verbs=verbs)
+    while True:
+        seen += [entry.pk for _day, entries in page.days for entry in entries]
+        if page.more is None:
+            return seen
+        page = queries.timeline(
+            scope, before=queries.parse_cursor(page.more), limit=5, not_by=not_by, verbs=verbs
+        )
+
+
+@pytest.fixture
+def busy_member(member, manager, support, make_org, make_person):
+    """Bob watches, is assigned to and owns records others change, with rows of the same instant
+    (a page may end inside them) and rows of other people's records in between."""
+    from django.utils import timezone
+
+    from tandem.activity.models import HistoryEntry
+    from tandem.contacts import services as contacts
+
+    acme = make_org("Acme", owner=member, by=manager)
+    for n in range(12):
+        item = work.create_item(
+            by=manager if n % 3 else member,
+            board=support,
+            data={
+                "title": f"Ticket {n}",
+                "assignees": [member] if n % 2 else [],
+                "organizations": [acme] if n % 2 == 0 else [],
+            },
+        )
+        work.update_item(item, by=manager, version=None, data={"title": f"Ticket {n}, renamed"})
+        work.create_item(by=manager, board=support, data={"title": f"Someone else's {n}"})
+    for n in range(4):
+        make_org(f"Bob's customer {n}", owner=member, by=manager)
+        person = make_person(f"Ann{n}", "Smith", owner=member, by=manager)
+        contacts.add_membership(person, acme, by=manager, job_title="Buyer")
+        make_org(f"Mona's customer {n}", by=manager)
+    contacts.update_organization(acme, by=manager, version=None, data={"industry": "Rockets"})
+    same_moment = timezone.now()
+    HistoryEntry.objects.filter(pk__in=list(HistoryEntry.objects.values_list("pk", flat=True)[::3])).update(
+        at=same_moment
+    )
+    return member, acme
+
+
+@pytest.mark.parametrize("scope_of", ["home", "customer", "new_work"])
+def test_large_and_small_parts_read_the_same_rows(busy_member, monkeypatch, scope_of):
+    """Each part read through its records' own history (IN) and by walking the newest history of
+    its type (EXISTS): the same rows in the same order, page after page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tandem.activity import queries
+
+    member, acme = busy_member
+    scope, not_by, verbs = {
+        "home": (feeds.home_scope(member), member, ()),
+        "customer": (queries.customer_scope(acme), None, ()),
+        "new_work": (feeds.new_work_scope(acme), None, feeds.NEW_WORK_VERBS),
+    }[scope_of]
+    found = {}
+    for large_part, marker in ((10**9, " IN (SELECT"), (0, "EXISTS")):
+        monkeypatch.setattr(queries, "LARGE_PART", large_part)
+        with CaptureQueriesContext(connection) as captured:
+            found[marker] = _all_pages(scope, not_by=not_by, verbs=verbs)
+        # the parts given as subqueries (a part given as a list of ids is always read record by record)
+        part_queries = [
+            q["sql"] for q in captured.captured_queries if 'FROM "activity_historyentry"' in q["sql"]
+        ]
+        subquery_parts = [sql for sql in part_queries if '"U0"' in sql]
+        assert subquery_parts and all(marker in sql for sql in subquery_parts)
+    assert found["EXISTS"] == found[" IN (SELECT"]
+    assert len(found["EXISTS"]) >= 6 and len(set(found["EXISTS"])) == len(found["EXISTS"])
+
+
+def test_a_part_is_large_past_the_limit(member, manager, support, monkeypatch, django_assert_num_queries):
+    """More than LARGE_PART ids: walked; as many or fewer: read record by record. One query sizes
+    every part (each counted only up to LARGE_PART + 1), then one query per part."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tandem.activity import queries
+
+    monkeypatch.setattr(queries, "LARGE_PART", 3)
+    for n in range(3):
+        work.create_item(by=manager, board=support, data={"title": f"Ticket {n}", "assignees": [member]})
+    scope = feeds.home_scope(member)
+    with django_assert_num_queries(len(scope) + 1), CaptureQueriesContext(connection) as captured:
+        feeds.home(member)
+    assignees_part = captured.captured_queries[2]["sql"]
+    assert " IN (SELECT" in assignees_part and "EXISTS" not in assignees_part
+    work.create_item(by=manager, board=support, data={"title": "The fourth", "assignees": [member]})
+    with CaptureQueriesContext(connection) as captured:
+        shown = titles(feeds.home(member))
+    assert "EXISTS" in captured.captured_queries[2]["sql"]
+    assert any("The fourth" in t for t in shown) and any("Ticket 0" in t for t in shown)

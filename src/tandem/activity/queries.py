@@ -5,12 +5,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connections
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tandem.activity.models import HistoryEntry
 
 TIMELINE_PAGE = 30
+# A part of a scope with more ids than this is read by walking the newest history of its type and
+# keeping the rows whose record is in it (EXISTS, one index probe a row) instead of reading each
+# record's own history (IN: one index range per id, then a sort of all their rows). At 31 rows a
+# page the walk reads about 31 x (records of the type / ids in the part) rows, so it wins once the
+# part holds a few thousand ids; below that the records' own history is cheaper.
+LARGE_PART = 2000
 
 
 def history_for(target_type: str, target_id: int, *, limit: int = 50) -> QuerySet[HistoryEntry]:
@@ -84,14 +91,19 @@ def timeline(
         entries = entries.exclude(actor=not_by)
     if before is not None:
         at, pk = before
-        entries = entries.filter(Q(at__lt=at) | Q(at=at, id__lt=pk))
-    # One query per part of the scope, each the newest `limit + 1` of its own (an index walk
-    # either way: the records' own history, or the newest rows of that type when the part is
-    # large), then merged: one OR over several subqueries makes planners scan the whole table.
+        # `at <= ...` first: an index range that starts at the cursor instead of the newest row
+        entries = entries.filter(at__lte=at).filter(Q(at__lt=at) | Q(at=at, id__lt=pk))
+    # One query per part of the scope, each the newest `limit + 1` of its own, then merged: one OR
+    # over several subqueries makes planners scan the whole table. A small part reads its records'
+    # own history (history_target_at); a large one (more than LARGE_PART ids, or all records of
+    # the type) walks the newest history of the type (history_type_at) and stops after `limit + 1`.
     found: dict[int, HistoryEntry] = {}
+    large = iter(_more_than(LARGE_PART, [ids for _type, ids in scope if isinstance(ids, QuerySet)]))
     for target_type, ids in scope:
         part = entries.filter(target_type=target_type)
-        if ids is not None:
+        if isinstance(ids, QuerySet) and next(large):
+            part = part.filter(Exists(_matching(ids, OuterRef("target_id"))))
+        elif ids is not None:
             part = part.filter(target_id__in=ids)
         for entry in part[: limit + 1]:
             found[entry.pk] = entry
@@ -104,3 +116,26 @@ def timeline(
             days.append((day, []))
         days[-1][1].append(entry)
     return TimelinePage(days=days, more=cursor_of(shown[-1]) if len(rows) > limit else None)
+
+
+def _more_than(n: int, subqueries: list[QuerySet[Any]]) -> list[bool]:
+    """Whether each subquery of ids yields more than `n` rows, each counted up to n + 1 (an index
+    range of at most n + 1 entries), all in one query."""
+    if not subqueries:
+        return []
+    counts: list[str] = []
+    params: list[Any] = []
+    for ids in subqueries:
+        sql, sql_params = ids.order_by()[: n + 1].query.get_compiler(using=ids.db).as_sql()
+        counts.append(f"(SELECT COUNT(*) FROM ({sql}) AS part)")  # noqa: S608 - Django's SQL, values bound
+        params.extend(sql_params)
+    with connections[subqueries[0].db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(counts), params)
+        row = cursor.fetchone()
+    return [count > n for count in row]
+
+
+def _matching(ids: QuerySet[Any], target_id: OuterRef) -> QuerySet[Any]:
+    """The rows of a subquery of ids (`.values("item_id")`, `.values("pk")`) whose id is `target_id`."""
+    field = ids.query.values_select[0] if ids.query.values_select else "pk"
+    return ids.order_by().filter(**{field: target_id})
