@@ -1,13 +1,16 @@
 """Runs inside Tandem's environment (same DATABASE_URL as the server) before a benchmark: makes sure
 the bench user exists with a fresh password and API token, archives the people earlier runs
 created, and samples from the data set what the scenarios ask for (ids, a popular tag, search
-fragments, the pipeline with the most deals). Prints one JSON object.
+fragments, the pipeline with the most deals). The feeds are read as the generated user who watches
+the most items (by the hundred thousand at the larger sizes), who gets a fresh password and token
+of their own. Prints one JSON object.
 
     DJANGO_SETTINGS_MODULE=tandem.settings python -m bench.prepare --seed 20261124
 
 The user and the token are made through Tandem's own code (User.objects.create_user,
 accounts.services.change_password / create_api_token / revoke_api_token, contacts.services.archive),
-like any other account's."""
+like any other account's. (Making the bench user watch as many items through
+work.services.watch_item, one at a time, would take longer than the benchmark.)"""
 
 from __future__ import annotations
 
@@ -54,6 +57,47 @@ def _archive_earlier_runs(user: Any) -> int:
         services.archive(person, by=user)
         count += 1
     return count
+
+
+def _feed_user() -> Any:
+    """The generated user who watches the most items (the first by id among equals)."""
+    from django.db.models import Count
+
+    from tandem.accounts.models import User
+    from tandem.work.models import Item
+
+    generated = User.objects.filter(is_active=True, email__endswith="@tandem-generated.example")
+    busiest = (
+        Item.watchers.through.objects.filter(user__in=generated)
+        .values("user")
+        .annotate(n=Count("id"))
+        .order_by("-n", "user")
+        .first()
+    )
+    return User.objects.get(pk=busiest["user"]) if busiest else None
+
+
+def _feed_sample(password: str) -> dict[str, Any] | None:
+    """The feed user's credentials and what their home feed reads: the items they watch and are
+    assigned to, the customers and people they own."""
+    from tandem.accounts import services
+    from tandem.contacts.models import Organization, Person
+    from tandem.work.models import Item
+
+    user = _feed_user()
+    if user is None:
+        return None
+    services.change_password(user, password=password)
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "password": password,
+        "token": _token(user),
+        "watched": Item.watchers.through.objects.filter(user=user).count(),
+        "assigned": Item.assignees.through.objects.filter(user=user).count(),
+        "organizations": Organization.objects.filter(owner=user).count(),
+        "people": Person.objects.filter(owner=user).count(),
+    }
 
 
 def _token(user: Any) -> str:
@@ -177,6 +221,7 @@ def main(argv: list[str] | None = None) -> None:
         "password": password,
         "token": _token(user),
         "archived_from_earlier_runs": _archive_earlier_runs(user),
+        "feed_user": _feed_sample(secrets.token_urlsafe(24)),
         **_samples(random.Random(args.seed)),  # noqa: S311 - sampling, not security
     }
     json.dump(result, sys.stdout)

@@ -279,6 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with step("bench user, token and samples"):
         samples = prepare(env, args.seed)
 
+    feed_user: dict[str, Any] = samples.get("feed_user") or {}
     server = Server(env, args.workers, var_dir / f"gunicorn-{args.db}-{args.scale}.log")
     db = Database.connect(db_url)
     results: list[dict[str, Any]] = []
@@ -286,7 +287,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         with step(f"start gunicorn with {args.workers} workers"):
             server.start()
         session = login(server.base_url, str(samples["email"]), str(samples["password"]))
-        ctx = Context(samples, session, str(samples["token"]), started_at.strftime("%m%d%H%M%S"))
+        feed_session = login(server.base_url, feed_user["email"], feed_user["password"]) if feed_user else ""
+        ctx = Context(
+            samples,
+            session,
+            str(samples["token"]),
+            started_at.strftime("%m%d%H%M%S"),
+            feed_session=feed_session,
+            feed_token=str(feed_user.get("token", "")),
+        )
         for scenario in selected:
             results.append(run_scenario(scenario, ctx, db, wrk, server.base_url, args))
         rss = server.worker_rss_mb()
@@ -329,6 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "deep_page": deep_page(int(samples["people_count"])),
             "tag": samples["tag"],
             "archived_from_earlier_runs": samples["archived_from_earlier_runs"],
+            "feed_user": {k: v for k, v in feed_user.items() if k not in ("password", "token")},
         },
         "notes": [f"collectstatic needed stand-ins for missing source maps: {', '.join(stand_ins)}"]
         if stand_ins

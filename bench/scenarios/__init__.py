@@ -18,25 +18,46 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bench.floor import FloorFunction
 from bench.loadgen import Request
 
 # Modules that register scenarios, in the order they run. Reads first: the writes change the data.
-MODULES = ["bench.scenarios.contacts", "bench.scenarios.work", "bench.scenarios.sales"]
+MODULES = [
+    "bench.scenarios.contacts",
+    "bench.scenarios.work",
+    "bench.scenarios.sales",
+    "bench.scenarios.activity",
+]
 
 
 @dataclass(frozen=True)
 class Context:
     """What scenarios build their requests from: samples of the data set (bench/prepare.py) and the
-    bench user's session cookie (HTML pages) and API token."""
+    bench user's session cookie (HTML pages) and API token; the feed user's too (the feeds)."""
 
     samples: Mapping[str, Any]
     session: str
     token: str
     run_id: str
+    feed_session: str = ""
+    feed_token: str = ""
+
+    def as_feed_user(self) -> Context:
+        """The same, signed in as the feed user (bench/prepare.py)."""
+        if not self.feed_session or not self.feed_token:
+            raise ValueError("the data set has no generated user who watches items")
+        return replace(self, session=self.feed_session, token=self.feed_token)
+
+    def htmx(self, path: str) -> Request:
+        """What htmx asks for: the fragment alone ("Load more")."""
+        return Request.make(
+            "GET",
+            path,
+            {"Cookie": f"sessionid={self.session}", "Accept": "text/html", "HX-Request": "true"},
+        )
 
     def html(self, path: str) -> Request:
         return Request.make("GET", path, {"Cookie": f"sessionid={self.session}", "Accept": "text/html"})

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 
 from bench.floor import Database
+from bench.scenarios import activity as activity_floors
 from bench.scenarios import contacts as floors
 from bench.scenarios import sales as sales_floors
 from bench.scenarios import work as work_floors
@@ -192,6 +193,80 @@ def test_api_person(db_floor: Database, customers: Any, member: User) -> None:
     ]
 
 
+@pytest.fixture
+def feeds_data(member: User, manager: User, customers: Any) -> tuple[User, Organization]:
+    """Bob watches, is assigned to and owns records that others (and he) change; Company 0 has
+    people and items, more than a page of history in all."""
+    from tandem.work import services as work
+
+    orgs, people = customers
+    board = work.create_board(by=manager, data={"name": "Support"})
+    for n in range(30):
+        item = work.create_item(
+            by=manager if n % 3 else member,
+            board=board,
+            data={
+                "title": f"Ticket {n}",
+                "assignees": [member] if n % 2 else [],
+                "organizations": [orgs[0]] if n % 2 == 0 else [],
+            },
+        )
+        work.update_item(item, by=manager, version=None, data={"title": f"Ticket {n}, renamed"})
+    for org in (orgs[0], *orgs[2:4]):
+        current = Organization.objects.get(pk=org.pk)
+        services.update_organization(current, by=manager, version=current.version, data={"industry": "Owned"})
+    person = Person.objects.get(pk=people[0].pk)
+    services.update_person(person, by=manager, version=person.version, data={"notes": "Called"})
+    return member, orgs[0]
+
+
+def entry_ids(page: Any) -> list[int]:
+    return [entry.pk for _day, entries in page.days for entry in entries]
+
+
+@pytest.mark.parametrize("large_part", [0, 10**9], ids=["walked", "record-by-record"])
+def test_home_feed(db_floor: Database, feeds_data: Any, monkeypatch: Any, large_part: int) -> None:
+    from tandem.activity import feeds, queries
+
+    monkeypatch.setattr(queries, "LARGE_PART", large_part)
+    monkeypatch.setattr(activity_floors, "LARGE_PART", large_part)
+    member, _org = feeds_data
+    shown = feeds.home(member)
+    for floor in (
+        activity_floors.home_feed_floor(db_floor, {"user_id": member.pk}),
+        activity_floors.home_feed_api_floor(db_floor, {"user_id": member.pk}),
+    ):
+        assert ids(floor["items"]) == entry_ids(shown) and len(floor["items"]) == queries.TIMELINE_PAGE
+        assert floor["more"] == (shown.more is not None) and all(
+            r["actor_id"] != member.pk for r in floor["items"]
+        )
+    assert floor["items"][0]["actor_name"] == shown.days[0][1][0].actor.full_name
+
+
+@pytest.mark.parametrize("large_part", [0, 10**9], ids=["walked", "record-by-record"])
+def test_customer_timeline(db_floor: Database, feeds_data: Any, monkeypatch: Any, large_part: int) -> None:
+    from tandem.activity import queries
+
+    monkeypatch.setattr(queries, "LARGE_PART", large_part)
+    monkeypatch.setattr(activity_floors, "LARGE_PART", large_part)
+    _member, org = feeds_data
+    shown = queries.timeline(queries.customer_scope(org))
+    floor = activity_floors.customer_timeline_floor(db_floor, {"id": org.pk})
+    assert floor["exists"] == org.pk
+    assert ids(floor["items"]) == entry_ids(shown) and len(floor["items"]) == queries.TIMELINE_PAGE
+    assert floor["more"] == (shown.more is not None) is True
+    assert {r["target_type"] for r in floor["items"]} == {"organization", "person", "item"}
+
+
+def test_the_timeline_floors_page_and_size_as_tandem() -> None:
+    from tandem.activity import queries
+
+    assert (activity_floors.TIMELINE_PAGE, activity_floors.LARGE_PART) == (
+        queries.TIMELINE_PAGE,
+        queries.LARGE_PART,
+    )
+
+
 def test_every_read_scenario_has_a_floor_tested_here() -> None:
     from bench.scenarios import all_scenarios
 
@@ -204,6 +279,9 @@ def test_every_read_scenario_has_a_floor_tested_here() -> None:
         floors.api_people_floor,
         floors.api_organizations_floor,
         floors.api_person_floor,
+        activity_floors.home_feed_floor,
+        activity_floors.home_feed_api_floor,
+        activity_floors.customer_timeline_floor,
         # tests/bench/test_board_floors_match_tandem.py
         work_floors.board_floor,
         work_floors.column_floor,
