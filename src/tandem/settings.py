@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tandem.work",
     "tandem.sales",
     "tandem.finance",
+    "tandem.notifications",
     "tandem.api",
     "tandem.web",
 ]

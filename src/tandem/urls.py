@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tandem.work.urls")),
     path("", include("tandem.sales.urls")),
     path("", include("tandem.activity.urls")),
+    path("", include("tandem.notifications.urls")),
     path("", include("tandem.web.urls")),
 ]
 

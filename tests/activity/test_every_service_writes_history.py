@@ -33,6 +33,9 @@ NOT_A_CHANGE = {
     ("accounts", "clear_login_failures"): "login throttling counters",
     ("work", "save_view"): "a person's own saved filter, which nobody else sees",
     ("work", "delete_view"): "a person's own saved filter, which nobody else sees",
+    ("notifications", "mark_read"): "reading one's own notification changes no record",
+    ("notifications", "mark_all_read"): "reading one's own notifications changes no record",
+    ("notifications", "mark_record_read"): "opening a record reads one's own notifications of it",
 }
 
 

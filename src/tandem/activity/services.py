@@ -6,6 +6,7 @@ from django.db import models
 
 from tandem.accounts.models import User
 from tandem.activity.models import HistoryEntry
+from tandem.notifications import fanout
 
 
 def record(
@@ -17,8 +18,9 @@ def record(
     changes: dict[str, Any] | None = None,
 ) -> HistoryEntry:
     """Write one history row. Called by other apps' services inside their transaction, so the
-    history and the change it describes are committed together or not at all."""
-    return HistoryEntry.objects.create(
+    history and the change it describes are committed together or not at all; the people it
+    concerns are notified after the commit (tandem.notifications.fanout)."""
+    entry = HistoryEntry.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         verb=verb,
         target_type=target_type,
@@ -26,3 +28,5 @@ def record(
         target_label=str(target)[:300],
         changes=changes or {},
     )
+    fanout.queue(entry)
+    return entry

@@ -54,6 +54,7 @@ VERB_LABELS: dict[str, StrOrPromise] = {
     "edited comment": pgettext_lazy("history", "edited a comment"),
     "updated column": pgettext_lazy("history", "changed a column"),
     "created token": pgettext_lazy("history", "created an API token"),
+    "changed notifications": pgettext_lazy("history", "changed their notification settings"),
     "revoked token": pgettext_lazy("history", "revoked an API token"),
     "removed contact": pgettext_lazy("history", "removed a contact"),
 }
@@ -128,7 +129,11 @@ def field_label(name: str) -> str:
 
 def changes_summary(verb: str, changes: Any) -> str:
     """A few words on what an entry's `changes` hold ("changed industry, tags"), never the raw data."""
-    if not isinstance(changes, dict) or not changes:
+    if not isinstance(changes, dict):
+        return ""
+    # keys starting with "_" are for Tandem itself (who was assigned or mentioned, by id)
+    changes = {name: value for name, value in changes.items() if not str(name).startswith("_")}
+    if not changes:
         return ""
     if verb == "updated":
         # sorted: PostgreSQL's jsonb does not keep the order the keys were written in

@@ -18,6 +18,7 @@ from tandem.activity.api import feeds
 from tandem.api.auth import BearerToken
 from tandem.api.errors import error_response, install_error_handlers
 from tandem.contacts.api import organizations, people
+from tandem.notifications.api import notifications
 from tandem.sales.api import deals, leads, pipelines, reports_router
 from tandem.work.api import boards, items, labels
 
@@ -98,3 +99,4 @@ api.add_router("/leads", leads)
 api.add_router("/deals", deals)
 api.add_router("/reports", reports_router)
 api.add_router("/feeds", feeds)
+api.add_router("/notifications", notifications)

@@ -17,6 +17,7 @@ from tandem.accounts.roles import Permission, require
 from tandem.activity import queries as timeline_queries
 from tandem.activity.api import cursor_from, timeline_out
 from tandem.activity.models import HistoryEntry
+from tandem.activity.schemas import HistoryOut, TimelineOut
 from tandem.api.auth import acting_user
 from tandem.api.concurrency import IfMatch, edit_precondition, if_match_version, set_etag, stale_as_412
 from tandem.api.errors import errors
@@ -25,7 +26,6 @@ from tandem.api.types import PathId
 from tandem.contacts import queries, services
 from tandem.contacts.models import Organization, Person
 from tandem.contacts.schemas import (
-    HistoryOut,
     MergeIn,
     OrganizationFilters,
     OrganizationIn,
@@ -38,7 +38,6 @@ from tandem.contacts.schemas import (
     PersonListItem,
     PersonOut,
     PersonPatch,
-    TimelineOut,
 )
 from tandem.core.errors import InvalidInput, NotFound
 

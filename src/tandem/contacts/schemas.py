@@ -302,30 +302,3 @@ class PersonFilters(Schema):
     owner: int | None = Field(None, ge=1, le=MAX_ID, description="The owner's user id.")
     archived: bool = Field(False, description="true lists archived people instead of active ones.")
     ordering: PersonOrdering = "name"
-
-
-# --- History ----------------------------------------------------------------------------------
-
-
-class HistoryOut(Schema):
-    id: int
-    verb: str
-    actor: UserRef | None
-    at: datetime
-    changes: dict[str, Any]
-
-
-class TimelineEntryOut(HistoryOut):
-    target_type: str
-    target_id: int
-    target_label: str
-    summary: str
-
-    @staticmethod
-    def resolve_summary(obj: Any) -> str:
-        return str(obj.changes_summary)
-
-
-class TimelineOut(Schema):
-    items: list[TimelineEntryOut]
-    next: str | None = None  # pass as `before` for the next page; null: this was the last

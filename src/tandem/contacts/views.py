@@ -35,6 +35,7 @@ from tandem.contacts.queries import (
 from tandem.core.errors import Conflict, InvalidInput, NotFound, PossibleDuplicate, StaleVersion
 from tandem.core.pagination import paginate
 from tandem.core.views import acting_user, go, guarded_view, int_or_none, page_or_partial, posted
+from tandem.notifications.live import record_page
 from tandem.work.queries import boards_for, work_for_customer
 
 Customer = Organization | Person
@@ -132,6 +133,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "more_people": len(memberships) > PEOPLE_ON_ORGANIZATION_PAGE,
         "timeline": timeline_context("organization", organization, request),
         **_work_context(request, organization=organization),
+        **record_page(request, "organization", organization),
     }
     return render(request, "contacts/organization_detail.html", context)
 
@@ -146,6 +148,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "timeline": timeline_context("person", person, request),
         **_work_context(request, person=person),
+        **record_page(request, "person", person),
     }
     return render(request, "contacts/person_detail.html", context)
 

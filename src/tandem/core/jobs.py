@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -40,7 +41,7 @@ MAX_ATTEMPTS = 5
 RETRY_CAP = 3600  # seconds: the longest wait between two attempts
 
 
-def _seconds(name: str, default: str) -> float:
+def seconds_setting(name: str, default: str) -> float:
     try:
         value = float(os.environ.get(name, default))
     except ValueError:
@@ -52,17 +53,17 @@ def _seconds(name: str, default: str) -> float:
 
 def retry_base() -> float:
     """Seconds before the second attempt, doubled for each one after (TANDEM_RETRY_BASE, 30)."""
-    return _seconds("TANDEM_RETRY_BASE", "30")
+    return seconds_setting("TANDEM_RETRY_BASE", "30")
 
 
 def beat_seconds() -> float:
     """How often a worker says it is alive (TANDEM_WORKER_BEAT, 5)."""
-    return _seconds("TANDEM_WORKER_BEAT", "5")
+    return seconds_setting("TANDEM_WORKER_BEAT", "5")
 
 
 def lease_seconds() -> float:
     """How long a worker may stay silent before its job is given to another (TANDEM_WORKER_LEASE, 60)."""
-    return _seconds("TANDEM_WORKER_LEASE", "60")
+    return seconds_setting("TANDEM_WORKER_LEASE", "60")
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -153,3 +154,35 @@ def recover_stopped_jobs() -> int:
 
 class WorkerStopped(Exception):
     """A job's worker stopped while running it (the error class named on such a failed job)."""
+
+
+# --- Work the worker looks for on every beat -------------------------------------------------------
+
+_periodic: list[Callable[[], None]] = []
+
+
+def every_beat(check: Callable[[], None]) -> Callable[[], None]:
+    """Register `check` to run on every worker's beat (tandem.core.management.commands.worker). A
+    check should be quick: it looks whether there is work and enqueues a job for it (enqueue_once)."""
+    _periodic.append(check)
+    return check
+
+
+def run_periodic() -> None:
+    for check in list(_periodic):
+        try:
+            check()
+        except Exception:  # one failing check must not stop the beat, nor the others
+            logger.exception("periodic check %s failed", getattr(check, "__name__", check))
+
+
+def enqueue_once(job: Any) -> None:
+    """Enqueue `job` unless it is already waiting on the database queue (a job that runs drains
+    everything there is, so one waiting is enough)."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    if isinstance(job.get_backend(), DatabaseBackend):
+        waiting = _db_results().filter(task_path=job.module_path, status=TaskResultStatus.READY)
+        if waiting.exists():
+            return
+    job.enqueue()

@@ -16,13 +16,13 @@ from pydantic import BaseModel
 from tandem.accounts.models import Team, User
 from tandem.accounts.roles import Permission, require
 from tandem.activity.models import HistoryEntry
+from tandem.activity.schemas import HistoryOut
 from tandem.api.auth import acting_user
 from tandem.api.concurrency import IfMatch, edit_precondition, set_etag, stale_as_412
 from tandem.api.errors import errors
 from tandem.api.pagination import Page, PageParams, paginate
 from tandem.api.types import PathId
 from tandem.contacts.models import Organization, Person
-from tandem.contacts.schemas import HistoryOut
 from tandem.core.errors import InvalidInput, NotFound
 from tandem.work import markdown, queries, services
 from tandem.work.filters import ItemFilters

@@ -16,7 +16,17 @@ from tandem.accounts.models import Team, User
 from tandem.contacts.models import Organization, Person
 from tandem.core.errors import ServiceError
 from tandem.core.forms import BootstrapForm
-from tandem.work.models import Board, Column, ColumnKind, Item, ItemType, Label, Priority, SumField
+from tandem.work.models import (
+    Board,
+    Column,
+    ColumnKind,
+    Item,
+    ItemType,
+    Label,
+    Priority,
+    SumField,
+    TeamNotifications,
+)
 
 
 class UserChoice(forms.ModelMultipleChoiceField[User]):
@@ -173,6 +183,13 @@ class BoardForm(BootstrapForm):
         help_text=_("Put in front of every new item's title, e.g. “Acme Board Meeting action: ”."),
     )
     sum_field = forms.ChoiceField(label=_("Column headers add up"), choices=SumField.choices, required=False)
+    team_notifications = forms.ChoiceField(
+        label=_("The team hears of"),
+        choices=TeamNotifications.choices,
+        initial=TeamNotifications.ASSIGNMENTS,
+        required=False,
+        help_text=_("Everyone in the board's team is notified of these, so no work is done twice."),
+    )
 
 
 class NewBoardForm(BoardForm):

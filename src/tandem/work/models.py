@@ -62,11 +62,26 @@ def label_scope(name: str) -> str:
     return scope.strip() if separator else ""
 
 
+class TeamNotifications(models.TextChoices):
+    """What the members of a board's team hear of its items (besides what concerns them anyway)."""
+
+    OFF = "off", _("Nothing: only who is assigned, watches or is mentioned")
+    ASSIGNMENTS = "assignments", _("New items and assignment changes")
+    ALL = "all", _("Every change")
+
+
 class Board(models.Model):
     name = models.CharField(_("name"), max_length=150)
     description = models.TextField(_("description"), blank=True)
     team = models.ForeignKey(
         "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="boards"
+    )
+    team_notifications = models.CharField(
+        _("the team hears of"),
+        max_length=12,
+        choices=TeamNotifications.choices,
+        default=TeamNotifications.ASSIGNMENTS,
+        help_text=_("Everyone in the board's team is notified of these, so no work is done twice."),
     )
     default_type = models.CharField(
         _("type of new items"), max_length=16, choices=ItemType.choices, default=ItemType.TASK

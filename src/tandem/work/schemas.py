@@ -15,7 +15,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tandem.accounts.schemas import UserRef
 from tandem.api.types import NoNul, RecordId
-from tandem.work.models import ColumnKind, Item, ItemState, ItemType, LinkKind, Priority, SumField
+from tandem.work.models import (
+    ColumnKind,
+    Item,
+    ItemState,
+    ItemType,
+    LinkKind,
+    Priority,
+    SumField,
+    TeamNotifications,
+)
 
 Title = Annotated[str, Field(strict=True, min_length=1, max_length=255), NoNul]
 Name100 = Annotated[str, Field(strict=True, min_length=1, max_length=100), NoNul]
@@ -70,6 +79,9 @@ class BoardIn(_Input):
     default_type: ItemType = ItemType.TASK
     title_prefix: Prefix = Field("", description="Put in front of every new item's title.")
     sum_field: SumField = SumField.NONE
+    team_notifications: TeamNotifications = Field(
+        TeamNotifications.ASSIGNMENTS, description="What the board's team is notified of."
+    )
     stages: Annotated[
         list[Annotated[str, Field(strict=True, min_length=1, max_length=50)]], Field(max_length=20)
     ] = Field([], description="A column per stage, in order, between Open and Closed (labels scope::stage).")
@@ -86,6 +98,7 @@ class BoardPatch(_Input):
     default_type: ItemType = ItemType.TASK
     title_prefix: Prefix = ""
     sum_field: SumField = SumField.NONE
+    team_notifications: TeamNotifications = TeamNotifications.ASSIGNMENTS
 
 
 class BoardOut(Schema):
@@ -97,6 +110,7 @@ class BoardOut(Schema):
     default_type: ItemType
     title_prefix: str
     sum_field: str
+    team_notifications: TeamNotifications
     archived_at: datetime | None
     created_at: datetime
     url: str

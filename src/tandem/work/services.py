@@ -38,6 +38,7 @@ from tandem.work.models import (
     Priority,
     SavedView,
     SumField,
+    TeamNotifications,
     label_scope,
 )
 
@@ -103,6 +104,9 @@ def _apply_board(board: Board, data: Mapping[str, Any]) -> dict[str, Any]:
         "title_prefix": lambda v: str(v or "")[:100].lstrip(),
         "default_type": lambda v: _choice(v, ItemType, "default_type"),
         "sum_field": lambda v: _choice(v or "", SumField, "sum_field"),
+        "team_notifications": lambda v: _choice(
+            v or TeamNotifications.ASSIGNMENTS, TeamNotifications, "team_notifications"
+        ),
         "team": lambda v: v,
     }
     for name, clean in cleaners.items():
@@ -356,12 +360,19 @@ def create_item(*, by: User, board: Board, data: Mapping[str, Any]) -> Item:
         _apply_scalars(item, {k: v for k, v in data.items() if k not in {"title", "type"}})
         item.search_text = _search_text(item)
         item.save()
-        _apply_relations(item, data, new=True, by=by)
+        created = _apply_relations(item, data, new=True, by=by)
         watchers = {by.pk, *(u.pk for u in data.get("assignees") or [])}
         item.watchers.add(*watchers)
         if "labels" not in data:
             _place(item, by=by)
-        record(actor=by, verb="created", target=item, target_type="item")
+        users = created.get("_users")
+        record(
+            actor=by,
+            verb="created",
+            target=item,
+            target_type="item",
+            changes={"_users": users} if users else None,
+        )
     return item
 
 
@@ -493,10 +504,15 @@ def _set_users(
     if any(not isinstance(u, User) or not u.is_active for u in chosen):
         raise InvalidInput(_("Choose active users."), field=name)
     manager = getattr(item, name)
-    old = [] if new else sorted(u.display_name for u in manager.all())
+    before = [] if new else list(manager.all())
     manager.set(chosen)
+    old = sorted(u.display_name for u in before)
     now = sorted(u.display_name for u in chosen)
-    return {name: [old, now]} if history and old != now else {}
+    if not history or old == now:
+        return {}
+    # who was added and who taken off, by id, for the notifications (tandem.notifications.fanout)
+    had, has = {u.pk for u in before}, {u.pk for u in chosen}
+    return {name: [old, now], "_users": {"assigned": sorted(has - had), "unassigned": sorted(had - has)}}
 
 
 def _scoped(labels: Iterable[Label]) -> list[Label]:
@@ -882,16 +898,26 @@ def add_comment(item: Item, *, by: User, body: str) -> Comment:
     with transaction.atomic():
         current = _lock(Item, item.pk, None)
         comment = Comment.objects.create(item=current, author=by, body=text)
-        current.watchers.add(by, *_mentioned_users(text))
+        mentioned = _mentioned_users(text)
+        current.watchers.add(by, *mentioned)
         Item.objects.filter(pk=current.pk).update(updated_at=timezone.now())
         record(
             actor=by,
             verb="commented",
             target=current,
             target_type="item",
-            changes={"comment": comment.pk, "excerpt": markdown.excerpt(text, 120)},
+            changes={
+                "comment": comment.pk,
+                "excerpt": markdown.excerpt(text, 120),
+                **_mention_hint(mentioned),
+            },
         )
     return comment
+
+
+def _mention_hint(users: Sequence[User]) -> dict[str, Any]:
+    """Who a comment mentions, by id, for the notifications."""
+    return {"_users": {"mentioned": sorted(u.pk for u in users)}} if users else {}
 
 
 def edit_comment(comment: Comment, *, by: User, body: str) -> Comment:
@@ -906,10 +932,13 @@ def edit_comment(comment: Comment, *, by: User, body: str) -> Comment:
         comment.body = text
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "edited_at"])
-        comment.item.watchers.add(*_mentioned_users(text))
+        mentioned = _mentioned_users(text)
+        comment.item.watchers.add(*mentioned)
         if old != text:
+            before = set(markdown.find_mentions(old))
+            newly = [u for u in mentioned if u.handle not in before]
             record(actor=by, verb="edited comment", target=comment.item, target_type="item",
-                   changes={"excerpt": text[:120], "body": [old, text]})  # fmt: skip
+                   changes={"excerpt": text[:120], "body": [old, text], **_mention_hint(newly)})  # fmt: skip
     return comment
 
 

@@ -21,6 +21,7 @@ from tandem.contacts.queries import organizations_for, people_for
 from tandem.core.errors import InvalidInput, ServiceError
 from tandem.core.pagination import paginate
 from tandem.core.views import acting_user, go, guarded_view, int_or_none, page_or_partial, posted
+from tandem.notifications.live import record_page
 from tandem.work import markdown, queries, services
 from tandem.work.filters import ORDERINGS, ItemFilters
 from tandem.work.forms import (
@@ -119,6 +120,7 @@ def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": can(user, Permission.MANAGE_BOARDS),
         "item_prefix": item_prefix(),
         "nav": "boards",
+        "live_topic": f"board:{board.pk}",
         **_filter_context(request, board, filters),
     }
     return page_or_partial(request, "work/board_detail.html", "work/partials/board_columns.html", context)
@@ -204,7 +206,15 @@ def board_settings(request: HttpRequest, pk: int) -> HttpResponse:
     form = BoardForm(
         posted(request),
         initial={
-            f: getattr(board, f) for f in ("name", "description", "default_type", "title_prefix", "sum_field")
+            f: getattr(board, f)
+            for f in (
+                "name",
+                "description",
+                "default_type",
+                "title_prefix",
+                "sum_field",
+                "team_notifications",
+            )
         }
         | {"team": board.team_id},
     )
@@ -372,6 +382,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can(user, Permission.EDIT_WORK),
         "is_watching": any(w.pk == user.pk for w in item.watchers.all()),
         "nav": "boards",
+        **record_page(request, "item", item),
     }
     return render(request, "work/item_detail.html", context)
 

@@ -34,11 +34,13 @@ class Command(DatabaseWorker):
 
     @staticmethod
     def _beat(worker_id: str, stopping: threading.Event) -> None:
-        """Every few seconds: say this worker is alive, and recover the jobs of stopped ones."""
+        """Every few seconds: say this worker is alive, recover the jobs of stopped ones, and look
+        for periodic work (tandem.core.jobs.every_beat)."""
         while not stopping.wait(jobs.beat_seconds()):
             try:
                 jobs.beat(worker_id)
                 jobs.recover_stopped_jobs()
+                jobs.run_periodic()
             except OperationalError:  # a locked SQLite database or a lost connection: next time
                 pass
             finally:

@@ -117,4 +117,5 @@
 
   document.addEventListener("DOMContentLoaded", () => init(document));
   document.addEventListener("htmx:afterSettle", (evt) => init(evt.detail.elt.ownerDocument || document));
+  document.addEventListener("tandem:refreshed", () => init(document));
 })();

@@ -1,0 +1,126 @@
+"""Live updates by polling: every open page asks `/live/` every few seconds (htmx), with what it
+last saw: the newest history id (`h`) and notification id (`n`). The answer carries the unread
+count for the top bar and says whether anyone else changed what the page shows (its topic:
+`board:<id>`, `item:<id>`, `organization:<id>`, `person:<id>` or `inbox`); the page then reloads
+the part it shows (static/web/live.js).
+
+Polling goes through the database only, so it works the same with one embedded process on SQLite
+and with many web processes on PostgreSQL. A look costs a few index reads: the history rows since
+`h` (a primary-key range, a few rows at a time), checked against the topic's records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tandem.activity.models import HistoryEntry
+from tandem.notifications import services
+from tandem.notifications.models import Notification
+
+LOOK_AT = 200  # history rows since the last look; more than that and the page reloads anyway
+
+
+@dataclass
+class LiveState:
+    topic: str
+    history: int  # the newest history id seen
+    notification: int  # the newest notification id seen
+    unread: int
+    changed: bool
+
+    @property
+    def unread_label(self) -> str:
+        return f"{services.UNREAD_SHOWN}+" if self.unread > services.UNREAD_SHOWN else str(self.unread)
+
+
+def newest_history_id() -> int:
+    return HistoryEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def look(user: Any, *, topic: str, history_after: int | None, notification_after: int | None) -> LiveState:
+    """The state after this look; `changed` when the topic's records changed since `history_after`
+    (by someone else), or, for the inbox, a notification arrived. The first look (no `h`) only
+    learns where things stand."""
+    newest_notification = (
+        Notification.objects.filter(user=user).order_by("-id").values_list("id", flat=True).first() or 0
+    )
+    state = LiveState(
+        topic=topic,
+        history=history_after or 0,
+        notification=newest_notification,
+        unread=services.unread_count(user),
+        changed=False,
+    )
+    if history_after is None:
+        state.history = newest_history_id()
+        return state
+    if topic == "inbox":
+        state.changed = notification_after is not None and newest_notification > notification_after
+    rows = list(
+        HistoryEntry.objects.filter(pk__gt=history_after)
+        .exclude(actor=user)
+        .order_by("pk")
+        .values_list("pk", "target_type", "target_id")[: LOOK_AT + 1]
+    )
+    if not rows:
+        return state
+    state.history = max(pk for pk, _t, _i in rows)
+    if len(rows) > LOOK_AT:
+        state.history = newest_history_id()
+        state.changed = state.changed or bool(_scope_of(topic))
+        return state
+    if topic != "inbox":
+        state.changed = _touches(topic, [(t, i) for _pk, t, i in rows])
+    return state
+
+
+def _scope_of(topic: str) -> list[tuple[str, Any]]:
+    """The topic's records, as a timeline scope (tandem.activity)."""
+    kind, _sep, raw = topic.partition(":")
+    try:
+        pk = int(raw)
+    except ValueError:
+        return []
+    from tandem.activity import feeds, queries
+    from tandem.contacts.models import Organization, Person
+    from tandem.work.models import Board, Item
+
+    if kind == "board":
+        board = Board.objects.filter(pk=pk).first()
+        return list(feeds.board_scope(board)) if board else []
+    if kind == "item":
+        return [("item", [pk])] if Item.objects.filter(pk=pk).exists() else []
+    if kind == "organization":
+        organization = Organization.objects.filter(pk=pk).first()
+        return list(queries.customer_scope(organization)) if organization else []
+    if kind == "person":
+        person = Person.objects.filter(pk=pk).first()
+        return list(queries.person_scope(person)) if person else []
+    return []
+
+
+def _touches(topic: str, changed: list[tuple[str, int]]) -> bool:
+    """Whether any of these (type, id) records is in the topic's scope: one query per scope part
+    that the changes have rows for."""
+    wanted: dict[str, set[int]] = {}
+    for target_type, target_id in changed:
+        wanted.setdefault(target_type, set()).add(target_id)
+    for target_type, ids in _scope_of(topic):
+        candidates = wanted.get(target_type)
+        if not candidates:
+            continue
+        if isinstance(ids, list):
+            if candidates & set(ids):
+                return True
+            continue
+        field = ids.query.values_select[0] if ids.query.values_select else "pk"
+        if ids.filter(**{f"{field}__in": candidates}).exists():
+            return True
+    return False
+
+
+def record_page(request: Any, kind: str, record: Any) -> dict[str, Any]:
+    """For a record's page: it follows the record live, and opening it reads its notifications."""
+    if request.headers.get("X-Tandem-Live") != "1" and getattr(request.user, "pk", None):
+        services.mark_record_read(request.user, kind, record.pk)
+    return {"live_topic": f"{kind}:{record.pk}"}
