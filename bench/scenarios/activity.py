@@ -3,10 +3,11 @@
 more" fetches, and the API).
 
 Each floor reads what Tandem's timeline reads (tandem.activity.queries.timeline), as one statement
-instead of one query per part: the sizes of the parts given as subqueries (each counted up to
-LARGE_PART + 1, one query), then the newest TIMELINE_PAGE + 1 rows of each part (a part of more
-than LARGE_PART records by walking the newest history of its type, a smaller one through its
-records' own history), merged and cut to a page, with who did each."""
+instead of one query per part: the sizes of the parts given as subqueries (their first
+LARGE_PART + 1 records and, when there are not more, those records' history rows up to
+LARGE_PART_ROWS + 1; one query), then the newest TIMELINE_PAGE + 1 rows of each part (a large part
+by walking the newest history of its type, a smaller one through its records' own history),
+merged and cut to a page, with who did each."""
 
 # ruff: noqa: S608 - the SQL is assembled from constants in this module; values are bound parameters
 
@@ -20,7 +21,8 @@ from bench.floor import Database, placeholders
 from bench.scenarios import Case, Context, scenario
 
 TIMELINE_PAGE = 30  # tandem.activity.queries.TIMELINE_PAGE
-LARGE_PART = 2000  # tandem.activity.queries.LARGE_PART
+LARGE_PART = 5000  # tandem.activity.queries.LARGE_PART
+LARGE_PART_ROWS = 10000  # tandem.activity.queries.LARGE_PART_ROWS
 
 
 @dataclass(frozen=True)
@@ -40,15 +42,18 @@ def _large(db: Database, parts: Sequence[Part]) -> list[bool]:
     subqueries = [part for part in parts if part.table]
     if not subqueries:
         return [False] * len(parts)
-    counts = [
-        f"(SELECT COUNT(*) FROM (SELECT 1 FROM {p.table} WHERE {p.where} LIMIT {LARGE_PART + 1}) AS s{i})"
-        for i, p in enumerate(subqueries)
-    ]
-    row = db.rows(
-        "SELECT " + ", ".join(f"{c} AS n{i}" for i, c in enumerate(counts)),
-        [value for part in subqueries for value in part.params],
-    )[0]
-    sizes = iter(row[f"n{i}"] > LARGE_PART for i in range(len(subqueries)))
+    cases, params = [], []
+    for i, p in enumerate(subqueries):
+        ids = f"SELECT {p.column} FROM {p.table} WHERE {p.where} LIMIT {LARGE_PART + 1}"
+        cases.append(
+            f"CASE WHEN (SELECT COUNT(*) FROM ({ids}) AS i{i}) > {LARGE_PART} THEN 1 "
+            f"WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM activity_historyentry WHERE target_type = %s "
+            f"AND target_id IN (SELECT * FROM ({ids}) AS j{i}) LIMIT {LARGE_PART_ROWS + 1}) AS r{i}) "
+            f"> {LARGE_PART_ROWS} THEN 1 ELSE 0 END AS n{i}"
+        )
+        params += [*p.params, p.target_type, *p.params]
+    row = db.rows("SELECT " + ", ".join(cases), params)[0]
+    sizes = iter(bool(row[f"n{i}"]) for i in range(len(subqueries)))
     return [next(sizes) if part.table else False for part in parts]
 
 
@@ -64,8 +69,9 @@ def timeline_floor(db: Database, parts: Sequence[Part], not_by: int | None = Non
                 f"EXISTS (SELECT 1 FROM {part.table} x WHERE {part.where} AND x.{part.column} = h.target_id)"
             )
             values = list(part.params)
-        else:
-            match = f"h.target_id IN (SELECT {part.column} FROM {part.table} WHERE {part.where})"
+        else:  # PostgreSQL: the ids on their own first, as Tandem asks (else it may walk instead)
+            ids = f"SELECT {part.column} FROM {part.table} WHERE {part.where}"
+            match = f"h.target_id IN ({ids})" if db.kind == "sqlite" else f"h.target_id = ANY(ARRAY({ids}))"
             values = list(part.params)
         mine = "" if not_by is None else " AND (h.actor_id IS NULL OR h.actor_id <> %s)"
         selects.append(

@@ -150,38 +150,59 @@ def test_large_and_small_parts_read_the_same_rows(busy_member, monkeypatch, scop
         "new_work": (feeds.new_work_scope(acme), None, feeds.NEW_WORK_VERBS),
     }[scope_of]
     found = {}
-    for large_part, marker in ((10**9, " IN (SELECT"), (0, "EXISTS")):
+    for large_part, walked in ((10**9, False), (0, True)):
         monkeypatch.setattr(queries, "LARGE_PART", large_part)
         with CaptureQueriesContext(connection) as captured:
-            found[marker] = _all_pages(scope, not_by=not_by, verbs=verbs)
+            found[walked] = _all_pages(scope, not_by=not_by, verbs=verbs)
         # the parts given as subqueries (a part given as a list of ids is always read record by record)
         part_queries = [
             q["sql"] for q in captured.captured_queries if 'FROM "activity_historyentry"' in q["sql"]
         ]
         subquery_parts = [sql for sql in part_queries if '"U0"' in sql]
-        assert subquery_parts and all(marker in sql for sql in subquery_parts)
-    assert found["EXISTS"] == found[" IN (SELECT"]
-    assert len(found["EXISTS"]) >= 6 and len(set(found["EXISTS"])) == len(found["EXISTS"])
+        assert subquery_parts and all(_walked(sql) == walked for sql in subquery_parts)
+    assert found[True] == found[False]
+    assert len(found[True]) >= 6 and len(set(found[True])) == len(found[True])
 
 
-def test_a_part_is_large_past_the_limit(member, manager, support, monkeypatch, django_assert_num_queries):
-    """More than LARGE_PART ids: walked; as many or fewer: read record by record. One query sizes
-    every part (each counted only up to LARGE_PART + 1), then one query per part."""
+def _walked(sql: str) -> bool:
+    """Whether a part's query walks the newest history of its type (EXISTS) or reads its records'
+    own history (IN on SQLite, = ANY(ARRAY(...)) on PostgreSQL)."""
+    small = " IN (SELECT" in sql or "= ANY((ARRAY(SELECT" in sql
+    assert ("EXISTS" in sql) != small
+    return "EXISTS" in sql
+
+
+def test_a_part_is_large_past_its_records_or_their_rows(
+    member, manager, support, monkeypatch, django_assert_num_queries
+):
+    """More than LARGE_PART records, or more than LARGE_PART_ROWS history rows of them: walked;
+    else read record by record. One query sizes every part, then one query per part."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from tandem.activity import queries
+    from tandem.activity.models import HistoryEntry
 
     monkeypatch.setattr(queries, "LARGE_PART", 3)
-    for n in range(3):
+    items = [
         work.create_item(by=manager, board=support, data={"title": f"Ticket {n}", "assignees": [member]})
+        for n in range(3)
+    ]
     scope = feeds.home_scope(member)
-    with django_assert_num_queries(len(scope) + 1), CaptureQueriesContext(connection) as captured:
-        feeds.home(member)
-    assignees_part = captured.captured_queries[2]["sql"]
-    assert " IN (SELECT" in assignees_part and "EXISTS" not in assignees_part
+
+    def assignees_part_walked() -> bool:
+        with django_assert_num_queries(len(scope) + 1), CaptureQueriesContext(connection) as captured:
+            feeds.home(member)
+        return _walked(captured.captured_queries[2]["sql"])  # after the sizes and the watched items
+
+    rows = HistoryEntry.objects.filter(target_type="item", target_id__in=[i.pk for i in items]).count()
+    monkeypatch.setattr(queries, "LARGE_PART_ROWS", rows)
+    assert not assignees_part_walked()  # 3 records, `rows` rows
+    work.update_item(items[0], by=manager, version=None, data={"title": "Ticket 0, renamed"})
+    assert assignees_part_walked()  # one row more than LARGE_PART_ROWS
+    monkeypatch.setattr(queries, "LARGE_PART_ROWS", 10**9)
+    assert not assignees_part_walked()
     work.create_item(by=manager, board=support, data={"title": "The fourth", "assignees": [member]})
-    with CaptureQueriesContext(connection) as captured:
-        shown = titles(feeds.home(member))
-    assert "EXISTS" in captured.captured_queries[2]["sql"]
-    assert any("The fourth" in t for t in shown) and any("Ticket 0" in t for t in shown)
+    assert assignees_part_walked()  # a record more than LARGE_PART
+    shown = titles(feeds.home(member))
+    assert any("The fourth" in t for t in shown) and any("Ticket 0, renamed" in t for t in shown)

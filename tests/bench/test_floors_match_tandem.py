@@ -261,9 +261,10 @@ def test_customer_timeline(db_floor: Database, feeds_data: Any, monkeypatch: Any
 def test_the_timeline_floors_page_and_size_as_tandem() -> None:
     from tandem.activity import queries
 
-    assert (activity_floors.TIMELINE_PAGE, activity_floors.LARGE_PART) == (
+    assert (activity_floors.TIMELINE_PAGE, activity_floors.LARGE_PART, activity_floors.LARGE_PART_ROWS) == (
         queries.TIMELINE_PAGE,
         queries.LARGE_PART,
+        queries.LARGE_PART_ROWS,
     )
 
 
