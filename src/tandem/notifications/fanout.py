@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.tasks import task
 
 from tandem.activity.models import HistoryEntry
+from tandem.core.jobs import enqueue_once
 from tandem.notifications.kinds import DEFAULT_CHANNELS, Channel, Kind, Reason, kind_of
 from tandem.notifications.models import Mail, Notification, Outbox, Preference
 
@@ -60,7 +61,8 @@ def queue(entry: HistoryEntry) -> None:
 
 
 def _kick() -> None:
-    fan_out.enqueue()
+    # a fan-out already waiting on the queue will take this transaction's entries too
+    enqueue_once(fan_out)
 
 
 @task()

@@ -78,7 +78,7 @@ def send_due_mails() -> int:
             rows = list(
                 _pending(Mail.NOW)
                 .filter(user_id=user_id, target_type=target_type, target_id=target_id)
-                .select_for_update()
+                .select_for_update(of=("self",))
                 .select_related("user", "entry__actor")
                 .order_by("id")
             )
@@ -132,7 +132,7 @@ def send_digests() -> int:
             rows = list(
                 _pending(Mail.DIGEST)
                 .filter(user_id=user_id, created_at__lt=cutoff)
-                .select_for_update()
+                .select_for_update(of=("self",))
                 .select_related("user", "entry__actor")
                 .order_by("id")
             )
