@@ -8,11 +8,8 @@ from django.http import HttpRequest
 from tandem.core.models import WorkerBeat
 
 
-@admin.register(WorkerBeat)
-class WorkerBeatAdmin(admin.ModelAdmin):
-    """The background workers and when each last said it was alive (read only: workers write it)."""
-
-    list_display = ("worker_id", "host", "pid", "started_at", "seen_at")
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A list admins read but never add to, change or delete from (what Tandem itself writes)."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -22,3 +19,10 @@ class WorkerBeatAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(WorkerBeat)
+class WorkerBeatAdmin(ReadOnlyAdmin):
+    """The background workers and when each last said it was alive (read only: workers write it)."""
+
+    list_display = ("worker_id", "host", "pid", "started_at", "seen_at")

@@ -1,21 +1,11 @@
 from django.contrib import admin
 
+from tandem.core.admin import ReadOnlyAdmin
 from tandem.notifications.models import Notification, Outbox
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-
 @admin.register(Notification)
-class NotificationAdmin(_ReadOnly):
+class NotificationAdmin(ReadOnlyAdmin):
     """Who was told of what, and whether the e-mail went: read only, for answering "why did I (not)
     hear of this?"."""
 
@@ -37,7 +27,7 @@ class NotificationAdmin(_ReadOnly):
 
 
 @admin.register(Outbox)
-class OutboxAdmin(_ReadOnly):
+class OutboxAdmin(ReadOnlyAdmin):
     """History entries waiting for the worker to fan them out: this list stays short while a worker runs."""
 
     list_display = ["entry", "created_at"]
