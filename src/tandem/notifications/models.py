@@ -39,6 +39,8 @@ class Notification(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "entry"], name="notification_once")]
         indexes = [
             models.Index(fields=["user", "-id"], name="notification_inbox"),
+            # one person's notifications of one record: read on opening it, mailed together
+            models.Index(fields=["user", "target_type", "target_id"], name="notification_record"),
             models.Index(
                 fields=["user", "-id"], condition=Q(read_at__isnull=True), name="notification_unread"
             ),
