@@ -124,7 +124,9 @@ def _run() -> dict[str, float]:
     Outbox.objects.bulk_create([Outbox(entry_id=pk) for pk in entries], batch_size=2000)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE notifications_outbox; ANALYZE notifications_notification")
+            # each run deletes and rewrites the same rows: without a vacuum the tables only grow
+            cursor.execute("VACUUM ANALYZE notifications_outbox")
+            cursor.execute("VACUUM ANALYZE notifications_notification")
     start = time.perf_counter()
     taken = fanout.fan_out.call()
     seconds = time.perf_counter() - start
