@@ -21,7 +21,7 @@ from bench.floor import Database, placeholders
 from bench.scenarios import Case, Context, scenario
 
 TIMELINE_PAGE = 30  # tandem.activity.queries.TIMELINE_PAGE
-LARGE_PART = 10000  # tandem.activity.queries.LARGE_PART
+LARGE_PART = 5000  # tandem.activity.queries.LARGE_PART
 LARGE_PART_ROWS = 20000  # tandem.activity.queries.LARGE_PART_ROWS
 
 
