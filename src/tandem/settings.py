@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tandem.sales",
     "tandem.finance",
     "tandem.notifications",
+    "tandem.mailgate",
     "tandem.api",
     "tandem.web",
 ]
