@@ -185,6 +185,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("TANDEM_STATIC_ROOT", str(DATA_DIR / "static")) or "")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("TANDEM_MEDIA_ROOT", str(DATA_DIR / "media")) or "")
+# inbound mail is written here before it is acknowledged (tandem.mailgate.spool)
+TANDEM_MAIL_SPOOL = Path(env_str("TANDEM_MAIL_SPOOL", str(DATA_DIR / "spool" / "mail")) or "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
