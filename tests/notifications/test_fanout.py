@@ -177,3 +177,17 @@ def test_a_batch_of_entries_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(16):
         fanout.fan_out.call()
     assert Notification.objects.filter(user=cleo, kind="mention").count() == 30
+
+
+def test_swapping_two_people_of_the_same_name_is_still_an_assignment(ana, make_item):
+    from tandem.accounts.roles import Role
+    from tests.conftest import make_user
+
+    first = make_user("sam1@tandem.test", Role.MEMBER, full_name="Sam Same")
+    second = make_user("sam2@tandem.test", Role.MEMBER, full_name="Sam Same")
+    item = make_item(assignees=[first])
+    forget()
+    work.update_item(item, by=ana, version=None, data={"assignees": [second]})
+    got = delivered()
+    assert got["sam1"] == [("updated", "assignment", "unassigned")]
+    assert got["sam2"] == [("updated", "assignment", "assignee")]

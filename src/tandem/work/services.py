@@ -506,12 +506,12 @@ def _set_users(
     manager = getattr(item, name)
     before = [] if new else list(manager.all())
     manager.set(chosen)
+    had, has = {u.pk for u in before}, {u.pk for u in chosen}
+    if not history or had == has:
+        return {}
     old = sorted(u.display_name for u in before)
     now = sorted(u.display_name for u in chosen)
-    if not history or old == now:
-        return {}
     # who was added and who taken off, by id, for the notifications (tandem.notifications.fanout)
-    had, has = {u.pk for u in before}, {u.pk for u in chosen}
     return {name: [old, now], "_users": {"assigned": sorted(has - had), "unassigned": sorted(had - has)}}
 
 
