@@ -130,3 +130,17 @@ def test_a_change_reaches_another_process_poll_through_the_worker(tmp_path: Path
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        _until_their_sessions_end()
+
+
+def _until_their_sessions_end() -> None:
+    """The processes' database sessions end a moment after the processes: wait, so the test
+    database can be dropped at the end of the run."""
+    with connection.cursor() as cursor:
+        for _ in range(50):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.2)
