@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 import tandem
 from tandem.activity import verbs
 from tandem.activity.models import HistoryEntry
-from tandem.activity.queries import history_for
+from tandem.activity.queries import timeline
 from tandem.contacts import services as contact_services
 
 pytestmark = pytest.mark.django_db
@@ -75,8 +75,8 @@ def test_the_partial_shows_labels_and_changed_fields(member, make_org, monkeypat
     monkeypatch.setitem(verbs.FIELD_LABELS, "industry", "sector")
 
     html = render_to_string(
-        "activity/partials/history.html",
-        {"entries": history_for("organization", org.pk), "show_target": False},
+        "activity/partials/timeline.html",
+        {"page": timeline([("organization", [org.pk])]), "show_target": False},
     )
     assert "reworked" in html
     assert "brought in" in html
@@ -89,8 +89,8 @@ def test_the_partial_names_the_target_type_with_its_label(member, make_org, monk
     make_org("Acme Corp")
     monkeypatch.setitem(verbs.TARGET_TYPE_LABELS, "organization", "company")
     html = render_to_string(
-        "activity/partials/history.html",
-        {"entries": HistoryEntry.objects.all(), "show_target": True},
+        "activity/partials/timeline.html",
+        {"page": timeline([("organization", None)]), "show_target": True},
     )
     assert "company" in html
     assert "Acme Corp" in html
@@ -101,8 +101,8 @@ def test_an_unknown_verb_renders_as_stored(member, make_org):
     org = make_org("Acme Corp")
     HistoryEntry.objects.create(actor=member, verb="teleported", target_type="organization", target_id=org.pk)
     html = render_to_string(
-        "activity/partials/history.html",
-        {"entries": history_for("organization", org.pk), "show_target": False},
+        "activity/partials/timeline.html",
+        {"page": timeline([("organization", [org.pk])]), "show_target": False},
     )
     assert "teleported" in html
 

@@ -25,12 +25,6 @@ LARGE_PART = 5000
 LARGE_PART_ROWS = 20000
 
 
-def history_for(target_type: str, target_id: int, *, limit: int = 50) -> QuerySet[HistoryEntry]:
-    return HistoryEntry.objects.filter(target_type=target_type, target_id=target_id).select_related("actor")[
-        :limit
-    ]
-
-
 # A timeline's scope: (target type, the ids of that type: a list or a subquery of ids; None: all)
 Scope = Sequence[tuple[str, Any]]
 
