@@ -24,7 +24,7 @@ def look_for_notification_work() -> None:
     now = timezone.now()
     if Outbox.objects.filter(created_at__lt=now - timedelta(seconds=OUTBOX_GRACE)).exists():
         enqueue_once(fanout.fan_out)
-    if mail.due_groups(now)[:1]:
+    if mail.due_groups(now, limit=1):
         enqueue_once(mail.send_due_mails)
     if time.monotonic() - _last_digest_check >= DIGEST_CHECK:
         _last_digest_check = time.monotonic()

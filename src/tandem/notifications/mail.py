@@ -54,7 +54,7 @@ def _pending(mail: str) -> Any:
     return Notification.objects.filter(mail=mail, mailed_at__isnull=True)
 
 
-def due_groups(now: datetime | None = None) -> list[tuple[int, str, int]]:
+def due_groups(now: datetime | None = None, *, limit: int = SEND_AT_ONCE) -> list[tuple[int, str, int]]:
     """(user, target type, target id) whose first pending e-mail has waited its batch time."""
     moment = now or timezone.now()
     cutoff = moment - timedelta(seconds=batch_seconds())
@@ -64,7 +64,7 @@ def due_groups(now: datetime | None = None) -> list[tuple[int, str, int]]:
         .annotate(first=Min("created_at"))
         .filter(first__lte=cutoff)
         .order_by("first")
-        .values_list("user_id", "target_type", "target_id")[:SEND_AT_ONCE]
+        .values_list("user_id", "target_type", "target_id")[:limit]
     )
     return list(rows)
 
@@ -72,22 +72,28 @@ def due_groups(now: datetime | None = None) -> list[tuple[int, str, int]]:
 @task()
 def send_due_mails() -> int:
     """One e-mail per person and record whose notifications have waited their batch time."""
-    sent = 0
-    for user_id, target_type, target_id in due_groups():
-        with transaction.atomic():
-            rows = list(
-                _pending(Mail.NOW)
-                .filter(user_id=user_id, target_type=target_type, target_id=target_id)
-                .select_for_update(of=("self",))
-                .select_related("user", "entry__actor")
-                .order_by("id")
-            )
-            if not rows:
-                continue  # another worker sent them
-            _send(rows[0].user, rows, digest=False)
-            Notification.objects.filter(pk__in=[n.pk for n in rows]).update(mailed_at=timezone.now())
-        sent += 1
-    return sent
+    groups = due_groups()
+    return sum(
+        _send_pending(
+            _pending(Mail.NOW).filter(user_id=user_id, target_type=target_type, target_id=target_id),
+            digest=False,
+        )
+        for user_id, target_type, target_id in groups
+    )
+
+
+def _send_pending(rows: Any, *, digest: bool) -> int:
+    """Send these pending notifications as one e-mail and mark them sent, in one transaction (a
+    failed send leaves them pending); 0 when another worker sent them first."""
+    with transaction.atomic():
+        taken = list(
+            rows.select_for_update(of=("self",)).select_related("user", "entry__actor").order_by("id")
+        )
+        if not taken:
+            return 0
+        _send(taken[0].user, taken, digest=digest)
+        Notification.objects.filter(pk__in=[n.pk for n in taken]).update(mailed_at=timezone.now())
+    return 1
 
 
 def last_digest_moment(now: datetime, time_zone: str) -> datetime:
@@ -126,22 +132,11 @@ def due_digests(now: datetime | None = None) -> list[tuple[int, datetime]]:
 @task()
 def send_digests() -> int:
     """Each person's daily digest, of what waited from before their last digest time."""
-    sent = 0
-    for user_id, cutoff in due_digests():
-        with transaction.atomic():
-            rows = list(
-                _pending(Mail.DIGEST)
-                .filter(user_id=user_id, created_at__lt=cutoff)
-                .select_for_update(of=("self",))
-                .select_related("user", "entry__actor")
-                .order_by("id")
-            )
-            if not rows:
-                continue
-            _send(rows[0].user, rows, digest=True)
-            Notification.objects.filter(pk__in=[n.pk for n in rows]).update(mailed_at=timezone.now())
-        sent += 1
-    return sent
+    due = due_digests()
+    return sum(
+        _send_pending(_pending(Mail.DIGEST).filter(user_id=user_id, created_at__lt=cutoff), digest=True)
+        for user_id, cutoff in due
+    )
 
 
 def _domain() -> str:

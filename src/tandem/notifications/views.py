@@ -23,8 +23,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     unread_only = request.GET.get("show") == "unread"
     page = services.inbox_page(user, unread_only=unread_only, before=int_or_none(request.GET.get("before")))
-    for notification in page.notifications:
-        notification.url = reverse("notifications:open", args=[notification.pk])  # type: ignore[attr-defined]
     context = {
         "page": page,
         "unread_only": unread_only,
@@ -56,7 +54,6 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
     notification = services.get_notification(user, pk)
     services.mark_read(user, notification, read=request.POST.get("read", "1") != "0")
     if is_htmx_partial(request):
-        notification.url = reverse("notifications:open", args=[notification.pk])  # type: ignore[attr-defined]
         return render(request, "notifications/partials/row.html", {"notification": notification})
     return HttpResponseRedirect(reverse("notifications:inbox"))
 
