@@ -187,6 +187,19 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("TANDEM_MEDIA_ROOT", str(DATA_DIR / "media")) or "")
 # inbound mail is written here before it is acknowledged (tandem.mailgate.spool)
 TANDEM_MAIL_SPOOL = Path(env_str("TANDEM_MAIL_SPOOL", str(DATA_DIR / "spool" / "mail")) or "")
+# the limits of inbound mail: one message, and one attachment (also the limit of one uploaded file)
+TANDEM_MAIL_MAX_MESSAGE = env_int("TANDEM_MAIL_MAX_MESSAGE", 50 * 1024 * 1024, minimum=1024)
+TANDEM_MAX_ATTACHMENT = env_int("TANDEM_MAX_ATTACHMENT", 25 * 1024 * 1024, minimum=1024)
+# messages one sender may have made into items or comments in an hour; later ones wait in quarantine
+TANDEM_MAIL_RATE = env_int("TANDEM_MAIL_RATE", 30, minimum=1)
+# where `tandem serve` listens for SMTP ("off" for nowhere); `tandem mail-listen` runs it on its own
+TANDEM_MAIL_LISTEN = env_str("TANDEM_MAIL_LISTEN", "127.0.0.1:2525") or ""
+# replies to notification e-mails go to this address, e.g. reply@crm.example.com ("" for none): its
+# mail reaches the gateway as reply+<item>-<user>-<signature>@…, and becomes the user's comment
+TANDEM_MAIL_REPLY_ADDRESS = (env_str("TANDEM_MAIL_REPLY_ADDRESS", "") or "").strip().lower()
+# an IMAP mailbox polled for mail (imaps://user:password@host/INBOX; "" for none), and how often
+TANDEM_MAIL_IMAP = env_str("TANDEM_MAIL_IMAP", "") or ""
+TANDEM_MAIL_IMAP_SECONDS = env_int("TANDEM_MAIL_IMAP_SECONDS", 60, minimum=5)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -31,6 +31,10 @@ NOT_A_CHANGE = {
     ("accounts", "user_for_token"): "notes when a token was last used, at most once a minute",
     ("accounts", "record_login_failure"): "login throttling counters",
     ("accounts", "clear_login_failures"): "login throttling counters",
+    (
+        "accounts",
+        "system_account",
+    ): "Tandem's own account (the mail gateway's), made on first use; no one's change",
     ("work", "save_view"): "a person's own saved filter, which nobody else sees",
     ("work", "delete_view"): "a person's own saved filter, which nobody else sees",
     ("notifications", "mark_read"): "reading one's own notification changes no record",

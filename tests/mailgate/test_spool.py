@@ -19,7 +19,7 @@ def test_a_delivered_message_waits_in_new_with_its_envelope(tmp_path):
     assert taken is not None and taken.read() == raw
     assert taken.envelope == {"from": "ana@example.com", "to": ["invoices@tandem.test"]}
     assert list(spool.waiting()) == []
-    assert spool.get(spooled.name) == taken  # kept in cur/, to process again or download
+    assert spool.get(spooled.name) == taken  # in work/ until its record is committed
 
 
 def test_each_message_is_taken_once_however_many_workers_try(tmp_path):
@@ -48,3 +48,27 @@ def test_files_are_synced_to_disk(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real(fd)))
     Spool(tmp_path).deliver(b"Subject: x\r\n\r\ny")
     assert len(synced) == 3  # the envelope, the message, and the folder that now names them
+
+
+def test_a_released_message_waits_again_and_a_done_one_leaves(tmp_path):
+    spool = Spool(tmp_path)
+    first, second = (spool.deliver(f"Subject: {n}\r\n\r\nx".encode(), {"to": [f"{n}@t"]}).name for n in "ab")
+    spool.take(first)
+    spool.release(first)  # e.g. the database was down
+    assert sorted(spool.waiting()) == sorted([first, second])
+    again = spool.take(first)
+    assert again is not None and again.envelope == {"to": ["a@t"]}  # the envelope went back with it
+    spool.done(first)
+    assert spool.get(first) is None and list(spool.waiting()) == [second]
+    assert not list((tmp_path / "work").iterdir())
+
+
+def test_recover_puts_back_only_messages_whose_worker_stopped_long_ago(tmp_path):
+    spool = Spool(tmp_path)
+    old, fresh = (spool.deliver(f"Subject: {n}\r\n\r\nx".encode()).name for n in "ab")
+    spool.take(old)
+    spool.take(fresh)
+    long_ago = os.stat(tmp_path / "work" / f"{old}.eml").st_mtime - 3600
+    os.utime(tmp_path / "work" / f"{old}.eml", (long_ago, long_ago))
+    assert spool.recover(older_than=600) == [old]
+    assert list(spool.waiting()) == [old] and spool.get(fresh) is not None

@@ -1,7 +1,9 @@
-"""`tandem serve` starts a multi-process web server and the task worker, and stops both."""
+"""`tandem serve` starts a multi-process web server, the task worker and the mail listener, and
+stops them all."""
 
 import os
 import signal
+import smtplib
 import socket
 import subprocess
 import sys
@@ -16,11 +18,22 @@ def free_port() -> int:
 
 
 def test_serve_answers_and_stops_cleanly(tmp_path):
-    port = free_port()
+    port, smtp_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TANDEM_") and k != "DATABASE_URL"}
     env.update(TANDEM_DATA_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}")
     process = subprocess.Popen(
-        [sys.executable, "-m", "tandem", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        [
+            sys.executable,
+            "-m",
+            "tandem",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--mail-listen",
+            f"127.0.0.1:{smtp_port}",
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -40,11 +53,19 @@ def test_serve_answers_and_stops_cleanly(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as response:
             assert response.status == 200
             assert "password" in response.read().decode().lower()
-        # gunicorn master + 2 web workers + the task worker are children of the command
+        for _ in range(100):  # the mail listener answers SMTP
+            try:
+                with smtplib.SMTP("127.0.0.1", smtp_port, timeout=5) as client:
+                    assert client.noop()[0] == 250
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the mail listener did not answer")
         children = subprocess.run(
             ["pgrep", "-P", str(process.pid)], capture_output=True, text=True, check=False
         )
-        assert len(children.stdout.split()) == 2  # gunicorn master and the task worker
+        assert len(children.stdout.split()) == 3  # gunicorn's master, the task worker, the mail listener
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)

@@ -91,6 +91,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
     is_active = models.BooleanField(_("active"), default=True)
+    # An account Tandem itself acts as (the mail gateway): never logs in (inactive, no password),
+    # never listed, never notified, but its role lets the services act (tandem.accounts.roles.can).
+    is_system = models.BooleanField(_("system account"), default=False, editable=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     invited_by = models.ForeignKey(
         "self",

@@ -13,7 +13,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -142,12 +142,35 @@ def set_user_active(user: User, *, active: bool, by: User) -> User:
     require(by, Permission.MANAGE_USERS)
     if user.pk == by.pk and not active:
         raise NotAllowed(_("You cannot deactivate yourself."))
+    if user.is_system:
+        raise NotAllowed(_("Tandem's own accounts cannot log in."))
     if user.is_active == active:
         return user
     with transaction.atomic():
         user.is_active = active
         user.save(update_fields=["is_active"])
         record(actor=by, verb="reactivated" if active else "deactivated", target=user, target_type="user")
+    return user
+
+
+SYSTEM_ACCOUNTS = {"mail": ("mail-gateway@system.tandem.invalid", "Mail gateway")}
+
+
+def system_account(key: str) -> User:
+    """The account Tandem acts as for `key` ("mail": items made from inbound mail), made on first
+    use: a member by role, inactive and without a password, so it never logs in, is never listed
+    among people to choose and is never notified."""
+    email, name = SYSTEM_ACCOUNTS[key]
+    user = User.objects.filter(email=email).first()
+    if user is not None:
+        return user
+    try:
+        with transaction.atomic():
+            user = User(email=email, full_name=name, role=Role.MEMBER, is_active=False, is_system=True)
+            user.set_unusable_password()
+            user.save()
+    except IntegrityError:  # made by another process meanwhile
+        user = User.objects.get(email=email)
     return user
 
 

@@ -169,7 +169,7 @@ def user_list(request: AuthenticatedRequest) -> HttpResponse:
     _require(request, Permission.VIEW_PEOPLE_DIRECTORY)
     manages = can(request.user, Permission.MANAGE_USERS)
     filters = DirectoryFilterForm(request.GET)
-    users = User.objects.prefetch_related("teams")
+    users = User.objects.filter(is_system=False).prefetch_related("teams")
     if not manages:
         users = users.filter(is_active=True)  # deactivated accounts matter only to admins
     if filters.is_valid():

@@ -57,6 +57,12 @@ VERB_LABELS: dict[str, StrOrPromise] = {
     "changed notifications": pgettext_lazy("history", "changed their notification settings"),
     "revoked token": pgettext_lazy("history", "revoked an API token"),
     "removed contact": pgettext_lazy("history", "removed a contact"),
+    "attached files": pgettext_lazy("history", "attached files"),
+    "removed file": pgettext_lazy("history", "removed a file"),
+    "reviewed": pgettext_lazy("history", "marked as reviewed"),
+    "added mail address": pgettext_lazy("history", "added a mail address"),
+    "changed mail address": pgettext_lazy("history", "changed a mail address"),
+    "removed mail address": pgettext_lazy("history", "removed a mail address"),
 }
 
 TARGET_TYPE_LABELS: dict[str, StrOrPromise] = {
@@ -155,6 +161,14 @@ def changes_summary(verb: str, changes: Any) -> str:
         return str(changes["excerpt"])
     if verb == "attached" and changes.get("document"):
         return str(changes["document"])
+    if verb == "attached files" and isinstance(changes.get("files"), list):
+        return pgettext("list separator", ", ").join(str(name) for name in changes["files"])
+    if verb in {"added mail address", "changed mail address", "removed mail address"} and changes.get(
+        "address"
+    ):
+        return str(changes["address"])
+    if verb == "removed file" and changes.get("file"):
+        return str(changes["file"])
     if verb in {"logged", "scheduled", "completed"} and changes.get("activity"):
         return str(changes["activity"])
     if verb in {"added column", "removed column", "updated column"} and changes.get("column"):

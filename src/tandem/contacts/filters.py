@@ -120,6 +120,7 @@ class OrganizationFilterForm(_ListFilterForm):
 
 class PersonFilterForm(_ListFilterForm):
     organization = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    review = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     orderings = PERSON_ORDERINGS
 
@@ -128,4 +129,8 @@ class PersonFilterForm(_ListFilterForm):
         self.fields["q"].widget.attrs["placeholder"] = _("Name, e-mail or phone")
 
     def query_kwargs(self) -> dict[str, Any]:
-        return {**super().query_kwargs(), "organization": self.value("organization", None)}
+        return {
+            **super().query_kwargs(),
+            "organization": self.value("organization", None),
+            "review": bool(self.value("review", False)),
+        }

@@ -99,6 +99,9 @@ class Person(CustomerRecord):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Why someone should look at this record ("" once reviewed), e.g. made from an unknown sender's
+    # mail by the mail gateway with only a name and an address to go on.
+    review_note = models.CharField(_("to review"), max_length=300, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("person")

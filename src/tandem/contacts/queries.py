@@ -84,6 +84,7 @@ def people_for(
     tag: str = "",
     owner: int | None = None,
     archived: bool = False,
+    review: bool = False,
     ordering: str = "name",
 ) -> QuerySet[Person]:
     _visible(user)
@@ -96,6 +97,8 @@ def people_for(
         qs = qs.filter(tags__name__iexact=tag)
     if owner:
         qs = qs.filter(owner_id=owner)
+    if review:
+        qs = qs.exclude(review_note="")
     primary_emails = EmailAddress.objects.filter(is_primary=True)
     primary_memberships = Membership.objects.filter(is_primary=True).select_related("organization")
     return (

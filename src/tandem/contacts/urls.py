@@ -17,4 +17,5 @@ urlpatterns: list[URLPattern] = [
     path("people/<int:pk>/archive/", views.person_archive, name="person-archive"),
     path("people/<int:pk>/restore/", views.person_restore, name="person-restore"),
     path("people/<int:pk>/merge/", views.person_merge, name="person-merge"),
+    path("people/<int:pk>/reviewed/", views.person_reviewed, name="person-reviewed"),
 ]

@@ -344,6 +344,15 @@ def person_restore(request: HttpRequest, pk: int) -> HttpResponse:
     return _archive_or_restore(request, PERSON, pk, archive=False)
 
 
+@guarded_view(Permission.EDIT_CUSTOMERS)
+@require_POST
+def person_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(acting_user(request), pk)
+    services.mark_reviewed(person, by=acting_user(request))
+    messages.success(request, _("Marked as reviewed."))
+    return redirect("person-detail", pk=person.pk)
+
+
 # --- Merge ----------------------------------------------------------------------------------
 
 

@@ -5,17 +5,25 @@ keeps the message and tries again. Nothing here touches the database: processing
 the spool, so the listener keeps accepting mail while the database is down.
 
 LMTP wants one reply per recipient after DATA (RFC 2033); aiosmtpd's LMTP class sends one, so
-`SpoolHandler` answers one line per recipient itself."""
+`SpoolHandler` answers one line per recipient itself.
+
+Recipients no address leads to are refused at RCPT TO (550), from the addresses the database had
+when last read (`AddressBook`, at most every 30 s). While the database cannot be read, every
+recipient is accepted, and the worker decides later: mail is never refused for an outage."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.conf import settings
 
 from tandem.mailgate.parsing import MAX_MESSAGE
 from tandem.mailgate.spool import Spool
@@ -23,10 +31,60 @@ from tandem.mailgate.spool import Spool
 logger = logging.getLogger("tandem.mailgate")
 
 
+class AddressBook:
+    """Which recipients have somewhere to go, as the database said at most `ttl` seconds ago."""
+
+    def __init__(self, ttl: float = 30) -> None:
+        self.ttl = ttl
+        self._known: set[str] | None = None  # None: never read
+        self._catch_all = False
+        self._read_at = -ttl
+        self._lock = threading.Lock()
+
+    def _read(self) -> None:
+        from django.db import DatabaseError, connection
+
+        from tandem.mailgate.models import MailAddress
+
+        try:
+            rows = list(MailAddress.objects.filter(active=True).values_list("address", "catch_all"))
+        except DatabaseError as error:
+            logger.warning("cannot read the mail addresses (%s); accepting every recipient for now", error)
+            connection.close()  # a fresh connection next time
+            self._known = None
+            return
+        self._known = {address.lower() for address, _catch_all in rows}
+        self._catch_all = any(catch_all for _address, catch_all in rows)
+
+    def accepts(self, recipient: str) -> bool:
+        from tandem.mailgate.replies import is_reply_address
+
+        address = recipient.strip().strip("<>").lower()
+        if is_reply_address(address):
+            return True
+        with self._lock:
+            if time.monotonic() - self._read_at >= self.ttl:
+                self._read()
+                self._read_at = time.monotonic()
+            if self._known is None:
+                return True
+            return self._catch_all or address in self._known
+
+
 class SpoolHandler:
-    def __init__(self, spool: Spool, *, lmtp: bool = False) -> None:
+    def __init__(self, spool: Spool, *, lmtp: bool = False, addresses: AddressBook | None = None) -> None:
         self.spool = spool
         self.lmtp = lmtp
+        self.addresses = addresses
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
+        if self.addresses is not None and not await asyncio.to_thread(self.addresses.accepts, address):
+            logger.info("refused mail for %s: no address here leads to a board", address)
+            return "550 5.1.1 No mailbox here by that name"
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or envelope.content or b""
@@ -58,15 +116,23 @@ class _LMTPController(Controller):
         return LMTP(self.handler, **self.SMTP_kwargs)
 
 
-def listen(spool_root: Path | str, *, host: str, port: int, lmtp: bool = False) -> Controller:
-    """Start one server in its own thread (stop it with `.stop()`)."""
+def listen(
+    spool_root: Path | str,
+    *,
+    host: str,
+    port: int,
+    lmtp: bool = False,
+    addresses: AddressBook | None = None,
+) -> Controller:
+    """Start one server in its own thread (stop it with `.stop()`). Without `addresses`, every
+    recipient is accepted."""
     spool = Spool(spool_root)
     kind = _LMTPController if lmtp else Controller
     controller = kind(
-        SpoolHandler(spool, lmtp=lmtp),
+        SpoolHandler(spool, lmtp=lmtp, addresses=addresses),
         hostname=host,
         port=port,
-        data_size_limit=MAX_MESSAGE,
+        data_size_limit=getattr(settings, "TANDEM_MAIL_MAX_MESSAGE", MAX_MESSAGE),
         decode_data=False,
         enable_SMTPUTF8=True,
         server_hostname="tandem",

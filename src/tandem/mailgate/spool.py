@@ -8,8 +8,11 @@ Layout under `root` (`TANDEM_MAIL_SPOOL`, default `<data dir>/spool/mail`):
 - `new/`: acknowledged, waiting: `<name>.eml` (the message exactly as received) and `<name>.json`
   (the envelope: sender, recipients, where it came from). The envelope is moved in first, so a
   message in `new/` always has it.
-- `cur/`: taken by a worker (moved atomically, so two workers never take one message); the raw
-  message stays here, and is what the admin downloads."""
+- `work/`: taken by a worker (moved atomically, so two workers never take one message). Once its
+  record is committed (the raw message is then in Tandem's file storage, with the item) the worker
+  removes it; if the database fails it goes back to `new/`; one whose worker died is put back by
+  `recover` after a while. Processing is idempotent by the message's identity, so a message
+  processed twice (a crash between the commit and the removal) still makes one item."""
 
 from __future__ import annotations
 
@@ -42,7 +45,7 @@ class Spooled:
 class Spool:
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
-        for folder in ("tmp", "new", "cur"):
+        for folder in ("tmp", "new", "work"):
             (self.root / folder).mkdir(parents=True, exist_ok=True)
 
     def deliver(self, raw: bytes, envelope: Mapping[str, Any] | None = None) -> Spooled:
@@ -62,30 +65,72 @@ class Spool:
         yield from names
 
     def take(self, name: str) -> Spooled | None:
-        """Move one waiting message to `cur/` for processing; None when another worker took it."""
-        new, cur = self.root / "new", self.root / "cur"
+        """Move one waiting message to `work/` for processing; None when another worker took it."""
+        new, work = self.root / "new", self.root / "work"
         try:
-            os.rename(new / f"{name}.eml", cur / f"{name}.eml")
+            os.rename(new / f"{name}.eml", work / f"{name}.eml")
         except FileNotFoundError:
             return None
         with contextlib.suppress(FileNotFoundError):  # no envelope: the message's own headers route it
-            os.rename(new / f"{name}.json", cur / f"{name}.json")
-        _sync_folder(cur)
+            os.rename(new / f"{name}.json", work / f"{name}.json")
+        with contextlib.suppress(OSError):
+            os.utime(work / f"{name}.eml")  # when it was taken, for `recover`
+        _sync_folder(work)
         return self.get(name)
 
     def get(self, name: str) -> Spooled | None:
-        """A taken message by name (to process it again, or to download it)."""
+        """A taken message by name."""
         if "/" in name or name.startswith("."):
             return None
-        raw = self.root / "cur" / f"{name}.eml"
+        raw = self.root / "work" / f"{name}.eml"
         if not raw.exists():
             return None
-        meta = self.root / "cur" / f"{name}.json"
+        meta = self.root / "work" / f"{name}.json"
         try:
             envelope = json.loads(meta.read_text()) if meta.exists() else {}
         except ValueError:
             envelope = {}
         return Spooled(name, raw, envelope if isinstance(envelope, dict) else {})
+
+    def has_work(self, *, older_than: float) -> bool:
+        """Whether a message waits, or one taken long ago waits to be put back."""
+        if any(True for _path in (self.root / "new").glob("*.eml")):
+            return True
+        cutoff = time.time() - older_than
+        for path in (self.root / "work").glob("*.eml"):
+            with contextlib.suppress(FileNotFoundError):
+                if path.stat().st_mtime < cutoff:
+                    return True
+        return False
+
+    def done(self, name: str) -> None:
+        """The message is recorded (committed): it leaves the spool."""
+        for suffix in (".eml", ".json"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.root / "work" / f"{name}{suffix}")
+
+    def release(self, name: str) -> None:
+        """Put a taken message back to wait (the database was unavailable)."""
+        work, new = self.root / "work", self.root / "new"
+        with contextlib.suppress(FileNotFoundError):
+            os.rename(work / f"{name}.json", new / f"{name}.json")
+        with contextlib.suppress(FileNotFoundError):
+            os.rename(work / f"{name}.eml", new / f"{name}.eml")
+        _sync_folder(new)
+
+    def recover(self, older_than: float) -> list[str]:
+        """Put back messages taken more than `older_than` seconds ago (their worker died)."""
+        cutoff = time.time() - older_than
+        stale = []
+        for path in (self.root / "work").glob("*.eml"):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    stale.append(path.stem)
+            except FileNotFoundError:
+                continue
+        for name in stale:
+            self.release(name)
+        return stale
 
 
 def _write_synced(path: Path, data: bytes) -> None:

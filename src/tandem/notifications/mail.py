@@ -181,6 +181,9 @@ def _send(user: Any, rows: list[Notification], *, digest: bool) -> None:
             "digest": digest,
             "settings_url": settings.TANDEM_BASE_URL + reverse("notifications:settings"),
             "inbox_url": settings.TANDEM_BASE_URL + reverse("notifications:inbox"),
+            "can_reply": not digest
+            and rows[0].target_type == "item"
+            and bool(settings.TANDEM_MAIL_REPLY_ADDRESS),
         }
         if digest:
             subject = _("Your Tandem digest: %(count)s updates") % {"count": len(rows)}
@@ -197,4 +200,9 @@ def _send(user: Any, rows: list[Notification], *, digest: bool) -> None:
         target_type, target_id = rows[0].target_type, rows[0].target_id
         message.extra_headers["References"] = thread_id(target_type, target_id)
         message.extra_headers["In-Reply-To"] = thread_id(target_type, target_id)
+        if target_type == "item":
+            from tandem.mailgate.replies import reply_address
+
+            if reply := reply_address(target_id, user.pk):
+                message.reply_to = [reply]  # a reply becomes the user's comment (tandem.mailgate)
     message.send()

@@ -315,6 +315,36 @@ class Comment(models.Model):
         return f"comment on #{self.item_id}"
 
 
+def item_file_path(instance: ItemFile, filename: str) -> str:
+    return f"items/{instance.item_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+
+
+class ItemFile(models.Model):
+    """A file on an item: uploaded on its page or through the API, or an attachment or inline image
+    of the mail the item came from (tandem.mailgate). Served only through the item's page, to those
+    who may see the item (tandem.work.views.item_file)."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("file"), upload_to=item_file_path, max_length=300)
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(max_length=100, default="application/octet-stream")
+    size = models.PositiveBigIntegerField(default=0)
+    inline = models.BooleanField(default=False)  # an image shown in the body of a mail
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("file")
+        verbose_name_plural = _("files")
+        ordering: ClassVar = ["uploaded_at", "id"]
+        indexes: ClassVar = [models.Index(fields=["item", "uploaded_at"], name="item_file_item_at")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class SavedView(models.Model):
     """A user's named filter of a board, kept as the board page's query string."""
 

@@ -5,11 +5,15 @@ hold everywhere. Each runs in one transaction and records history with it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import CharField, Max, Min, Q, Value
 from django.db.models.functions import Cast, Concat
@@ -30,6 +34,7 @@ from tandem.work.models import (
     ColumnKind,
     Comment,
     Item,
+    ItemFile,
     ItemLink,
     ItemState,
     ItemType,
@@ -913,6 +918,86 @@ def add_comment(item: Item, *, by: User, body: str) -> Comment:
             },
         )
     return comment
+
+
+@dataclass(frozen=True)
+class NewFile:
+    """A file to put on an item: its bytes (or an uploaded file), name and type."""
+
+    name: str
+    content: bytes | File
+    content_type: str = "application/octet-stream"
+    inline: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.content) if isinstance(self.content, bytes) else int(self.content.size or 0)
+
+
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
+
+
+def clean_file_name(name: str) -> str:
+    """A name to store and show: no folders, no control characters, at most 200 characters with its
+    extension kept."""
+    name = _UNSAFE_NAME.sub("_", str(name or "").rsplit("/", 1)[-1]).strip(" .") or "file"
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 199 - len(ext)] + dot + ext) if dot and len(ext) <= 20 else name[:200]
+    return name
+
+
+def max_file_bytes() -> int:
+    return int(getattr(settings, "TANDEM_MAX_ATTACHMENT", 25 * 1024 * 1024))
+
+
+def attach_files(item: Item, *, by: User, files: Sequence[NewFile]) -> list[ItemFile]:
+    """Put files on an item, recorded as one change. Refused whole when one is empty or over the size
+    limit (TANDEM_MAX_ATTACHMENT), so nothing is half attached."""
+    require(by, Permission.EDIT_WORK)
+    if not files:
+        raise InvalidInput(_("Choose a file first."), field="file")
+    limit = max_file_bytes()
+    for new in files:
+        if new.size <= 0:
+            raise InvalidInput(_("The file %(name)s is empty.") % {"name": new.name}, field="file")
+        if new.size > limit:
+            raise InvalidInput(
+                _("%(name)s is over the limit of %(limit)s MB for one file.")
+                % {"name": new.name, "limit": f"{limit / 1024 / 1024:g}"},
+                field="file",
+            )
+    with transaction.atomic():
+        current = _lock(Item, item.pk, None)
+        made = []
+        for new in files:
+            name = clean_file_name(new.name)
+            stored = ItemFile(
+                item=current,
+                name=name,
+                content_type=str(new.content_type or "application/octet-stream")[:100],
+                size=new.size,
+                inline=new.inline,
+                uploaded_by=by,
+            )
+            content = ContentFile(new.content) if isinstance(new.content, bytes) else new.content
+            stored.file.save(name, content, save=False)
+            stored.save()
+            made.append(stored)
+        Item.objects.filter(pk=current.pk).update(updated_at=timezone.now())
+        record(actor=by, verb="attached files", target=current, target_type="item",
+               changes={"files": [f.name for f in made]})  # fmt: skip
+    return made
+
+
+def remove_file(stored: ItemFile, *, by: User) -> None:
+    require(by, Permission.EDIT_WORK)
+    with transaction.atomic():
+        current = _lock(Item, stored.item_id, None)
+        stored.delete()
+        record(actor=by, verb="removed file", target=current, target_type="item",
+               changes={"file": stored.name})  # fmt: skip
+    transaction.on_commit(lambda: stored.file.delete(save=False))
 
 
 def _mention_hint(users: Sequence[User]) -> dict[str, Any]:

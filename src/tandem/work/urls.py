@@ -31,4 +31,7 @@ urlpatterns: list[URLPattern] = [
     path("items/<int:pk>/comments/", views.item_comment, name="item-comment"),
     path("items/<int:pk>/comments/<int:comment_pk>/", views.comment_edit, name="comment-edit"),
     path("items/<int:pk>/watch/", views.item_watch, name="item-watch"),
+    path("items/<int:pk>/files/", views.item_file_add, name="item-file-add"),
+    path("items/<int:pk>/files/<int:file_pk>/", views.item_file, name="item-file"),
+    path("items/<int:pk>/files/<int:file_pk>/remove/", views.item_file_remove, name="item-file-remove"),
 ]

@@ -9,10 +9,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tandem.accounts.roles import Permission, can
@@ -21,6 +23,8 @@ from tandem.contacts.queries import organizations_for, people_for
 from tandem.core.errors import InvalidInput, ServiceError
 from tandem.core.pagination import paginate
 from tandem.core.views import acting_user, go, guarded_view, int_or_none, page_or_partial, posted
+from tandem.mailgate.queries import messages_for_item
+from tandem.mailgate.views import board_addresses
 from tandem.notifications.live import record_page
 from tandem.work import markdown, queries, services
 from tandem.work.filters import ORDERINGS, ItemFilters
@@ -40,7 +44,7 @@ from tandem.work.forms import (
     customer_option,
     show_error,
 )
-from tandem.work.models import Board, Comment, Item, ItemLink, ItemType, SavedView
+from tandem.work.models import Board, Comment, Item, ItemFile, ItemLink, ItemType, SavedView
 
 LIST_PAGE_SIZE = 50
 
@@ -236,6 +240,7 @@ def board_settings(request: HttpRequest, pk: int) -> HttpResponse:
         "column_form": ColumnForm(board=board),
         "label_form": LabelForm(),
         "nav": "boards",
+        **board_addresses(board),
     }
     return render(request, "work/board_settings.html", context)
 
@@ -375,6 +380,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children": children,
         "children_closed": sum(1 for c in children if not c.is_open),
         "comments": comments,
+        "files": list(item.files.select_related("uploaded_by")),
+        "mail_messages": list(messages_for_item(item)),
         "comment_form": CommentForm(),
         "link_form": LinkForm(),
         "timeline": timeline_context("item", item, request),
@@ -602,4 +609,74 @@ def item_watch(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     item = queries.get_item_for_user(user, pk)
     services.watch_item(item, by=user, watching=request.POST.get("watch") == "1")
+    return _back(request, item)
+
+
+# --- Files ----------------------------------------------------------------------------------
+
+# Types a browser may show in the page; anything else (HTML, SVG, scripts) is only downloaded.
+SHOWN_INLINE = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+
+
+@guarded_view(Permission.VIEW_WORK)
+def item_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponseBase:
+    item = queries.get_item_for_user(acting_user(request), pk)
+    stored = ItemFile.objects.filter(pk=file_pk, item=item).first()
+    if stored is None:
+        raise Http404(_("Not found."))
+    try:
+        handle = stored.file.open("rb")
+    except OSError:
+        raise Http404(_("The file is missing from the storage.")) from None
+    shown = stored.content_type in SHOWN_INLINE and request.GET.get("download") is None
+    response = FileResponse(
+        handle,
+        as_attachment=not shown,
+        filename=stored.name,
+        content_type=stored.content_type if shown else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    return response
+
+
+@guarded_view(Permission.EDIT_WORK)
+@require_POST
+def item_file_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    item = queries.get_item_for_user(user, pk)
+    uploads = request.FILES.getlist("files")
+    try:
+        services.attach_files(
+            item,
+            by=user,
+            files=[
+                services.NewFile(
+                    name=upload.name or "file",
+                    content=upload,
+                    content_type=upload.content_type or "application/octet-stream",
+                )
+                for upload in uploads
+            ],
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            ngettext("File attached.", "%(count)s files attached.", len(uploads)) % {"count": len(uploads)},
+        )
+    return _back(request, item)
+
+
+@guarded_view(Permission.EDIT_WORK)
+@require_POST
+def item_file_remove(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    user = acting_user(request)
+    item = queries.get_item_for_user(user, pk)
+    stored = ItemFile.objects.filter(pk=file_pk, item=item).first()
+    if stored is None:
+        raise Http404(_("Not found."))
+    services.remove_file(stored, by=user)
+    messages.success(request, _("File removed."))
     return _back(request, item)

@@ -1,5 +1,6 @@
-"""`tandem serve`: the web server (gunicorn, several processes) and the background task worker,
-started and stopped together. The embedded default needs nothing else running."""
+"""`tandem serve`: the web server (gunicorn, several processes), the background task worker and the
+mail listener (SMTP on TANDEM_MAIL_LISTEN, 127.0.0.1:2525 by default), started and stopped
+together. The embedded default needs nothing else running."""
 
 from __future__ import annotations
 
@@ -27,6 +28,11 @@ class Command(BaseCommand):
             help="web processes",
         )
         parser.add_argument("--no-task-worker", action="store_true", help="run the task worker elsewhere")
+        parser.add_argument(
+            "--mail-listen",
+            default=settings.TANDEM_MAIL_LISTEN,
+            help="HOST:PORT for the SMTP listener of the mail gateway, or 'off'",
+        )
         parser.add_argument("--no-migrate", action="store_true", help="do not apply pending migrations first")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -46,6 +52,11 @@ class Command(BaseCommand):
         if not options["no_task_worker"] and "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
             worker = [sys.executable, "-m", "tandem", "worker", "--interval", "1"]
             children.append(subprocess.Popen(worker))
+        listen = str(options["mail_listen"] or "").strip()
+        if listen and listen.lower() != "off":
+            children.append(
+                subprocess.Popen([sys.executable, "-m", "tandem", "mail-listen", "--smtp", listen])
+            )
         self.stdout.write(
             self.style.SUCCESS(f"Tandem is running at http://{options['bind']}/  (Ctrl+C stops it)")
         )

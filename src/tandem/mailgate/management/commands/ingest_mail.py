@@ -1,8 +1,8 @@
 """`tandem ingest-mail [--recipient ADDR]... < message.eml`: take one RFC 5322 message from standard
 input, for an MTA's pipe transport or procmail. The message is in the spool, synced to disk, when
 this exits 0; when it could not be stored (the spool folder missing or full, standard input
-unreadable, over the size limit) it exits 75 (EX_TEMPFAIL), so the MTA keeps it and tries again.
-Making it an item happens from the spool, later, as for mail from `tandem mail-listen`."""
+unreadable) it exits 75 (EX_TEMPFAIL), so the MTA keeps it and tries again. A message over
+TANDEM_MAIL_MAX_MESSAGE exits 65 (EX_DATAERR), which the MTA bounces to its sender. Making it an item happens from the spool, later, as for mail from `tandem mail-listen`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from tandem.mailgate.parsing import MAX_MESSAGE
 from tandem.mailgate.spool import Spool
 
 EX_OK = 0
+EX_DATAERR = 65
 EX_TEMPFAIL = 75
 
 
@@ -34,13 +35,16 @@ class Command(BaseCommand):
         parser.add_argument("--sender", default="", help="The envelope sender (the MTA's $sender).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        limit = getattr(settings, "TANDEM_MAIL_MAX_MESSAGE", MAX_MESSAGE)
         try:
-            raw = sys.stdin.buffer.read(MAX_MESSAGE + 1)
+            raw = sys.stdin.buffer.read(limit + 1)
         except OSError as error:
             self._fail(f"standard input could not be read: {error}")
-        if len(raw) > MAX_MESSAGE:
-            # too big to keep; the MTA bounces it after its retries (or its own size limit does)
-            self._fail(f"the message is over {MAX_MESSAGE:,} bytes")
+        if len(raw) > limit:
+            # never storable, so no use retrying: EX_DATAERR makes the MTA bounce it to the sender at
+            # once, as the SMTP listener's 552 does
+            self.stderr.write(f"tandem ingest-mail: the message is over the limit of {limit:,} bytes")
+            sys.exit(EX_DATAERR)
         envelope = {"from": options["sender"], "to": options["recipient"], "via": "ingest-mail"}
         try:
             spooled = Spool(settings.TANDEM_MAIL_SPOOL).deliver(raw, envelope)

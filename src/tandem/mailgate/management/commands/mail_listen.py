@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tandem.mailgate.listener import listen
+from tandem.mailgate.listener import AddressBook, listen
 
 
 def _address(value: str) -> tuple[str, int]:
@@ -39,12 +39,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         servers = []
+        addresses = AddressBook()
         for kind in ("smtp", "lmtp"):
             if options[kind]:
                 host, port = _address(options[kind])
                 try:
                     servers.append(
-                        listen(settings.TANDEM_MAIL_SPOOL, host=host, port=port, lmtp=kind == "lmtp")
+                        listen(
+                            settings.TANDEM_MAIL_SPOOL,
+                            host=host,
+                            port=port,
+                            lmtp=kind == "lmtp",
+                            addresses=addresses,
+                        )
                     )
                 except OSError as error:
                     raise CommandError(

@@ -1,0 +1,676 @@
+"""Inbound mail into items: one pipeline for every way in.
+
+The SMTP/LMTP listener, `tandem ingest-mail` and the IMAP poller only put messages into the spool
+(`deliver`). The worker takes them from there (`process_waiting`) and `receive` decides, for each:
+
+1. Unreadable (no message at all) → quarantined, with the reason.
+2. An auto-reply, bounce or bulk mail → rejected: it never makes an item or a notification.
+3. The route, from the envelope's recipients (else To and Cc): a signed reply address of a
+   notification e-mail (tandem.mailgate.replies) → a comment by that user; an active address
+   (MailAddress) → its board; else the catch-all address; else rejected.
+4. The address's sender policy (anyone, known contacts and colleagues, the allowed domains).
+5. The rate limit per sender (TANDEM_MAIL_RATE an hour) → quarantined, to reprocess later.
+6. A reply to an item of that board (In-Reply-To/References of its messages or of Tandem's
+   notification e-mails, or `[#123]` in the subject) → a comment on it; otherwise a new item with
+   the address's type, labels and assignee, linked to the sender's person and organization (an
+   unknown sender becomes a person flagged for review).
+
+Attachments and inline images become files on the item; those over the size limit are named in
+the item's text. The raw message is kept in file storage and can be downloaded. A message is one
+row whatever happens (its identity is unique), written with the item in one transaction, so the
+same message delivered twice makes one item, and a failure leaves nothing half made."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from email.utils import getaddresses
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tandem.accounts.models import User
+from tandem.accounts.roles import Permission, can, require
+from tandem.accounts.services import system_account
+from tandem.activity.services import record
+from tandem.contacts.models import EmailAddress
+from tandem.contacts.services import Sender, sender_for_mail
+from tandem.core.errors import Conflict, InvalidInput, NotAllowed, ServiceError
+from tandem.mailgate import replies
+from tandem.mailgate.models import InboundMessage, MailAddress, MessageStatus, SenderPolicy
+from tandem.mailgate.parsing import Parsed, Unreadable, parse
+from tandem.mailgate.spool import Spool, Spooled
+from tandem.work import services as work
+from tandem.work.models import Board, Item, ItemType, Label
+
+logger = logging.getLogger("tandem.mailgate")
+
+RECOVER_AFTER = 600  # seconds a taken message may stay in work/ before it is put back
+_SUBJECT_REFERENCE = re.compile(r"\[#(\d{1,18})\]")
+_ITEM_THREAD = re.compile(r"^<item-(\d{1,18})@([^<>@\s]+)>$")
+_REPLY_CUT = re.compile(
+    r"^(On .{1,300} wrote:|Am .{1,300} schrieb .{1,200}:|Le .{1,300} a écrit ?:|.{0,300}نوشت:"
+    r"|-{2,} ?Original Message ?-{2,}|-{2,} ?Forwarded message ?-{2,}|_{20,})\s*$",
+    re.IGNORECASE,
+)
+FINAL = {MessageStatus.PROCESSED, MessageStatus.THREADED, MessageStatus.REJECTED}
+
+
+# --- Ways in --------------------------------------------------------------------------------
+
+
+def spool() -> Spool:
+    return Spool(settings.TANDEM_MAIL_SPOOL)
+
+
+def deliver(raw: bytes, *, sender: str = "", recipients: Iterable[str] = (), via: str) -> Spooled:
+    """Store one message durably for the worker (the IMAP poller and tests; the listener and
+    `tandem ingest-mail` write to the spool the same way)."""
+    return spool().deliver(raw, {"from": sender, "to": list(recipients), "via": via})
+
+
+def process_waiting(limit: int | None = None) -> int:
+    """Make everything waiting in the spool into items (the worker's job); returns how many it
+    took. When the database fails, the message goes back to wait and the error ends the job (the
+    worker retries), so nothing is lost."""
+    box = spool()
+    for name in box.recover(older_than=RECOVER_AFTER):
+        logger.warning("put back %s, taken over %s s ago by a worker that stopped", name, RECOVER_AFTER)
+    done = 0
+    for name in box.waiting():
+        if limit is not None and done >= limit:
+            break
+        taken = box.take(name)
+        if taken is None:
+            continue  # another worker has it
+        try:
+            receive(taken.read(), taken.envelope, spool_name=name)
+        except (OperationalError, InterfaceError):
+            box.release(name)
+            raise
+        except Exception as error:  # a fault of Tandem's: keep the message, quarantined, and go on
+            logger.exception("could not process %s", name)
+            try:
+                _quarantine_raw(taken.read(), taken.envelope, name, error)
+            except DatabaseError:
+                box.release(name)
+                raise
+        box.done(name)
+        done += 1
+    return done
+
+
+# --- The pipeline ---------------------------------------------------------------------------
+
+
+def _identity(parsed: Parsed | None, raw: bytes) -> str:
+    identity = parsed.identity if parsed else f"sha256:{hashlib.sha256(raw).hexdigest()}"
+    if len(identity) > 300:
+        identity = f"sha256:{hashlib.sha256(identity.encode()).hexdigest()}"
+    return identity
+
+
+def receive(raw: bytes, envelope: Mapping[str, Any], *, spool_name: str = "") -> InboundMessage:
+    """Record one message and make of it what it should be (see the module's text)."""
+    problem = ""
+    parsed: Parsed | None
+    try:
+        parsed = parse(
+            raw,
+            max_attachment=settings.TANDEM_MAX_ATTACHMENT,
+            max_message=settings.TANDEM_MAIL_MAX_MESSAGE,
+        )
+    except Unreadable as unreadable:
+        parsed, problem = None, unreadable.reason
+    identity = _identity(parsed, raw)
+    with transaction.atomic():
+        message, new = _claim(identity)
+        if not new and message.status in FINAL:
+            return message  # the same message delivered again
+        _fill(message, raw, envelope, parsed, spool_name=spool_name)
+        if parsed is None:
+            _finish(message, MessageStatus.QUARANTINED, _("The message cannot be read: %s") % problem)
+        else:
+            _decide(message, parsed, envelope)
+    return message
+
+
+def reprocess(message: InboundMessage, *, by: User) -> InboundMessage:
+    """Run a quarantined or rejected message through the pipeline again (e.g. after an address was
+    added or the sender allowed), without the rate limit. An admin's action."""
+    if not can(by, Permission.MANAGE_BOARDS):
+        raise NotAllowed(_("Your role does not allow this."))
+    if message.status in {MessageStatus.PROCESSED, MessageStatus.THREADED}:
+        return message
+    raw = _read_raw(message)
+    envelope = {"from": message.envelope_from, "to": message.recipients, "via": message.via}
+    with transaction.atomic():
+        current = InboundMessage.objects.select_for_update().get(pk=message.pk)
+        try:
+            parsed: Parsed | None = parse(
+                raw,
+                max_attachment=settings.TANDEM_MAX_ATTACHMENT,
+                max_message=settings.TANDEM_MAIL_MAX_MESSAGE,
+            )
+        except Unreadable as unreadable:
+            _finish(
+                current, MessageStatus.QUARANTINED, _("The message cannot be read: %s") % unreadable.reason
+            )
+            return current
+        current.attempts += 1
+        assert parsed is not None
+        _decide(current, parsed, envelope, rate_limit=False)
+    return current
+
+
+def _read_raw(message: InboundMessage) -> bytes:
+    with message.raw.open("rb") as handle:
+        return bytes(handle.read())
+
+
+def _claim(identity: str) -> tuple[InboundMessage, bool]:
+    """The row of this message, locked; made when it is the first delivery. A second delivery
+    processed at the same time waits here for the first one's commit (the unique identity)."""
+    existing = InboundMessage.objects.select_for_update().filter(identity=identity).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return InboundMessage.objects.create(identity=identity), True
+    except IntegrityError:
+        return InboundMessage.objects.select_for_update().get(identity=identity), False
+
+
+def _fill(
+    message: InboundMessage,
+    raw: bytes,
+    envelope: Mapping[str, Any],
+    parsed: Parsed | None,
+    *,
+    spool_name: str,
+) -> None:
+    message.spool_name = spool_name[:200]
+    message.via = str(envelope.get("via") or "")[:16]
+    message.envelope_from = str(envelope.get("from") or "")[:254]
+    message.recipients = [str(r)[:254] for r in _as_list(envelope.get("to"))][:100]
+    message.size = len(raw)
+    message.attempts += 1
+    if parsed is not None:
+        message.message_id = parsed.message_id[:300]
+        message.sender_email = parsed.sender_email[:254]
+        message.sender_name = parsed.sender_name[:200]
+        message.subject = parsed.subject[:500]
+        message.sent_at = parsed.date
+        message.automatic = parsed.automatic[:200]
+    if not message.raw:
+        message.raw.save(
+            f"{timezone.now():%d%H%M%S}-{hashlib.sha256(raw).hexdigest()[:16]}.eml",
+            ContentFile(raw),
+            save=False,
+        )
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value else []
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value if v]
+    return []
+
+
+def _finish(message: InboundMessage, status: str, reason: str = "", **links: Any) -> None:
+    message.status = status
+    message.reason = reason
+    message.processed_at = timezone.now()
+    for name, value in links.items():
+        setattr(message, name, value)
+    message.save()
+    logger.info("message %s from %s: %s %s", message.pk, message.sender_email, status, reason)
+
+
+def _quarantine_raw(raw: bytes, envelope: Mapping[str, Any], name: str, error: Exception) -> None:
+    with transaction.atomic():
+        message, _new = _claim(_identity_of(raw))
+        if message.status in FINAL:
+            return
+        _fill(message, raw, envelope, None, spool_name=name)
+        _finish(message, MessageStatus.QUARANTINED, _("Tandem could not process it: %s") % error)
+
+
+def _identity_of(raw: bytes) -> str:
+    try:
+        return _identity(parse(raw), raw)
+    except Exception:  # whatever failed before may fail here too: the bytes are the identity then
+        return _identity(None, raw)
+
+
+# --- Deciding -------------------------------------------------------------------------------
+
+
+def _decide(
+    message: InboundMessage, parsed: Parsed, envelope: Mapping[str, Any], *, rate_limit: bool = True
+) -> None:
+    if parsed.automatic:
+        _finish(
+            message,
+            MessageStatus.REJECTED,
+            _("Automatic mail (%s): never made into an item.") % parsed.automatic,
+        )
+        return
+    recipients = _as_list(envelope.get("to")) or [*parsed.to, *parsed.cc]
+    reply, address = _route(recipients)
+    if reply is not None:
+        _as_reply(message, parsed, reply)
+        return
+    if address is None:
+        _finish(
+            message,
+            MessageStatus.REJECTED,
+            _("No address here leads to a board: %s.") % (", ".join(recipients) or _("no recipient")),
+        )
+        return
+    message.address = address
+    sender = (parsed.sender_email or message.envelope_from).lower()
+    refusal = _sender_refused(address, sender)
+    if refusal:
+        _finish(message, MessageStatus.REJECTED, refusal)
+        return
+    if rate_limit and _over_rate(sender):
+        _finish(
+            message,
+            MessageStatus.QUARANTINED,
+            _("%(sender)s sent more than %(limit)s messages within an hour; reprocess it to let it in.")
+            % {"sender": sender, "limit": settings.TANDEM_MAIL_RATE},
+        )
+        return
+    gateway = system_account("mail")
+    try:
+        with transaction.atomic():
+            item = _thread_target(parsed, address)
+            if item is not None:
+                comment = work.add_comment(item, by=gateway, body=_comment_body(parsed, external=True))
+                _attach(item, parsed, gateway)
+                _finish(message, MessageStatus.THREADED, "", item=item, comment=comment)
+                return
+            match = _sender_record(parsed, sender, address, gateway)
+            item = _new_item(parsed, address, match, gateway)
+            _finish(
+                message,
+                MessageStatus.PROCESSED,
+                "",
+                item=item,
+                person=match.person,
+                organization=match.organization,
+            )
+    except ServiceError as refused:  # e.g. the board is archived: wait for someone to look
+        _finish(message, MessageStatus.QUARANTINED, refused.message, item=None, comment=None)
+
+
+def _route(recipients: Iterable[str]) -> tuple[replies.ReplyTo | None, MailAddress | None]:
+    addresses = [a.lower() for _name, a in getaddresses(list(recipients)) if "@" in a]
+    for address in addresses:
+        reply = replies.read_reply_address(address)
+        if reply is not None:
+            return reply, None
+    known = {
+        m.address: m
+        for m in MailAddress.objects.filter(address__in=addresses, active=True).select_related(
+            "board", "assignee"
+        )
+    }
+    for address in addresses:
+        if address in known:
+            return None, known[address]
+    return None, MailAddress.objects.filter(catch_all=True, active=True).select_related(
+        "board", "assignee"
+    ).first()
+
+
+def accepts(recipient: str) -> bool:
+    """Whether mail to `recipient` has somewhere to go (the listener asks at RCPT TO)."""
+    address = recipient.strip().lower()
+    if replies.is_reply_address(address):
+        return True
+    return MailAddress.objects.filter(Q(address=address) | Q(catch_all=True), active=True).exists()
+
+
+def _is_colleague(email: str) -> bool:
+    return User.objects.filter(email__iexact=email, is_active=True).exists()
+
+
+def _sender_refused(address: MailAddress, sender: str) -> str:
+    if address.senders == SenderPolicy.ANYONE:
+        return ""
+    if not sender or "@" not in sender:
+        return (
+            _("The message names no sender, and %s takes mail only from senders it knows.") % address.address
+        )
+    if address.senders == SenderPolicy.DOMAIN:
+        domain = sender.rpartition("@")[2]
+        if domain in address.allowed_domains():
+            return ""
+        return _("%(address)s takes mail only from %(domains)s; %(sender)s is not one of them.") % {
+            "address": address.address,
+            "domains": ", ".join(sorted(address.allowed_domains())),
+            "sender": sender,
+        }
+    if EmailAddress.objects.filter(email=sender).exists() or _is_colleague(sender):
+        return ""
+    return _("%(address)s takes mail only from known contacts and colleagues; %(sender)s is neither.") % {
+        "address": address.address,
+        "sender": sender,
+    }
+
+
+def _over_rate(sender: str) -> bool:
+    if not sender:
+        return False
+    since = timezone.now() - timedelta(hours=1)
+    made = InboundMessage.objects.filter(
+        sender_email=sender,
+        status__in=[MessageStatus.PROCESSED, MessageStatus.THREADED],
+        processed_at__gte=since,
+    ).count()
+    return made >= settings.TANDEM_MAIL_RATE
+
+
+def _thread_target(parsed: Parsed, address: MailAddress) -> Item | None:
+    """The item of this board that the message answers, if any."""
+    on_board = Item.objects.filter(board=address.board)
+    ids = [*parsed.in_reply_to, *reversed(parsed.references)]
+    if ids:
+        earlier = (
+            InboundMessage.objects.filter(message_id__in=ids[:50], item__board=address.board)
+            .order_by("-received_at")
+            .values_list("item_id", flat=True)
+            .first()
+        )
+        if earlier:
+            return on_board.filter(pk=earlier).first()
+    from tandem.notifications.mail import thread_id
+
+    for reference in ids[:50]:
+        found = _ITEM_THREAD.match(reference)
+        if found and thread_id("item", int(found[1])) == reference:
+            item = on_board.filter(pk=int(found[1])).first()
+            if item is not None:
+                return item
+    for number in _SUBJECT_REFERENCE.findall(parsed.subject):
+        item = on_board.filter(pk=int(number)).first()
+        if item is not None:
+            return item
+    return None
+
+
+def _as_reply(message: InboundMessage, parsed: Parsed, reply: replies.ReplyTo) -> None:
+    """A reply to a notification e-mail: the comment of the user it was sent to."""
+    if not reply.valid:
+        _finish(
+            message,
+            MessageStatus.REJECTED,
+            _("The reply address is not one Tandem gave out (changed, or forged)."),
+        )
+        return
+    user = User.objects.filter(pk=reply.user_id, is_active=True).first()
+    item = Item.objects.filter(pk=reply.item_id).first()
+    if user is None or item is None or not can(user, Permission.EDIT_WORK):
+        _finish(
+            message,
+            MessageStatus.REJECTED,
+            _("The item or the person this reply is for is gone, or may not comment."),
+        )
+        return
+    try:
+        with transaction.atomic():
+            comment = work.add_comment(item, by=user, body=_comment_body(parsed, external=False))
+            _attach(item, parsed, user)
+            _finish(message, MessageStatus.THREADED, "", item=item, comment=comment)
+    except ServiceError as refused:
+        _finish(message, MessageStatus.QUARANTINED, refused.message, item=None, comment=None)
+
+
+def _sender_record(parsed: Parsed, sender: str, address: MailAddress, gateway: User) -> Sender:
+    if not sender or _is_colleague(sender):
+        return Sender(None, None)
+    note = _("Made from an e-mail to %(address)s on %(date)s; check the name and the organization.") % {
+        "address": address.address,
+        "date": timezone.localdate().isoformat(),
+    }
+    return sender_for_mail(sender, parsed.sender_name, by=gateway, note=note)
+
+
+def _new_item(parsed: Parsed, address: MailAddress, sender: Sender, gateway: User) -> Item:
+    data: dict[str, Any] = {
+        "title": _title(parsed),
+        "description": _description(parsed),
+    }
+    if address.item_type:
+        data["type"] = address.item_type
+    labels = list(address.labels.filter(Q(board__isnull=True) | Q(board=address.board)))
+    if labels:
+        data["labels"] = labels
+    if address.assignee is not None and address.assignee.is_active:
+        data["assignees"] = [address.assignee]
+    if sender.person is not None:
+        data["people"] = [sender.person]
+    if sender.organization is not None:
+        data["organizations"] = [sender.organization]
+    item = work.create_item(by=gateway, board=address.board, data=data)
+    _attach(item, parsed, gateway)
+    return item
+
+
+def _title(parsed: Parsed) -> str:
+    title = " ".join(parsed.subject.split())
+    if not title:
+        who = parsed.sender_name or parsed.sender_email or _("an unknown sender")
+        title = _("Mail from %s") % who
+    return title[: work.TITLE_MAX]
+
+
+def _markdown_lines(text: str) -> str:
+    """Plain text shown as written: each line break kept (Markdown would join the lines)."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    return "\n".join(f"{line}  " if line else "" for line in lines).strip()
+
+
+def _notes(parsed: Parsed) -> list[str]:
+    notes = []
+    for attachment in parsed.attachments:
+        if attachment.data is None:
+            notes.append(
+                _(
+                    "Not kept: %(name)s (%(size)s MB), over the limit of %(limit)s MB for one attachment; the original message has it."
+                )
+                % {
+                    "name": attachment.filename or _("an attachment"),
+                    "size": f"{attachment.size / 1024 / 1024:.1f}",
+                    "limit": f"{settings.TANDEM_MAX_ATTACHMENT / 1024 / 1024:g}",
+                }
+            )
+    notes.extend(parsed.problems)
+    return notes
+
+
+def _description(parsed: Parsed) -> str:
+    sender = (
+        f"{parsed.sender_name} <{parsed.sender_email}>".strip() if parsed.sender_email else parsed.sender_name
+    )
+    parts = [
+        f"*{_('From')}: {sender or _('unknown')}*",
+        _markdown_lines(parsed.text) or f"*{_('The message has no text.')}*",
+    ]
+    notes = _notes(parsed)
+    if notes:
+        parts.append("\n".join(f"- *{note}*" for note in notes))
+    text = "\n\n".join(parts)
+    if len(text) > 50_000:
+        text = text[:49_900] + "\n\n*" + _("The rest of the message is in the original.") + "*"
+    return text
+
+
+def reply_text(text: str) -> str:
+    """The new part of a reply: the text above the quoted message ("On … wrote:", "> " lines)."""
+    kept: list[str] = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if _REPLY_CUT.match(line.strip()):
+            break
+        kept.append(line)
+    while kept and (kept[-1].startswith(">") or not kept[-1].strip()):
+        kept.pop()
+    new = "\n".join(line for line in kept if not line.startswith(">")).strip()
+    return new or text.strip()
+
+
+def _comment_body(parsed: Parsed, *, external: bool) -> str:
+    body = _markdown_lines(reply_text(parsed.text)) or f"*{_('The message has no text.')}*"
+    if external:
+        sender = (
+            f"{parsed.sender_name} <{parsed.sender_email}>".strip()
+            if parsed.sender_email
+            else parsed.sender_name
+        )
+        body = f"*{_('By e-mail from %s') % (sender or _('unknown'))}:*\n\n{body}"
+    notes = _notes(parsed)
+    if notes:
+        body += "\n\n" + "\n".join(f"- *{note}*" for note in notes)
+    return body[:50_000]
+
+
+def _attach(item: Item, parsed: Parsed, by: User) -> None:
+    kept = [
+        work.NewFile(
+            name=a.filename or f"attachment-{n}",
+            content=a.data,
+            content_type=a.content_type,
+            inline=a.inline,
+        )
+        for n, a in enumerate(parsed.attachments, start=1)
+        if a.data  # over the limit (None) is noted in the text; an empty part is nothing to keep
+    ]
+    if kept:
+        work.attach_files(item, by=by, files=kept)
+
+
+# --- Addresses --------------------------------------------------------------------------------
+
+ADDRESS_FIELDS = ("address", "item_type", "assignee", "senders", "domains", "catch_all", "active")
+
+
+def _clean_address(value: Any) -> str:
+    address = str(value or "").strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise InvalidInput(
+            _("Enter a valid e-mail address, e.g. invoices@example.com."), field="address"
+        ) from None
+    if replies.is_reply_address(address):
+        raise InvalidInput(_("This is the reply address of notification e-mails."), field="address")
+    return address
+
+
+def _apply_address(mail_address: MailAddress, data: Mapping[str, Any]) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for name in ADDRESS_FIELDS:
+        if name not in data:
+            continue
+        value = data[name]
+        if name == "address":
+            value = _clean_address(value)
+        elif name == "item_type":
+            value = str(value or "")
+            if value and value not in ItemType.values:
+                raise InvalidInput(_("Choose one of the offered item types."), field="item_type")
+        elif name == "senders":
+            if value not in SenderPolicy.values:
+                raise InvalidInput(_("Choose who may write to this address."), field="senders")
+        elif name == "domains":
+            value = ", ".join(
+                d.strip().lower().lstrip("@") for d in str(value or "").replace(",", " ").split()
+            )
+            if len(value) > 500 or any("." not in d or "/" in d for d in value.split(", ") if d):
+                raise InvalidInput(_("List domains like example.com, separated by commas."), field="domains")
+        elif name == "assignee":
+            if value is not None and (not isinstance(value, User) or not value.is_active):
+                raise InvalidInput(_("Choose an active user."), field="assignee")
+        else:
+            value = bool(value)
+        old = getattr(mail_address, name)
+        if old != value:
+            changes[name] = [str(old) if old is not None else "", str(value) if value is not None else ""]
+            setattr(mail_address, name, value)
+    return changes
+
+
+def _check_unique(mail_address: MailAddress) -> None:
+    others = MailAddress.objects.exclude(pk=mail_address.pk)
+    if others.filter(address=mail_address.address).exists():
+        raise Conflict(_("%s already leads to a board.") % mail_address.address, field="address")
+    if mail_address.catch_all and others.filter(catch_all=True).exists():
+        raise Conflict(
+            _("Another address is the catch-all already; take it off there first."), field="catch_all"
+        )
+
+
+def _set_address_labels(mail_address: MailAddress, labels: Iterable[Label] | None) -> dict[str, Any]:
+    if labels is None:
+        return {}
+    chosen = list(dict.fromkeys(labels))
+    if any(label.board_id not in (None, mail_address.board_id) for label in chosen):
+        raise InvalidInput(_("Choose labels of this board."), field="labels")
+    old = sorted(label.name for label in mail_address.labels.all()) if mail_address.pk else []
+    mail_address.labels.set(chosen)
+    new = sorted(label.name for label in chosen)
+    return {"labels": [old, new]} if old != new else {}
+
+
+def create_address(*, by: User, board: Board, data: Mapping[str, Any]) -> MailAddress:
+    """A new address whose mail becomes items on `board`."""
+    require(by, Permission.MANAGE_BOARDS)
+    with transaction.atomic():
+        mail_address = MailAddress(board=board)
+        _apply_address(mail_address, {"senders": SenderPolicy.ANYONE, **data})
+        if not mail_address.address:
+            raise InvalidInput(_("Enter the address."), field="address")
+        _check_unique(mail_address)
+        mail_address.save()
+        _set_address_labels(mail_address, data.get("labels"))
+        record(actor=by, verb="added mail address", target=board, target_type="board",
+               changes={"address": mail_address.address})  # fmt: skip
+    return mail_address
+
+
+def update_address(mail_address: MailAddress, *, by: User, data: Mapping[str, Any]) -> MailAddress:
+    require(by, Permission.MANAGE_BOARDS)
+    with transaction.atomic():
+        current = MailAddress.objects.select_for_update().get(pk=mail_address.pk)
+        changes = _apply_address(current, data)
+        _check_unique(current)
+        current.save()
+        changes.update(_set_address_labels(current, data.get("labels")))
+        if changes:
+            record(actor=by, verb="changed mail address", target=current.board, target_type="board",
+                   changes={"address": current.address, **changes})  # fmt: skip
+    return current
+
+
+def delete_address(mail_address: MailAddress, *, by: User) -> None:
+    """Mail to it is refused from now on; the messages it received stay, with their items."""
+    require(by, Permission.MANAGE_BOARDS)
+    with transaction.atomic():
+        board = mail_address.board
+        address = mail_address.address
+        mail_address.delete()
+        record(actor=by, verb="removed mail address", target=board, target_type="board",
+               changes={"address": address})  # fmt: skip

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from tandem.mailgate import views
+
+app_name = "mailgate"
+
+urlpatterns = [
+    path("mail/messages/<int:pk>/raw/", views.raw_message, name="raw"),
+    path("boards/<int:pk>/mail-addresses/", views.address_save, name="address-add"),
+    path("boards/<int:pk>/mail-addresses/<int:address_pk>/", views.address_save, name="address-edit"),
+]

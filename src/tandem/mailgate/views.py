@@ -1,0 +1,87 @@
+"""The mail gateway's pages: the raw message download (whoever may see the item a message made or
+threaded into; a message that made nothing, quarantined or rejected, only admins) and the mail
+addresses in a board's settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tandem.accounts.roles import Permission
+from tandem.core.errors import NotAllowed, ServiceError
+from tandem.core.views import acting_user, guarded_view
+from tandem.mailgate import services
+from tandem.mailgate.forms import MailAddressForm
+from tandem.mailgate.models import InboundMessage, MailAddress
+from tandem.work.models import Board
+from tandem.work.queries import get_board_for_user, get_item_for_user
+
+
+@guarded_view(Permission.VIEW_WORK)
+def raw_message(request: HttpRequest, pk: int) -> FileResponse:
+    user = acting_user(request)
+    message = InboundMessage.objects.filter(pk=pk).first()
+    if message is None or not message.raw:
+        raise Http404(_("Not found."))
+    if message.item_id is not None:
+        get_item_for_user(user, message.item_id)
+    elif not user.is_staff:
+        raise NotAllowed(_("Only admins see mail that made no item."))
+    try:
+        handle = message.raw.open("rb")
+    except OSError:
+        raise Http404(_("The message is missing from the storage.")) from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"message-{message.pk}.eml", content_type="message/rfc822"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@guarded_view(Permission.MANAGE_BOARDS)
+@require_POST
+def address_save(request: HttpRequest, pk: int, address_pk: int | None = None) -> HttpResponse:
+    """Add, change or remove one of the board's mail addresses (from the board's settings)."""
+    user = acting_user(request)
+    board = get_board_for_user(user, pk)
+    mail_address = None
+    if address_pk is not None:
+        mail_address = MailAddress.objects.filter(pk=address_pk, board=board).first()
+        if mail_address is None:
+            raise Http404(_("Not found."))
+    back = redirect(reverse("work:board-settings", args=[board.pk]) + "#mail-addresses")
+    try:
+        if mail_address is not None and request.POST.get("action") == "delete":
+            services.delete_address(mail_address, by=user)
+            messages.success(request, _("Mail address removed."))
+            return back
+        form = MailAddressForm(request.POST, board=board, instance=mail_address)
+        if not form.is_valid():
+            messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+            return back
+        if mail_address is None:
+            services.create_address(by=user, board=board, data=form.cleaned_data)
+            messages.success(request, _("Mail address added."))
+        else:
+            services.update_address(mail_address, by=user, data=form.cleaned_data)
+            messages.success(request, _("Mail address saved."))
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return back
+
+
+def board_addresses(board: Board) -> dict[str, Any]:
+    """The board settings' section of mail addresses: each with its form, and a form for a new one."""
+    addresses = list(board.mail_addresses.select_related("assignee").prefetch_related("labels"))
+    return {
+        "mail_addresses": [(a, MailAddressForm(board=board, instance=a)) for a in addresses],
+        "mail_address_form": MailAddressForm(board=board, prefix="address-new"),
+        "reply_address": settings.TANDEM_MAIL_REPLY_ADDRESS,
+    }
