@@ -29,6 +29,16 @@ MAX_MESSAGE = 50 * 1024 * 1024
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 
 
+# What the email package's defects mean to a reader of the item ("" for one said by another)
+_DEFECTS = {
+    "StartBoundaryNotFoundDefect": "The message's parts could not be told apart (their boundary is never found); its text is shown as it came.",
+    "CloseBoundaryNotFoundDefect": "The message's last part is not closed; it is read to the end.",
+    "MultipartInvariantViolationDefect": "",
+    "MissingHeaderBodySeparatorDefect": "A header line is broken; what follows it is read as the text.",
+    "NoBoundaryInMultipartDefect": "The message says it has parts but names no boundary; its text is shown as it came.",
+}
+
+
 class Unreadable(Exception):
     """Nothing here could be a message; `reason` says why (for the quarantine list)."""
 
@@ -85,7 +95,11 @@ def parse(raw: bytes, *, max_attachment: int = MAX_ATTACHMENT, max_message: int 
         raise Unreadable(f"The message could not be read: {error}") from None
     parsed = Parsed(fingerprint=hashlib.sha256(raw).hexdigest(), message_id="")
     for defect in getattr(message, "defects", []):
-        parsed.problems.append(f"MIME: {type(defect).__name__}")
+        name = type(defect).__name__
+        if name in _DEFECTS and _DEFECTS[name] and _DEFECTS[name] not in parsed.problems:
+            parsed.problems.append(_DEFECTS[name])
+        elif name not in _DEFECTS:
+            parsed.problems.append(f"The message's structure is faulty ({name}).")
     parsed.message_id = _first_id(_header(message, "Message-ID", parsed))
     parsed.subject = " ".join(_header(message, "Subject", parsed).split())[:255]
     senders = _addresses(message, "From", parsed) or _addresses(message, "Sender", parsed)
@@ -181,6 +195,9 @@ def _bodies(message: Message, parsed: Parsed, max_attachment: int) -> None:
         content_type = part.get_content_type()
         disposition = (part.get_content_disposition() or "").lower()
         filename = _filename(part, parsed)
+        if content_type.startswith("multipart/") and isinstance(part.get_payload(), str):
+            texts.append(str(part.get_payload()))  # parts that could not be told apart: as it came
+            continue
         if disposition == "attachment" or filename or not content_type.startswith("text/"):
             if content_type.startswith("multipart/") or (
                 content_type == "text/plain" and not filename and not disposition
