@@ -35,6 +35,7 @@ class Permission(StrEnum):
     EDIT_WORK = "edit_work"  # create, edit, move, link, close and comment on items
     MANAGE_BOARDS = "manage_boards"  # create and change boards, columns and labels
     EXPORT_HISTORY = "export_history"  # download the whole history (admins)
+    MANAGE_MAIL = "manage_mail"  # read all received mail, reprocess quarantined mail (admins)
 
 
 GRANTS: dict[str, frozenset[Permission]] = {

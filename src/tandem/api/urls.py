@@ -18,6 +18,7 @@ from tandem.activity.api import feeds
 from tandem.api.auth import BearerToken
 from tandem.api.errors import error_response, install_error_handlers
 from tandem.contacts.api import organizations, people
+from tandem.mailgate.api import mail
 from tandem.notifications.api import notifications
 from tandem.sales.api import deals, leads, pipelines, reports_router
 from tandem.work.api import boards, items, labels
@@ -100,3 +101,4 @@ api.add_router("/deals", deals)
 api.add_router("/reports", reports_router)
 api.add_router("/feeds", feeds)
 api.add_router("/notifications", notifications)
+api.add_router("/mail", mail)

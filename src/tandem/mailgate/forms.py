@@ -46,7 +46,7 @@ class MailAddressForm(BootstrapForm):
                     "active": instance.active,
                 },
             )
-            kwargs.setdefault("prefix", f"address-{instance.pk}")
+        kwargs.setdefault("prefix", f"address-{instance.pk}" if instance is not None else "address-new")
         super().__init__(*args, **kwargs)
         self.fields["item_type"].choices = [("", _("The board's default")), *ItemType.choices]  # type: ignore[attr-defined]
         self.fields["labels"].queryset = Label.objects.filter(  # type: ignore[attr-defined]

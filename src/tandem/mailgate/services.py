@@ -45,7 +45,7 @@ from tandem.accounts.services import system_account
 from tandem.activity.services import record
 from tandem.contacts.models import EmailAddress
 from tandem.contacts.services import Sender, sender_for_mail
-from tandem.core.errors import Conflict, InvalidInput, NotAllowed, ServiceError
+from tandem.core.errors import Conflict, InvalidInput, ServiceError
 from tandem.mailgate import replies
 from tandem.mailgate.models import InboundMessage, MailAddress, MessageStatus, SenderPolicy
 from tandem.mailgate.parsing import Parsed, Unreadable, parse
@@ -148,8 +148,7 @@ def receive(raw: bytes, envelope: Mapping[str, Any], *, spool_name: str = "") ->
 def reprocess(message: InboundMessage, *, by: User) -> InboundMessage:
     """Run a quarantined or rejected message through the pipeline again (e.g. after an address was
     added or the sender allowed), without the rate limit. An admin's action."""
-    if not can(by, Permission.MANAGE_BOARDS):
-        raise NotAllowed(_("Your role does not allow this."))
+    require(by, Permission.MANAGE_MAIL)
     if message.status in {MessageStatus.PROCESSED, MessageStatus.THREADED}:
         return message
     raw = _read_raw(message)

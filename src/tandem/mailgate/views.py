@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tandem.accounts.roles import Permission
+from tandem.accounts.roles import Permission, can
 from tandem.core.errors import NotAllowed, ServiceError
 from tandem.core.views import acting_user, guarded_view
 from tandem.mailgate import services
@@ -32,7 +32,7 @@ def raw_message(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404(_("Not found."))
     if message.item_id is not None:
         get_item_for_user(user, message.item_id)
-    elif not user.is_staff:
+    elif not can(user, Permission.MANAGE_MAIL):
         raise NotAllowed(_("Only admins see mail that made no item."))
     try:
         handle = message.raw.open("rb")
@@ -82,6 +82,6 @@ def board_addresses(board: Board) -> dict[str, Any]:
     addresses = list(board.mail_addresses.select_related("assignee").prefetch_related("labels"))
     return {
         "mail_addresses": [(a, MailAddressForm(board=board, instance=a)) for a in addresses],
-        "mail_address_form": MailAddressForm(board=board, prefix="address-new"),
+        "mail_address_form": MailAddressForm(board=board),
         "reply_address": settings.TANDEM_MAIL_REPLY_ADDRESS,
     }

@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 from pydantic import BaseModel
 
 from tandem.accounts.models import Team, User
@@ -26,7 +27,7 @@ from tandem.contacts.models import Organization, Person
 from tandem.core.errors import InvalidInput, NotFound
 from tandem.work import markdown, queries, services
 from tandem.work.filters import ItemFilters
-from tandem.work.models import Board, Column, Comment, Item, ItemLink, Label, LinkKind
+from tandem.work.models import Board, Column, Comment, Item, ItemFile, ItemLink, Label, LinkKind
 from tandem.work.schemas import (
     BoardIn,
     BoardOut,
@@ -39,6 +40,7 @@ from tandem.work.schemas import (
     ColumnPatch,
     CommentIn,
     CommentOut,
+    FileOut,
     ItemIn,
     ItemListOut,
     ItemOut,
@@ -487,6 +489,61 @@ def edit_comment(request: HttpRequest, id: PathId, comment_id: PathId, payload: 
 def delete_comment(request: HttpRequest, id: PathId, comment_id: PathId) -> Status[None]:
     user = acting_user(request)
     services.delete_comment(_comment(user, id, comment_id), by=user)
+    return Status(204, None)
+
+
+@items.get("/{id}/files", response={200: list[FileOut], **errors(404)})
+def list_files(request: HttpRequest, id: PathId) -> list[ItemFile]:
+    """The item's files (uploads and the attachments of the mail it came from), oldest first."""
+    return list(_item(acting_user(request), id).files.select_related("uploaded_by"))
+
+
+@items.post("/{id}/files", response={201: list[FileOut], **errors(403, 404)})
+def add_files(request: HttpRequest, id: PathId, files: File[list[UploadedFile]]) -> Status[list[ItemFile]]:
+    """Upload one or more files (multipart/form-data, field `files`), each at most
+    TANDEM_MAX_ATTACHMENT bytes; refused whole when one is empty or too big."""
+    user = acting_user(request)
+    made = services.attach_files(
+        _item(user, id),
+        by=user,
+        files=[
+            services.NewFile(
+                name=upload.name or "file",
+                content=upload,
+                content_type=upload.content_type or "application/octet-stream",
+            )
+            for upload in files
+        ],
+    )
+    return Status(201, made)
+
+
+def _file(user: User, item_id: int, pk: int) -> ItemFile:
+    stored = ItemFile.objects.filter(pk=pk, item=_item(user, item_id)).select_related("uploaded_by").first()
+    if stored is None:
+        raise NotFound(_("This item has no such file."))
+    return stored
+
+
+@items.get("/{id}/files/{file_id}", response={200: None, **errors(404)})
+def download_file(request: HttpRequest, id: PathId, file_id: PathId) -> FileResponse:
+    """The file's bytes, as an attachment."""
+    stored = _file(acting_user(request), id, file_id)
+    try:
+        handle = stored.file.open("rb")
+    except OSError:
+        raise NotFound(_("The file is missing from the storage.")) from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=stored.name, content_type=stored.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@items.delete("/{id}/files/{file_id}", response={204: None, **errors(403, 404)})
+def remove_file(request: HttpRequest, id: PathId, file_id: PathId) -> Status[None]:
+    user = acting_user(request)
+    services.remove_file(_file(user, id, file_id), by=user)
     return Status(204, None)
 
 

@@ -315,3 +315,20 @@ class BulkIn(_Input):
 
 class BulkOut(Schema):
     changed: int
+
+
+class FileOut(Schema):
+    """A file on an item; `download` is the API path that serves its bytes."""
+
+    id: int
+    name: str
+    content_type: str
+    size: int
+    inline: bool
+    uploaded_by: UserRef | None
+    uploaded_at: datetime
+    download: str
+
+    @staticmethod
+    def resolve_download(obj: Any) -> str:
+        return f"/api/v1/items/{obj.item_id}/files/{obj.pk}"

@@ -1,0 +1,153 @@
+"""/api/v1/mail: the mail addresses that lead to boards (those who manage boards), and the received
+messages with what became of each (admins), reprocessing included. Writes go through
+tandem.mailgate.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from tandem.accounts.models import User
+from tandem.accounts.roles import Permission, require
+from tandem.api.auth import acting_user
+from tandem.api.errors import errors
+from tandem.api.pagination import Page, PageParams, paginate
+from tandem.api.types import PathId, SearchText
+from tandem.core.errors import InvalidInput, NotFound
+from tandem.mailgate import services
+from tandem.mailgate.models import InboundMessage, MailAddress, MessageStatus
+from tandem.mailgate.schemas import InboundMessageOut, MailAddressIn, MailAddressOut, MailAddressPatch
+from tandem.work.models import Board, Label
+from tandem.work.queries import get_board_for_user
+
+mail = Router(tags=["Mail gateway"])
+
+
+def _addresses() -> QuerySet[MailAddress]:
+    return MailAddress.objects.select_related("assignee").prefetch_related("labels").order_by("address")
+
+
+def _address(user: User, pk: int) -> MailAddress:
+    require(user, Permission.MANAGE_BOARDS)
+    found = _addresses().filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("Not found."))
+    return found
+
+
+def _data(payload: MailAddressIn | MailAddressPatch, board: Board) -> dict[str, Any]:
+    data = payload.model_dump(exclude_unset=True, exclude={"board"})
+    for name in ("address", "senders", "domains", "catch_all", "active"):
+        if name in data and data[name] is None:
+            raise InvalidInput(_("This field cannot be null."), field=name)
+    if "item_type" in data:
+        data["item_type"] = data["item_type"] or ""
+    if "labels" in data:
+        ids = data["labels"] or []
+        found = {label.pk: label for label in Label.objects.filter(pk__in=ids)}
+        if any(pk not in found for pk in ids):
+            raise InvalidInput(_("No such label."), field="labels")
+        data["labels"] = [found[pk] for pk in ids]
+    if "assignee" in data and data["assignee"] is not None:
+        assignee = User.objects.filter(pk=data["assignee"], is_active=True).first()
+        if assignee is None:
+            raise InvalidInput(_("No such active user."), field="assignee")
+        data["assignee"] = assignee
+    return data
+
+
+@mail.get("/addresses", response={200: Page[MailAddressOut], **errors(403)})
+def list_addresses(
+    request: HttpRequest, page: Query[PageParams], board: PathId | None = None
+) -> dict[str, Any]:
+    """Every address, or one board's (`board`)."""
+    user = acting_user(request)
+    require(user, Permission.MANAGE_BOARDS)
+    qs = _addresses()
+    if board:
+        qs = qs.filter(board=get_board_for_user(user, board))
+    return paginate(qs, page)
+
+
+@mail.post("/addresses", response={201: MailAddressOut, **errors(403, 404, 409)})
+def create_address(request: HttpRequest, payload: MailAddressIn) -> Status[MailAddress]:
+    user = acting_user(request)
+    board = get_board_for_user(user, payload.board)
+    made = services.create_address(by=user, board=board, data=_data(payload, board))
+    return Status(201, _address(user, made.pk))
+
+
+@mail.patch("/addresses/{id}", response={200: MailAddressOut, **errors(403, 404, 409)})
+def update_address(request: HttpRequest, id: PathId, payload: MailAddressPatch) -> MailAddress:
+    user = acting_user(request)
+    found = _address(user, id)
+    services.update_address(found, by=user, data=_data(payload, found.board))
+    return _address(user, id)
+
+
+@mail.delete("/addresses/{id}", response={204: None, **errors(403, 404)})
+def delete_address(request: HttpRequest, id: PathId) -> Status[None]:
+    user = acting_user(request)
+    services.delete_address(_address(user, id), by=user)
+    return Status(204, None)
+
+
+def _messages(user: User) -> QuerySet[InboundMessage]:
+    require(user, Permission.MANAGE_MAIL)
+    return InboundMessage.objects.select_related("address").order_by("-received_at", "-id")
+
+
+def _message(user: User, pk: int) -> InboundMessage:
+    found = _messages(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("Not found."))
+    return found
+
+
+@mail.get("/messages", response={200: Page[InboundMessageOut], **errors(403)})
+def list_messages(
+    request: HttpRequest,
+    page: Query[PageParams],
+    status: MessageStatus | None = None,
+    q: SearchText = "",
+    item: PathId | None = None,
+) -> dict[str, Any]:
+    """Newest first. `status` (e.g. quarantined), `q` (in the sender and the subject), `item`."""
+    qs = _messages(acting_user(request))
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(sender_email__icontains=q) | Q(sender_name__icontains=q) | Q(subject__icontains=q))
+    if item:
+        qs = qs.filter(item_id=item)
+    return paginate(qs, page)
+
+
+@mail.get("/messages/{id}", response={200: InboundMessageOut, **errors(403, 404)})
+def get_message(request: HttpRequest, id: PathId) -> InboundMessage:
+    return _message(acting_user(request), id)
+
+
+@mail.post("/messages/{id}/reprocess", response={200: InboundMessageOut, **errors(403, 404)})
+def reprocess_message(request: HttpRequest, id: PathId) -> InboundMessage:
+    """Run a quarantined or rejected message through the gateway again (the rate limit aside)."""
+    user = acting_user(request)
+    services.reprocess(_message(user, id), by=user)
+    return _message(user, id)
+
+
+@mail.get("/messages/{id}/raw", response={200: None, **errors(403, 404)})
+def raw_message(request: HttpRequest, id: PathId) -> FileResponse:
+    """The message exactly as received (message/rfc822)."""
+    found = _message(acting_user(request), id)
+    try:
+        handle = found.raw.open("rb")
+    except (OSError, ValueError):
+        raise NotFound(_("The message is missing from the storage.")) from None
+    return FileResponse(
+        handle, as_attachment=True, filename=f"message-{found.pk}.eml", content_type="message/rfc822"
+    )

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from ninja import Schema
+from pydantic import BaseModel, ConfigDict, Field
+
+from tandem.accounts.schemas import UserRef
+from tandem.api.types import NoNul, RecordId
+from tandem.mailgate.models import MessageStatus, SenderPolicy
+from tandem.work.models import ItemType
+
+Address = Annotated[str, Field(min_length=3, max_length=254), NoNul]
+Domains = Annotated[str, Field(max_length=500), NoNul]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MailAddressIn(_Input):
+    address: Address = Field(
+        description="Mail to it becomes an item on the board, e.g. invoices@example.com."
+    )
+    board: RecordId
+    item_type: ItemType | None = Field(None, description="null: the board's default type.")
+    labels: list[RecordId] = Field(
+        default_factory=list, description="Labels of the board (or of every board)."
+    )
+    assignee: RecordId | None = None
+    senders: SenderPolicy = SenderPolicy.ANYONE
+    domains: Domains = Field("", description="For senders=domain; empty: the address's own domain.")
+    catch_all: bool = Field(
+        False, description="Also take mail for addresses no board has (one address at most)."
+    )
+    active: bool = True
+
+
+class MailAddressPatch(_Input):
+    address: Address | None = None
+    item_type: ItemType | None = None
+    labels: list[RecordId] | None = None
+    assignee: RecordId | None = None
+    senders: SenderPolicy | None = None
+    domains: Domains | None = None
+    catch_all: bool | None = None
+    active: bool | None = None
+
+
+class MailAddressOut(Schema):
+    id: int
+    address: str
+    board: int
+    item_type: str | None
+    labels: list[int]
+    assignee: UserRef | None
+    senders: str
+    domains: str
+    catch_all: bool
+    active: bool
+
+    @staticmethod
+    def resolve_board(obj: Any) -> int:
+        return int(obj.board_id)
+
+    @staticmethod
+    def resolve_item_type(obj: Any) -> str | None:
+        return obj.item_type or None
+
+    @staticmethod
+    def resolve_labels(obj: Any) -> list[int]:
+        return sorted(label.pk for label in obj.labels.all())
+
+
+class InboundMessageOut(Schema):
+    id: int
+    received_at: datetime
+    processed_at: datetime | None
+    status: MessageStatus
+    reason: str
+    sender_email: str
+    sender_name: str
+    subject: str
+    message_id: str
+    via: str
+    recipients: list[str]
+    address: str | None
+    item: int | None
+    comment: int | None
+    person: int | None
+    organization: int | None
+    automatic: str
+    size: int
+    raw: str = Field(description="Where to download the message as received (.eml).")
+
+    @staticmethod
+    def resolve_address(obj: Any) -> str | None:
+        return obj.address.address if obj.address_id else None
+
+    @staticmethod
+    def resolve_item(obj: Any) -> int | None:
+        return obj.item_id
+
+    @staticmethod
+    def resolve_comment(obj: Any) -> int | None:
+        return obj.comment_id
+
+    @staticmethod
+    def resolve_person(obj: Any) -> int | None:
+        return obj.person_id
+
+    @staticmethod
+    def resolve_organization(obj: Any) -> int | None:
+        return obj.organization_id
+
+    @staticmethod
+    def resolve_raw(obj: Any) -> str:
+        return f"/api/v1/mail/messages/{obj.pk}/raw"

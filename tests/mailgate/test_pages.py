@@ -1,0 +1,108 @@
+"""The pages of the mail gateway: addresses in a board's settings, the item's mail and files, the
+original message's download, and people to review."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tandem.contacts.models import Person
+from tandem.mailgate.models import MailAddress
+from tests.conftest import login
+from tests.mailgate.conftest import mail
+
+pytestmark = pytest.mark.django_db
+
+
+def test_addresses_are_added_changed_and_removed_in_the_boards_settings(finance, manager, member, fay):
+    page = login(manager)
+    url = f"/boards/{finance.pk}/mail-addresses/"
+    added = page.post(url, {"address-new-address": "Support@Tandem.test", "address-new-senders": "known",
+                            "address-new-assignee": fay.pk, "address-new-active": "on"})  # fmt: skip
+    assert added.status_code == 302
+    address = MailAddress.objects.get()
+    assert (address.address, address.senders, address.assignee, address.active) == (
+        "support@tandem.test",
+        "known",
+        fay,
+        True,
+    )
+    settings_page = page.get(f"/boards/{finance.pk}/settings/").content.decode()
+    assert "support@tandem.test" in settings_page and "Known contacts and colleagues" in settings_page
+    prefix = f"address-{address.pk}"
+    page.post(f"{url}{address.pk}/", {f"{prefix}-address": "help@tandem.test", f"{prefix}-senders": "anyone"})
+    address.refresh_from_db()
+    assert address.address == "help@tandem.test" and not address.active and address.assignee is None
+    refused = page.post(
+        url, {"address-new-address": "help@tandem.test", "address-new-senders": "anyone"}, follow=True
+    )
+    assert "already leads to a board" in refused.content.decode() and MailAddress.objects.count() == 1
+    assert (
+        login(member)
+        .post(url, {"address-new-address": "x@tandem.test", "address-new-senders": "anyone"})
+        .status_code
+        == 403
+    )
+    page.post(f"{url}{address.pk}/", {"action": "delete"})
+    assert not MailAddress.objects.exists()
+
+
+def test_the_item_page_shows_its_mail_and_files_and_serves_them_to_who_may_see_it(
+    receive, invoices, member, guest, client
+):
+    message = receive(
+        mail(
+            attachments=(
+                ("invoice.pdf", b"%PDF-1.4 x", "application/pdf"),
+                ("page.html", b"<script>x</script>", "text/html"),
+            )
+        )
+    )
+    item = message.item
+    page = login(member).get(f"/items/{item.pk}/").content.decode()
+    assert "Original message (.eml)" in page and "invoice.pdf" in page and "page.html" in page
+    files = {f.name: f for f in item.files.all()}
+    pdf = login(guest).get(f"/items/{item.pk}/files/{files['invoice.pdf'].pk}/")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    html = login(guest).get(f"/items/{item.pk}/files/{files['page.html'].pk}/")
+    # never shown in the page: a downloaded file of no known-safe type
+    assert html["Content-Type"] == "application/octet-stream" and html["Content-Disposition"].startswith(
+        "attachment"
+    )
+    raw = login(guest).get(f"/mail/messages/{message.pk}/raw/")
+    assert raw.status_code == 200 and b"Invoice 4711" in b"".join(raw.streaming_content)
+    assert client.get(f"/mail/messages/{message.pk}/raw/").status_code == 302  # to the login page
+    assert login(member).get(f"/items/{item.pk + 1}/files/{files['invoice.pdf'].pk}/").status_code == 404
+
+
+def test_only_admins_download_mail_that_made_no_item(receive, invoices, member, admin_user):
+    rejected = receive(mail(to="nobody@tandem.test"), recipients=("nobody@tandem.test",))
+    assert login(member).get(f"/mail/messages/{rejected.pk}/raw/").status_code == 403
+    assert login(admin_user).get(f"/mail/messages/{rejected.pk}/raw/").status_code == 200
+
+
+def test_files_are_attached_on_the_item_page_and_removed(receive, invoices, member, guest):
+    item = receive(mail()).item
+    page = login(member)
+    page.post(f"/items/{item.pk}/files/", {"files": [SimpleUploadedFile("notes.txt", b"hello")]})
+    (stored,) = item.files.all()
+    assert stored.name == "notes.txt" and stored.uploaded_by == member
+    empty = page.post(
+        f"/items/{item.pk}/files/", {"files": [SimpleUploadedFile("empty.txt", b"")]}, follow=True
+    )
+    assert "is empty" in empty.content.decode() and item.files.count() == 1
+    assert login(guest).post(f"/items/{item.pk}/files/{stored.pk}/remove/").status_code == 403
+    page.post(f"/items/{item.pk}/files/{stored.pk}/remove/")
+    assert not item.files.exists()
+
+
+def test_a_person_made_from_mail_is_listed_to_review_until_marked_reviewed(receive, invoices, member):
+    person = receive(mail()).person
+    people = login(member)
+    assert "To review" in people.get(f"/people/{person.pk}/").content.decode()
+    to_review = people.get("/people/?review=1").content.decode()
+    assert "Vera Vendor" in to_review
+    people.post(f"/people/{person.pk}/reviewed/")
+    assert Person.objects.get(pk=person.pk).review_note == ""
+    assert "Vera Vendor" not in people.get("/people/?review=1").content.decode()
+    assert "Vera Vendor" in people.get("/people/").content.decode()
