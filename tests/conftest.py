@@ -33,6 +33,13 @@ def make_user(email: str, role: str, *, active: bool = True, full_name: str = ""
     return user
 
 
+@pytest.fixture(autouse=True)
+def files_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Uploaded files, received mail and the mail spool go to each test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TANDEM_MAIL_SPOOL = tmp_path / "spool"
+
+
 @pytest.fixture
 def admin_user(db: None) -> User:
     return make_user("alice@tandem.test", Role.ADMIN, full_name="Alice Admin")

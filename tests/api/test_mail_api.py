@@ -13,12 +13,6 @@ from tests.mailgate.conftest import mail
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def folders(settings, tmp_path):
-    settings.TANDEM_MAIL_SPOOL = tmp_path / "spool"
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def board(admin_user):
     return work.create_board(by=admin_user, data={"name": "Finance"})

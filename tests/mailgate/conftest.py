@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from email.message import EmailMessage
-from typing import Any
 
 import pytest
 
@@ -13,13 +12,6 @@ from tandem.mailgate.models import InboundMessage, MailAddress
 from tandem.work import services as work
 from tandem.work.models import Board
 from tests.conftest import make_user
-
-
-@pytest.fixture(autouse=True)
-def mail_folders(settings: Any, tmp_path: Any) -> None:
-    """Each test has its own spool and file storage."""
-    settings.TANDEM_MAIL_SPOOL = tmp_path / "spool"
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

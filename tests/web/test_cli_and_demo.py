@@ -10,6 +10,7 @@ from tandem.accounts.models import Team, User
 from tandem.accounts.roles import Role
 from tandem.activity.models import HistoryEntry
 from tandem.contacts.models import Membership, Organization, Person
+from tandem.mailgate.models import InboundMessage
 from tandem.work.models import Board, Item, ItemLink
 
 
@@ -28,7 +29,10 @@ def test_seed_demo_loads_a_believable_company_once():
     }
     assert all(team.members.exists() for team in Team.objects.all())
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
-    assert Membership.objects.count() == Person.objects.count()
+    # everyone works somewhere, but the newcomer who wrote to support@ (to review)
+    assert Membership.objects.count() == Person.objects.filter(review_note="").count()
+    newcomer = Person.objects.exclude(review_note="").get()
+    assert newcomer.full_name == "Lena Novak" and "support@demo.example" in newcomer.review_note
     assert Person.objects.filter(last_name__regex=r"[\u0600-\u06FF]").exists()  # Persian names too
     assert "admin@demo.example" in out.getvalue()
     # built through the services: every record has its history
@@ -46,6 +50,13 @@ def test_seed_demo_loads_a_believable_company_once():
     }
     assert ItemLink.objects.filter(kind="blocks").exists()
     assert Item.objects.filter(title__startswith="Tandem Demo Board Meeting action: ").count() == 5
+    # mail came in: an invoice with its PDF on Finance, a reply threaded into it, a question on Support
+    received = {m.subject: m for m in InboundMessage.objects.select_related("item__board")}
+    invoice = received["Invoice NW-2211 for November"]
+    assert invoice.item.board.name == "Finance" and invoice.item.files.get().name == "invoice-NW-2211.pdf"
+    assert invoice.organization.name == "Northwind Traders"
+    assert received["Re: Invoice NW-2211 for November"].item == invoice.item
+    assert received["Cannot export our contacts"].item.board.name == "Support"
 
     counts = (
         Organization.objects.count(),

@@ -16,6 +16,7 @@ from tandem.accounts.services import create_team
 from tandem.contacts.models import EmailAddress, Organization
 from tandem.contacts.normalize import organization_name_key
 from tandem.contacts.services import create_organization, create_person
+from tandem.mailgate.demo import seed_mail
 from tandem.work.demo import seed_boards
 
 DEMO_PASSWORD = "tandem-demo"  # noqa: S105 - printed on purpose: these are demo logins
@@ -142,10 +143,11 @@ class Command(BaseCommand):
             admin = users[0]
             created_orgs, created_people = self._customers(rng, admin, users)
             boards = seed_boards(users, random.Random(20261125))  # noqa: S311 - demo data
+            mails = seed_mail(users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo company ready: {Organization.objects.count()} organizations "
-                f"({created_orgs} new), {created_people} new people, {boards} new boards."
+                f"({created_orgs} new), {created_people} new people, {boards} new boards, {mails} e-mails received."
             )
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
