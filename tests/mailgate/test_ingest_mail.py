@@ -1,5 +1,6 @@
 """`tandem ingest-mail`, as an MTA's pipe runs it: exit 0 once the message is in the spool, synced;
-exit 75 (EX_TEMPFAIL) when it could not be stored, so the MTA keeps it and retries."""
+exit 75 (EX_TEMPFAIL) when it could not be stored, so the MTA keeps it and retries; exit 65
+(EX_DATAERR) for a message over the size limit, which the MTA bounces."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ ROOT = Path(__file__).resolve().parents[2]
 MESSAGE = "From: Ana <ana@example.com>\r\nTo: invoices@tandem.test\r\nSubject: Rechnung für März\r\n\r\nPlease pay.\r\n".encode()
 
 
-def ingest(spool: Path, data: Path, raw: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
+def ingest(
+    spool: Path, data: Path, raw: bytes, *args: str, **settings: str
+) -> subprocess.CompletedProcess[bytes]:
     environment = {
         **os.environ,
+        **settings,
         "TANDEM_MAIL_SPOOL": str(spool),
         "TANDEM_DATA_DIR": str(data),
         "PYTHONPATH": str(ROOT),
@@ -44,3 +48,10 @@ def test_a_spool_that_cannot_store_makes_the_mta_retry(tmp_path):
     done = ingest(blocked / "spool", tmp_path, MESSAGE)
     assert done.returncode == 75
     assert b"try again later" in done.stderr
+
+
+def test_a_message_over_the_size_limit_is_bounced_at_once(tmp_path):
+    done = ingest(tmp_path / "spool", tmp_path, MESSAGE + b"x" * 4096, TANDEM_MAIL_MAX_MESSAGE="2048")
+    assert done.returncode == 65  # EX_DATAERR: the MTA bounces it, retrying cannot help
+    assert b"over the limit of 2,048 bytes" in done.stderr
+    assert not list((tmp_path / "spool" / "new").glob("*.eml"))

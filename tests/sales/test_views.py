@@ -59,6 +59,14 @@ def test_the_deal_panel_wins_only_with_a_signed_contract(member, pipeline, setti
     client.post(f"/deals/{deal.pk}/win/")
     won = Deal.objects.get(pk=deal.pk)
     assert won.stage.kind == StageKind.WON and Invoice.objects.filter(deal=won).exists()
+    # the contract is served by Tandem (not from /media/, which production does not serve)
+    document = won.documents.get()
+    link = f"/deals/{deal.pk}/documents/{document.pk}/"
+    assert link in client.get(f"/items/{won.item_id}/").content.decode()
+    served = client.get(link)
+    assert served.status_code == 200 and served["Content-Type"] == "application/pdf"
+    assert b"".join(served.streaming_content) == b"%PDF-1.4 signed"
+    assert client.get(f"/deals/{deal.pk}/documents/{document.pk + 1}/").status_code == 404
 
 
 def test_losing_from_the_panel_needs_a_reason(member, guest, pipeline):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.accounts.roles import Permission, can
 from tandem.core.errors import NotAllowed, ServiceError
+from tandem.core.files import serve
 from tandem.core.views import acting_user, guarded_view
 from tandem.mailgate import services
 from tandem.mailgate.forms import MailAddressForm
@@ -34,15 +35,7 @@ def raw_message(request: HttpRequest, pk: int) -> FileResponse:
         get_item_for_user(user, message.item_id)
     elif not can(user, Permission.MANAGE_MAIL):
         raise NotAllowed(_("Only admins see mail that made no item."))
-    try:
-        handle = message.raw.open("rb")
-    except OSError:
-        raise Http404(_("The message is missing from the storage.")) from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=f"message-{message.pk}.eml", content_type="message/rfc822"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve(message.raw, name=f"message-{message.pk}.eml", content_type="message/rfc822")
 
 
 @guarded_view(Permission.MANAGE_BOARDS)

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern] = [
     path("deals/<int:pk>/edit/", views.deal_edit, name="deal-edit"),
     path("deals/<int:pk>/contacts/", views.deal_contact, name="deal-contact"),
     path("deals/<int:pk>/documents/", views.deal_document, name="deal-document"),
+    path("deals/<int:pk>/documents/<int:document_pk>/", views.deal_document_file, name="deal-document-file"),
     path("deals/<int:pk>/checklist/", views.deal_step, name="deal-step"),
     path("deals/<int:pk>/activities/", views.deal_activity, name="deal-activity"),
     path("deals/<int:pk>/win/", views.deal_outcome, {"outcome": "win"}, name="deal-win"),

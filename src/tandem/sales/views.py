@@ -5,6 +5,7 @@ sales.rules, whose refusals come back as messages."""
 from __future__ import annotations
 
 import csv
+import mimetypes
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -12,6 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +23,7 @@ from tandem.accounts.roles import Permission
 from tandem.contacts.models import Organization, Person
 from tandem.core.dates import day_or_none
 from tandem.core.errors import PossibleDuplicate, ServiceError
+from tandem.core.files import serve
 from tandem.core.views import acting_user, go, guarded_view, int_or_none, posted
 from tandem.sales import reports, services
 from tandem.sales.forms import (
@@ -33,8 +36,9 @@ from tandem.sales.forms import (
     QualifyForm,
     StageForm,
 )
-from tandem.sales.models import Deal, Lead, LeadStatus, Pipeline, StageKind
+from tandem.sales.models import Deal, DealDocument, Lead, LeadStatus, Pipeline, StageKind
 from tandem.work.forms import show_error
+from tandem.work.queries import get_item_for_user
 
 
 def _deal(pk: int) -> Deal:
@@ -199,6 +203,18 @@ def deal_contact(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as error:
         messages.error(request, error.message)
     return _back(deal)
+
+
+@guarded_view(Permission.VIEW_WORK)
+def deal_document_file(request: HttpRequest, pk: int, document_pk: int) -> HttpResponseBase:
+    """A document's file, to whoever may see the deal's item."""
+    deal = _deal(pk)
+    get_item_for_user(acting_user(request), deal.item_id)
+    document = DealDocument.objects.filter(pk=document_pk, deal=deal).exclude(file="").first()
+    if document is None:
+        raise Http404(_("Not found."))
+    content_type = mimetypes.guess_type(document.file.name or "")[0] or "application/octet-stream"
+    return serve(document.file, name=document.name, content_type=content_type, inline=True)
 
 
 @guarded_view(Permission.EDIT_WORK)

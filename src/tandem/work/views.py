@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from tandem.accounts.roles import Permission, can
 from tandem.activity.views import timeline_context
 from tandem.contacts.queries import organizations_for, people_for
 from tandem.core.errors import InvalidInput, ServiceError
+from tandem.core.files import serve
 from tandem.core.pagination import paginate
 from tandem.core.views import acting_user, go, guarded_view, int_or_none, page_or_partial, posted
 from tandem.mailgate.queries import messages_for_item
@@ -614,9 +615,6 @@ def item_watch(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Files ----------------------------------------------------------------------------------
 
-# Types a browser may show in the page; anything else (HTML, SVG, scripts) is only downloaded.
-SHOWN_INLINE = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
-
 
 @guarded_view(Permission.VIEW_WORK)
 def item_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponseBase:
@@ -624,20 +622,8 @@ def item_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponseBase:
     stored = ItemFile.objects.filter(pk=file_pk, item=item).first()
     if stored is None:
         raise Http404(_("Not found."))
-    try:
-        handle = stored.file.open("rb")
-    except OSError:
-        raise Http404(_("The file is missing from the storage.")) from None
-    shown = stored.content_type in SHOWN_INLINE and request.GET.get("download") is None
-    response = FileResponse(
-        handle,
-        as_attachment=not shown,
-        filename=stored.name,
-        content_type=stored.content_type if shown else "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
-    return response
+    inline = request.GET.get("download") is None
+    return serve(stored.file, name=stored.name, content_type=stored.content_type, inline=inline)
 
 
 @guarded_view(Permission.EDIT_WORK)
