@@ -123,7 +123,12 @@ def parse(raw: bytes, *, max_attachment: int = MAX_ATTACHMENT, max_message: int 
 
 
 def _header(message: Message, name: str, parsed: Parsed) -> str:
-    """A header as text, however it was written (RFC 2047 words in any charset, raw 8-bit)."""
+    """A header as text, however it was written (RFC 2047 words in any charset, raw 8-bit), without
+    NUL characters (no database keeps them in text)."""
+    return _read_header(message, name, parsed).replace("\x00", "")
+
+
+def _read_header(message: Message, name: str, parsed: Parsed) -> str:
     try:
         value = message.get(name)
         return "" if value is None else str(value)

@@ -173,8 +173,11 @@ def reprocess(message: InboundMessage, *, by: User) -> InboundMessage:
 
 
 def _read_raw(message: InboundMessage) -> bytes:
-    with message.raw.open("rb") as handle:
-        return bytes(handle.read())
+    try:
+        with message.raw.open("rb") as handle:
+            return bytes(handle.read())
+    except (OSError, ValueError):
+        raise Conflict(_("The original of this message is missing from the file storage.")) from None
 
 
 def _claim(identity: str) -> tuple[InboundMessage, bool]:
@@ -333,14 +336,6 @@ def _route(recipients: Iterable[str]) -> tuple[replies.ReplyTo | None, MailAddre
     return None, MailAddress.objects.filter(catch_all=True, active=True).select_related(
         "board", "assignee"
     ).first()
-
-
-def accepts(recipient: str) -> bool:
-    """Whether mail to `recipient` has somewhere to go (the listener asks at RCPT TO)."""
-    address = recipient.strip().lower()
-    if replies.is_reply_address(address):
-        return True
-    return MailAddress.objects.filter(Q(address=address) | Q(catch_all=True), active=True).exists()
 
 
 def _is_colleague(email: str) -> bool:
