@@ -46,6 +46,7 @@ def test_an_invoice_becomes_a_finance_item_with_its_file_sender_and_defaults(rec
     assert "invoices@tandem.test" in person.review_note  # flagged for review
     assert list(item.people.all()) == [person]
     assert item.created_by is not None and item.created_by.is_system
+    assert list(item.watchers.all()) == [fay]  # the assignee; Tandem's own account watches nothing
     with message.raw.open("rb") as kept:
         assert kept.read() == raw
 

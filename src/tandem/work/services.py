@@ -366,7 +366,8 @@ def create_item(*, by: User, board: Board, data: Mapping[str, Any]) -> Item:
         item.search_text = _search_text(item)
         item.save()
         created = _apply_relations(item, data, new=True, by=by)
-        watchers = {by.pk, *(u.pk for u in data.get("assignees") or [])}
+        # Tandem's own accounts (the mail gateway) do not watch what they make
+        watchers = {*([] if by.is_system else [by.pk]), *(u.pk for u in data.get("assignees") or [])}
         item.watchers.add(*watchers)
         if "labels" not in data:
             _place(item, by=by)
@@ -904,7 +905,7 @@ def add_comment(item: Item, *, by: User, body: str) -> Comment:
         current = _lock(Item, item.pk, None)
         comment = Comment.objects.create(item=current, author=by, body=text)
         mentioned = _mentioned_users(text)
-        current.watchers.add(by, *mentioned)
+        current.watchers.add(*([] if by.is_system else [by]), *mentioned)
         Item.objects.filter(pk=current.pk).update(updated_at=timezone.now())
         record(
             actor=by,
