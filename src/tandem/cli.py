@@ -6,7 +6,12 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"seed-demo": "seed_demo", "mail-listen": "mail_listen", "ingest-mail": "ingest_mail"}
+ALIASES = {
+    "seed-demo": "seed_demo",
+    "mail-listen": "mail_listen",
+    "ingest-mail": "ingest_mail",
+    "poll-imap": "poll_imap",
+}
 
 
 def main(argv: list[str] | None = None) -> None:
