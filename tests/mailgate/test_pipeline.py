@@ -364,3 +364,13 @@ def test_nul_characters_in_headers_and_text_are_dropped_so_every_database_takes_
     message = receive(raw)
     assert message.status == MessageStatus.PROCESSED, message.reason
     assert message.item.title == "Invoice 9" and "Pay now" in message.item.description
+
+
+def test_wrong_mail_settings_stop_the_checks(settings):
+    from tandem.mailgate.checks import mail_settings
+
+    assert mail_settings() == []
+    settings.TANDEM_MAIL_IMAP = "pop3://user:secret@mail.example.com"
+    settings.TANDEM_MAIL_REPLY_ADDRESS = "reply+x@localhost"
+    found = {error.id: error.msg for error in mail_settings()}
+    assert set(found) == {"tandem.E101", "tandem.E102"} and "secret" not in found["tandem.E101"]

@@ -8,4 +8,4 @@ class MailgateConfig(AppConfig):
     verbose_name = _("Mail gateway")
 
     def ready(self) -> None:
-        from tandem.mailgate import jobs  # noqa: F401  (registers the worker's look into the spool)
+        from tandem.mailgate import checks, jobs  # noqa: F401  (the settings' checks; the worker's look into the spool)

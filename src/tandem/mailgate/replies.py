@@ -27,21 +27,21 @@ def _signature(item_id: int, user_id: int) -> str:
     return hmac.new(key, f"tandem-reply:{item_id}:{user_id}".encode(), sha256).hexdigest()[:20]
 
 
-def _parts() -> tuple[str, str]:
+def parts() -> tuple[str, str]:
     local, _at, domain = settings.TANDEM_MAIL_REPLY_ADDRESS.partition("@")
     return local, domain
 
 
 def reply_address(item_id: int, user_id: int) -> str:
     """The Reply-To of an e-mail to `user_id` about item `item_id` ("" when replies are off)."""
-    local, domain = _parts()
+    local, domain = parts()
     if not local or not domain:
         return ""
     return f"{local}+{item_id}-{user_id}-{_signature(item_id, user_id)}@{domain}"
 
 
 def is_reply_address(address: str) -> bool:
-    local, domain = _parts()
+    local, domain = parts()
     if not local or not domain:
         return False
     mine_local, _at, mine_domain = address.strip().lower().partition("@")
