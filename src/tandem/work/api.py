@@ -506,14 +506,7 @@ def add_files(request: HttpRequest, id: PathId, files: File[list[UploadedFile]])
     made = services.attach_files(
         _item(user, id),
         by=user,
-        files=[
-            services.NewFile(
-                name=upload.name or "file",
-                content=upload,
-                content_type=upload.content_type or "application/octet-stream",
-            )
-            for upload in files
-        ],
+        files=[services.NewFile.uploaded(upload) for upload in files],
     )
     return Status(201, made)
 

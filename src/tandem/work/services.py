@@ -934,6 +934,15 @@ class NewFile:
     def size(self) -> int:
         return len(self.content) if isinstance(self.content, bytes) else int(self.content.size or 0)
 
+    @classmethod
+    def uploaded(cls, upload: Any) -> NewFile:
+        """A file from a form or an API upload (Django's UploadedFile)."""
+        return cls(
+            name=upload.name or "file",
+            content=upload,
+            content_type=upload.content_type or "application/octet-stream",
+        )
+
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
 

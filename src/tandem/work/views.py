@@ -636,14 +636,7 @@ def item_file_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.attach_files(
             item,
             by=user,
-            files=[
-                services.NewFile(
-                    name=upload.name or "file",
-                    content=upload,
-                    content_type=upload.content_type or "application/octet-stream",
-                )
-                for upload in uploads
-            ],
+            files=[services.NewFile.uploaded(upload) for upload in uploads],
         )
     except ServiceError as error:
         messages.error(request, error.message)
