@@ -374,3 +374,17 @@ def test_wrong_mail_settings_stop_the_checks(settings):
     settings.TANDEM_MAIL_REPLY_ADDRESS = "reply+x@localhost"
     found = {error.id: error.msg for error in mail_settings()}
     assert set(found) == {"tandem.E101", "tandem.E102"} and "secret" not in found["tandem.E101"]
+
+
+def test_mail_without_a_from_header_is_known_by_its_envelope_sender_and_rate_limited(invoices, settings):
+    settings.TANDEM_MAIL_RATE = 2
+    for n in range(3):
+        raw = f"To: invoices@tandem.test\r\nSubject: n{n}\r\nMessage-ID: <nofrom{n}@x>\r\n\r\nhi\r\n".encode()
+        services.deliver(raw, sender="Bob@Elsewhere.example", recipients=["invoices@tandem.test"], via="smtp")
+    services.process_waiting()
+    statuses = list(InboundMessage.objects.order_by("id").values_list("sender_email", "status"))
+    assert statuses == [
+        ("bob@elsewhere.example", MessageStatus.PROCESSED),
+        ("bob@elsewhere.example", MessageStatus.PROCESSED),
+        ("bob@elsewhere.example", MessageStatus.QUARANTINED),
+    ]

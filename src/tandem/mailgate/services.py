@@ -209,7 +209,8 @@ def _fill(
     message.attempts += 1
     if parsed is not None:
         message.message_id = parsed.message_id[:300]
-        message.sender_email = parsed.sender_email[:254]
+        # the From header's address, else the envelope's (what the rate limit counts by)
+        message.sender_email = (parsed.sender_email or message.envelope_from).lower()[:254]
         message.sender_name = parsed.sender_name[:200]
         message.subject = parsed.subject[:500]
         message.sent_at = parsed.date
@@ -282,7 +283,7 @@ def _decide(
         )
         return
     message.address = address
-    sender = (parsed.sender_email or message.envelope_from).lower()
+    sender = message.sender_email
     refusal = _sender_refused(address, sender)
     if refusal:
         _finish(message, MessageStatus.REJECTED, refusal)
