@@ -106,3 +106,8 @@ def test_a_person_made_from_mail_is_listed_to_review_until_marked_reviewed(recei
     assert Person.objects.get(pk=person.pk).review_note == ""
     assert "Vera Vendor" not in people.get("/people/?review=1").content.decode()
     assert "Vera Vendor" in people.get("/people/").content.decode()
+
+
+def test_the_board_names_the_addresses_whose_mail_lands_there(invoices, finance, member):
+    page = login(member).get(f"/boards/{finance.pk}/").content.decode()
+    assert "Mail to this address becomes items here:" in page and 'href="mailto:invoices@tandem.test"' in page

@@ -76,6 +76,8 @@ def _filter_context(request: HttpRequest, board: Board, filters: ItemFilters) ->
         "label_choices": queries.labels_for_board(board),
         "saved_views": SavedView.objects.filter(user=user, board=board),
         "save_view_form": SaveViewForm(initial={"query": filters.query_string()}),
+        # read only when the page's header shows them (not for a partial refresh)
+        "mail_addresses": board.mail_addresses.filter(active=True).order_by("address"),
     }
 
 
