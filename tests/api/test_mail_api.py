@@ -107,3 +107,20 @@ def test_files_on_items_are_uploaded_listed_downloaded_and_removed(api_as, membe
     assert api.delete(f"/items/{item.pk}/files/{files[0]['id']}").status_code == 204
     assert [f["name"] for f in api.get(f"/items/{item.pk}/files").json()] == ["b.txt"]
     assert api.get(f"/items/{item.pk}/files/{files[0]['id']}").status_code == 404
+
+
+def test_replies_through_the_api(api_as, member, board, admin_user):
+    services.create_address(by=admin_user, board=board, data={"address": "invoices@tandem.test"})
+    services.deliver(mail(), recipients=["invoices@tandem.test"], via="smtp")
+    services.process_waiting()
+    item = InboundMessage.objects.get().item
+    api = api_as(member)
+    made = api.post("/mail/replies", {"item": item.pk, "body": "Received, thanks."})
+    assert made.status_code == 201, made.content
+    assert made.json()["to"] == "vera@vendor.example" and made.json()["comment"]
+    assert [
+        r["body"].split("\n")[0] for r in api.get("/mail/replies", {"item": item.pk}).json()["items"]
+    ] == ["Received, thanks."]
+    assert api.post("/mail/replies", {"item": item.pk, "body": ""}).status_code == 422
+    by_hand = work.create_item(by=member, board=board, data={"title": "By hand"})
+    assert api.post("/mail/replies", {"item": by_hand.pk, "body": "Hi"}).status_code == 409

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.core.admin import ReadOnlyAdmin
 from tandem.core.errors import ServiceError
 from tandem.mailgate import services
-from tandem.mailgate.models import InboundMessage, MailAddress
+from tandem.mailgate.models import InboundMessage, MailAddress, SentMessage
 
 
 @admin.register(MailAddress)
@@ -88,3 +88,14 @@ class InboundMessageAdmin(ReadOnlyAdmin):
             results[label] = results.get(label, 0) + 1
         summary = ", ".join(f"{label}: {count}" for label, count in sorted(results.items()))
         messages.success(request, _("Processed again. %(summary)s") % {"summary": summary})
+
+
+@admin.register(SentMessage)
+class SentMessageAdmin(ReadOnlyAdmin):
+    """Replies e-mailed from items: to whom, whether the mail server took them, and the last error."""
+
+    list_display = ["created_at", "status", "to", "subject", "sent_by", "item", "sent_at", "error"]
+    list_filter = ["status"]
+    search_fields = ["to", "subject"]
+    list_select_related = ["sent_by", "item"]
+    raw_id_fields = ["item", "comment"]

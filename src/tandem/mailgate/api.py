@@ -1,6 +1,6 @@
-"""/api/v1/mail: the mail addresses that lead to boards (those who manage boards), and the received
-messages with what became of each (admins), reprocessing included. Writes go through
-tandem.mailgate.services."""
+"""/api/v1/mail: the mail addresses that lead to boards (those who manage boards), the received
+messages with what became of each (admins), reprocessing included, and replies e-mailed from
+items to the people whose mail made them. Writes go through tandem.mailgate.services."""
 
 from __future__ import annotations
 
@@ -19,10 +19,17 @@ from tandem.api.pagination import Page, PageParams, paginate
 from tandem.api.types import PathId, SearchText
 from tandem.core.errors import InvalidInput, NotFound
 from tandem.mailgate import services
-from tandem.mailgate.models import InboundMessage, MailAddress, MessageStatus
-from tandem.mailgate.schemas import InboundMessageOut, MailAddressIn, MailAddressOut, MailAddressPatch
+from tandem.mailgate.models import InboundMessage, MailAddress, MessageStatus, SentMessage
+from tandem.mailgate.schemas import (
+    InboundMessageOut,
+    MailAddressIn,
+    MailAddressOut,
+    MailAddressPatch,
+    ReplyIn,
+    SentReplyOut,
+)
 from tandem.work.models import Board, Label
-from tandem.work.queries import get_board_for_user
+from tandem.work.queries import get_board_for_user, get_item_for_user
 
 mail = Router(tags=["Mail gateway"])
 
@@ -151,3 +158,19 @@ def raw_message(request: HttpRequest, id: PathId) -> FileResponse:
     return FileResponse(
         handle, as_attachment=True, filename=f"message-{found.pk}.eml", content_type="message/rfc822"
     )
+
+
+@mail.get("/replies", response={200: Page[SentReplyOut], **errors(404)})
+def list_replies(request: HttpRequest, item: PathId, page: Query[PageParams]) -> dict[str, Any]:
+    """The replies e-mailed from an item, oldest first."""
+    found = get_item_for_user(acting_user(request), item)
+    return paginate(found.sent_messages.select_related("sent_by").order_by("created_at", "id"), page)
+
+
+@mail.post("/replies", response={201: SentReplyOut, **errors(403, 404, 409)})
+def send_reply(request: HttpRequest, payload: ReplyIn) -> Status[SentMessage]:
+    """E-mail a reply from the item's board address to the person whose mail made the item (409
+    when it did not come by mail); it is also the item's comment, and their answer threads back."""
+    user = acting_user(request)
+    sent = services.email_reply(get_item_for_user(user, payload.item), by=user, body=payload.body)
+    return Status(201, SentMessage.objects.select_related("sent_by").get(pk=sent.pk))

@@ -126,3 +126,41 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject or self.identity
+
+
+class SentStatus(models.TextChoices):
+    PENDING = "pending", _("Sending")
+    SENT = "sent", _("Sent")
+
+
+class SentMessage(models.Model):
+    """A reply e-mailed from an item to the person whose mail made it, from the board's address.
+    Its Message-ID is kept so that their answer threads back into the item."""
+
+    item = models.ForeignKey("work.Item", on_delete=models.CASCADE, related_name="sent_messages")
+    comment = models.ForeignKey(
+        "work.Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message_id = models.CharField(max_length=300, unique=True)
+    in_reply_to = models.CharField(max_length=300, blank=True)
+    references = models.TextField(blank=True)
+    from_address = models.CharField(max_length=254)
+    to = models.CharField(max_length=254)
+    subject = models.CharField(max_length=500)
+    body = models.TextField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=8, choices=SentStatus.choices, default=SentStatus.PENDING)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("sent reply")
+        verbose_name_plural = _("sent replies")
+        ordering: ClassVar = ["created_at", "id"]
+        indexes: ClassVar = [models.Index(fields=["item", "created_at"], name="sent_item_at")]
+
+    def __str__(self) -> str:
+        return self.subject

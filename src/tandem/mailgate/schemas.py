@@ -117,3 +117,31 @@ class InboundMessageOut(Schema):
     @staticmethod
     def resolve_raw(obj: Any) -> str:
         return f"/api/v1/mail/messages/{obj.pk}/raw"
+
+
+class ReplyIn(_Input):
+    item: RecordId
+    body: Annotated[str, Field(min_length=1, max_length=50_000), NoNul]
+
+
+class SentReplyOut(Schema):
+    id: int
+    item: int
+    comment: int | None
+    to: str
+    from_address: str
+    subject: str
+    body: str
+    message_id: str
+    status: str
+    sent_by: UserRef | None
+    created_at: datetime
+    sent_at: datetime | None
+
+    @staticmethod
+    def resolve_item(obj: Any) -> int:
+        return int(obj.item_id)
+
+    @staticmethod
+    def resolve_comment(obj: Any) -> int | None:
+        return obj.comment_id

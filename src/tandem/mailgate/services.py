@@ -27,15 +27,17 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from email.utils import getaddresses
+from email.utils import formataddr, getaddresses, make_msgid
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Q
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,7 +49,14 @@ from tandem.contacts.models import EmailAddress
 from tandem.contacts.services import Sender, sender_for_mail
 from tandem.core.errors import Conflict, InvalidInput, ServiceError
 from tandem.mailgate import replies
-from tandem.mailgate.models import InboundMessage, MailAddress, MessageStatus, SenderPolicy
+from tandem.mailgate.models import (
+    InboundMessage,
+    MailAddress,
+    MessageStatus,
+    SenderPolicy,
+    SentMessage,
+    SentStatus,
+)
 from tandem.mailgate.parsing import Parsed, Unreadable, parse
 from tandem.mailgate.spool import Spool, Spooled
 from tandem.work import services as work
@@ -390,6 +399,13 @@ def _thread_target(parsed: Parsed, address: MailAddress) -> Item | None:
             .values_list("item_id", flat=True)
             .first()
         )
+        if not earlier:  # an answer to a reply e-mailed from an item
+            earlier = (
+                SentMessage.objects.filter(message_id__in=ids[:50], item__board=address.board)
+                .order_by("-created_at")
+                .values_list("item_id", flat=True)
+                .first()
+            )
         if earlier:
             return on_board.filter(pk=earlier).first()
     from tandem.notifications.mail import thread_id
@@ -669,3 +685,101 @@ def delete_address(mail_address: MailAddress, *, by: User) -> None:
         mail_address.delete()
         record(actor=by, verb="removed mail address", target=board, target_type="board",
                changes={"address": address})  # fmt: skip
+
+
+# --- Replies e-mailed from an item ------------------------------------------------------------
+
+
+def reply_target(item: Item) -> InboundMessage | None:
+    """The message a reply from this item answers: the newest one from outside that came through
+    a board's address that still takes mail (a colleague's reply to a notification came through
+    the reply address, which is no board's)."""
+    return (
+        InboundMessage.objects.filter(
+            item=item,
+            status__in=[MessageStatus.PROCESSED, MessageStatus.THREADED],
+            address__active=True,
+        )
+        .exclude(sender_email="")
+        .select_related("address")
+        .order_by("-received_at", "-id")
+        .first()
+    )
+
+
+def email_reply(item: Item, *, by: User, body: str) -> SentMessage:
+    """E-mail `body` from the board's address to the person whose mail made the item, as a reply
+    to their newest message (their answer threads back here); the reply is also the item's
+    comment. Sent by the worker after the commit, retried until the mail server takes it."""
+    require(by, Permission.EDIT_WORK)
+    text = str(body or "").strip()
+    if not text:
+        raise InvalidInput(_("Write the reply first."), field="body")
+    if len(text) > 50_000:
+        raise InvalidInput(_("A reply has at most 50,000 characters."), field="body")
+    answered = reply_target(item)
+    if answered is None or answered.address is None:
+        raise Conflict(
+            _(
+                "This item did not come by e-mail through an address that still takes mail, so there is no one to reply to."
+            )
+        )
+    subject = " ".join(answered.subject.split()) or item.title
+    if f"[#{item.pk}]" not in subject:
+        subject = f"[#{item.pk}] {subject}"
+    if not subject.lower().startswith("re:"):
+        subject = f"Re: {subject}"
+    references = " ".join(dict.fromkeys([*_references_of(answered), answered.message_id])).strip()
+    domain = answered.address.address.rpartition("@")[2]
+    with transaction.atomic():
+        recipient = (
+            f"{answered.sender_name} <{answered.sender_email}>"
+            if answered.sender_name
+            else answered.sender_email
+        )
+        comment = work.add_comment(item, by=by, body=f"*{_('E-mailed to %s') % recipient}:*\n\n{text}")
+        sent = SentMessage.objects.create(
+            item=item,
+            comment=comment,
+            message_id=make_msgid(domain=domain),
+            in_reply_to=answered.message_id,
+            references=references[:10_000],
+            from_address=formataddr((item.board.name, answered.address.address)),
+            to=answered.sender_email,
+            subject=subject[:500],
+            body=f"{text}\n\n-- \n{by.display_name}\n{item.board.name}",
+            sent_by=by,
+        )
+        transaction.on_commit(lambda: send_reply.enqueue(sent.pk))
+    return sent
+
+
+def _references_of(message: InboundMessage) -> list[str]:
+    """The References the answered message carried (read back from its original)."""
+    try:
+        with message.raw.open("rb") as handle:
+            parsed = parse(bytes(handle.read()))
+    except (OSError, ValueError, Unreadable):
+        return []
+    return parsed.references[-20:]
+
+
+@task()
+def send_reply(sent_id: int) -> bool:
+    """Send one reply (the worker's job; a failure is retried with backoff, never sent twice)."""
+    sent = SentMessage.objects.filter(pk=sent_id).first()
+    if sent is None or sent.status == SentStatus.SENT:
+        return False
+    message = EmailMessage(subject=sent.subject, body=sent.body, from_email=sent.from_address, to=[sent.to])
+    message.extra_headers["Message-ID"] = sent.message_id
+    if sent.in_reply_to:
+        message.extra_headers["In-Reply-To"] = sent.in_reply_to
+    if sent.references:
+        message.extra_headers["References"] = sent.references
+    try:
+        message.send()
+    except Exception as error:
+        SentMessage.objects.filter(pk=sent.pk).update(error=str(error)[:2000])
+        raise
+    SentMessage.objects.filter(pk=sent.pk).update(status=SentStatus.SENT, sent_at=timezone.now(), error="")
+    return True

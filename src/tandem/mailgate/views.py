@@ -1,6 +1,6 @@
 """The mail gateway's pages: the raw message download (whoever may see the item a message made or
-threaded into; a message that made nothing, quarantined or rejected, only admins) and the mail
-addresses in a board's settings."""
+threaded into; a message that made nothing, quarantined or rejected, only admins), the mail
+addresses in a board's settings, and the item page's e-mail section with its reply form."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from tandem.core.views import acting_user, guarded_view
 from tandem.mailgate import services
 from tandem.mailgate.forms import MailAddressForm
 from tandem.mailgate.models import InboundMessage, MailAddress
+from tandem.mailgate.queries import messages_for_item
 from tandem.work.models import Board
 from tandem.work.queries import get_board_for_user, get_item_for_user
 
@@ -77,4 +78,28 @@ def board_addresses(board: Board) -> dict[str, Any]:
         "mail_addresses": [(a, MailAddressForm(board=board, instance=a)) for a in addresses],
         "mail_address_form": MailAddressForm(board=board),
         "reply_address": settings.TANDEM_MAIL_REPLY_ADDRESS,
+    }
+
+
+@guarded_view(Permission.EDIT_WORK)
+@require_POST
+def email_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """The item page's "Reply by e-mail" form."""
+    user = acting_user(request)
+    item = get_item_for_user(user, pk)
+    try:
+        sent = services.email_reply(item, by=user, body=request.POST.get("body", ""))
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Reply to %(to)s is on its way.") % {"to": sent.to})
+    return redirect(reverse("work:item", args=[item.pk]) + "#mail")
+
+
+def item_mail(item: Any) -> dict[str, Any]:
+    """The item page's e-mail section: the messages, the replies sent, and whom a reply would reach."""
+    return {
+        "mail_messages": list(messages_for_item(item)),
+        "sent_replies": list(item.sent_messages.select_related("sent_by")),
+        "reply_to": services.reply_target(item),
     }

@@ -24,8 +24,7 @@ from tandem.core.errors import InvalidInput, ServiceError
 from tandem.core.files import serve
 from tandem.core.pagination import paginate
 from tandem.core.views import acting_user, go, guarded_view, int_or_none, page_or_partial, posted
-from tandem.mailgate.queries import messages_for_item
-from tandem.mailgate.views import board_addresses
+from tandem.mailgate.views import board_addresses, item_mail
 from tandem.notifications.live import record_page
 from tandem.work import markdown, queries, services
 from tandem.work.filters import ORDERINGS, ItemFilters
@@ -384,7 +383,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children_closed": sum(1 for c in children if not c.is_open),
         "comments": comments,
         "files": list(item.files.select_related("uploaded_by")),
-        "mail_messages": list(messages_for_item(item)),
+        **item_mail(item),
         "comment_form": CommentForm(),
         "link_form": LinkForm(),
         "timeline": timeline_context("item", item, request),

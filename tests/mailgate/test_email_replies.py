@@ -1,0 +1,109 @@
+"""Replying by e-mail from an item to the person whose mail made it: sent by the worker from the
+board's address as a reply to their newest message, kept as the item's comment, and their answer
+threads back into the item, whichever of its references their mail program keeps."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail as outbox
+
+from tandem.core.errors import Conflict, InvalidInput, NotAllowed
+from tandem.mailgate import services
+from tandem.mailgate.models import MessageStatus, SentMessage, SentStatus
+from tandem.work import services as work
+from tests.conftest import login
+from tests.mailgate.conftest import mail
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _memory_mail(settings):
+    settings.MAILERS = {
+        "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend", "OPTIONS": {}}
+    }
+
+
+def test_a_reply_goes_from_the_board_address_to_the_sender_and_is_the_items_comment(receive, invoices, fay):
+    item = receive(mail()).item
+    sent = services.email_reply(item, by=fay, body="Thank you, we will pay on Friday.")
+    services.send_reply.call(sent.pk)  # what the worker runs after the commit
+    (message,) = outbox.outbox
+    assert message.to == ["vera@vendor.example"] and message.from_email == "Finance <invoices@tandem.test>"
+    assert message.subject == f"Re: [#{item.pk}] Invoice 4711"
+    assert message.extra_headers["In-Reply-To"] == "<4711@vendor.example>"
+    assert message.extra_headers["References"] == "<4711@vendor.example>"
+    assert message.extra_headers["Message-ID"].endswith("@tandem.test>")
+    assert message.body.startswith("Thank you, we will pay on Friday.") and "Fay Finance" in message.body
+    sent.refresh_from_db()
+    assert sent.status == SentStatus.SENT and sent.sent_at is not None
+    comment = sent.comment
+    assert comment.author == fay and comment.item == item
+    assert "E-mailed to Vera Vendor <vera@vendor.example>" in comment.body and "pay on Friday" in comment.body
+    assert services.send_reply.call(sent.pk) is False and len(outbox.outbox) == 1  # never twice
+
+
+def test_their_answer_threads_back_even_when_it_names_only_the_reply(receive, invoices, fay):
+    item = receive(mail()).item
+    sent = services.email_reply(item, by=fay, body="Which account should we pay into?")
+    answer = receive(
+        mail(
+            subject="Your question",
+            message_id="<answer@vendor.example>",
+            In_Reply_To=sent.message_id,
+            body="IBAN DE00 1234",
+        )
+    )
+    assert answer.status == MessageStatus.THREADED and answer.item == item
+    # the next reply answers their newest message, with the whole thread in its references
+    second = services.email_reply(item, by=fay, body="Paid.")
+    assert second.in_reply_to == "<answer@vendor.example>"
+
+
+def test_a_failed_send_stays_pending_with_its_error_and_the_job_retries(receive, invoices, fay, settings):
+    item = receive(mail()).item
+    sent = services.email_reply(item, by=fay, body="Hello")
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }
+    with pytest.raises(OSError):
+        services.send_reply.call(sent.pk)
+    sent.refresh_from_db()
+    assert sent.status == SentStatus.PENDING and sent.error
+    settings.MAILERS = {
+        "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend", "OPTIONS": {}}
+    }
+    assert services.send_reply.call(sent.pk) is True
+    sent.refresh_from_db()
+    assert sent.status == SentStatus.SENT and sent.error == ""
+
+
+def test_no_reply_without_mail_to_answer_an_empty_one_or_from_a_guest(receive, invoices, fay, guest, finance):
+    plain = work.create_item(by=fay, board=finance, data={"title": "Made by hand"})
+    with pytest.raises(Conflict):
+        services.email_reply(plain, by=fay, body="Hello")
+    item = receive(mail()).item
+    with pytest.raises(InvalidInput):
+        services.email_reply(item, by=fay, body="   ")
+    with pytest.raises(NotAllowed):
+        services.email_reply(item, by=guest, body="Hello")
+    assert not SentMessage.objects.exists()
+
+
+def test_the_item_page_offers_the_reply_and_lists_it(
+    receive, invoices, fay, guest, django_capture_on_commit_callbacks
+):
+    item = receive(mail()).item
+    page = login(fay)
+    assert "Reply by e-mail to Vera Vendor" in page.get(f"/items/{item.pk}/").content.decode()
+    assert "Reply by e-mail" not in login(guest).get(f"/items/{item.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = page.post(f"/items/{item.pk}/email-reply/", {"body": "On its way."}, follow=True)
+    assert "is on its way" in done.content.decode()
+    assert "Fay Finance replied to vera@vendor.example" in done.content.decode()
+    assert len(outbox.outbox) == 1  # the job asked for after the commit (run at once in tests)
+    empty = page.post(f"/items/{item.pk}/email-reply/", {"body": ""}, follow=True)
+    assert "Write the reply first." in empty.content.decode() and SentMessage.objects.count() == 1
