@@ -111,3 +111,21 @@ def test_a_person_made_from_mail_is_listed_to_review_until_marked_reviewed(recei
 def test_the_board_names_the_addresses_whose_mail_lands_there(invoices, finance, member):
     page = login(member).get(f"/boards/{finance.pk}/").content.decode()
     assert "Mail to this address becomes items here:" in page and 'href="mailto:invoices@tandem.test"' in page
+
+
+def test_the_customer_pages_list_the_mail_their_people_sent(receive, invoices, member):
+    from tandem.contacts import services as contacts
+
+    org = contacts.create_organization(
+        by=member, data={"name": "Vendor Ltd", "website": "https://vendor.example"}
+    )
+    message = receive(mail())  # Vera, new, joins Vendor Ltd by her address's domain
+    receive(
+        mail(to="nobody@tandem.test", subject="Never made anything", message_id="<n@x>"),
+        recipients=("nobody@tandem.test",),
+    )
+    page = login(member)
+    for url in (f"/people/{message.person_id}/", f"/organizations/{org.pk}/"):
+        html = page.get(url).content.decode()
+        assert f'href="/items/{message.item_id}/">Invoice 4711</a>' in html, url
+        assert "Never made anything" not in html

@@ -35,6 +35,7 @@ from tandem.contacts.queries import (
 from tandem.core.errors import Conflict, InvalidInput, NotFound, PossibleDuplicate, StaleVersion
 from tandem.core.pagination import paginate
 from tandem.core.views import acting_user, go, guarded_view, int_or_none, page_or_partial, posted
+from tandem.mailgate.queries import mail_of_customer
 from tandem.notifications.live import record_page
 from tandem.work.queries import boards_for, work_for_customer
 
@@ -153,6 +154,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "contacts/person_detail.html", context)
 
 
+MAIL_ON_CUSTOMER_PAGE = 5
+
+
 def _work_context(request: HttpRequest, **customer: Organization | Person) -> dict[str, Any]:
     """The customer's deals and other work items, for the sections of its page."""
     ((kind, record),) = customer.items()
@@ -165,6 +169,7 @@ def _work_context(request: HttpRequest, **customer: Organization | Person) -> di
         (_("Work items"), work.other, work.other_open, _("No work items yet"), "work-items"),
     ]
     return {
+        "customer_mail": list(mail_of_customer(record)[:MAIL_ON_CUSTOMER_PAGE]),
         "work_sections": sections,
         "customer_param": (kind, record.pk),
         "work_boards": list(boards_for(user)) if can(user, Permission.EDIT_WORK) else [],

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from tandem.mailgate.models import InboundMessage
+from tandem.contacts.models import Organization, Person
+from tandem.mailgate.models import InboundMessage, MessageStatus
 from tandem.work.models import Item
 
 
 def messages_for_item(item: Item) -> QuerySet[InboundMessage]:
     """The mail an item came from and the replies threaded into it, oldest first."""
     return InboundMessage.objects.filter(item=item).order_by("received_at", "id")
+
+
+def mail_of_customer(record: Organization | Person) -> QuerySet[InboundMessage]:
+    """The mail a customer sent that made or threaded into items, newest first: a person's own, an
+    organization's own and its people's."""
+    if isinstance(record, Person):
+        mine = Q(person=record)
+    else:
+        mine = Q(organization=record) | Q(person__memberships__organization=record)
+    return (
+        InboundMessage.objects.filter(mine, status__in=[MessageStatus.PROCESSED, MessageStatus.THREADED])
+        .select_related("item")
+        .distinct()
+        .order_by("-received_at", "-id")
+    )
