@@ -107,3 +107,32 @@ def test_the_item_page_offers_the_reply_and_lists_it(
     assert len(outbox.outbox) == 1  # the job asked for after the commit (run at once in tests)
     empty = page.post(f"/items/{item.pk}/email-reply/", {"body": ""}, follow=True)
     assert "Write the reply first." in empty.content.decode() and SentMessage.objects.count() == 1
+
+
+def test_an_address_that_confirms_receipt_tells_a_new_sender_the_items_number(
+    receive, invoices, admin_user, fay, django_capture_on_commit_callbacks
+):
+    services.update_address(invoices, by=admin_user, data={"acknowledge": True})
+    with django_capture_on_commit_callbacks(execute=True):
+        item = receive(mail()).item
+    (receipt,) = outbox.outbox
+    assert receipt.to == ["vera@vendor.example"] and receipt.subject == f"Re: [#{item.pk}] Invoice 4711"
+    assert receipt.extra_headers["Auto-Submitted"] == "auto-replied"  # auto-responders leave it alone
+    assert receipt.extra_headers["In-Reply-To"] == "<4711@vendor.example>"
+    assert f"Finance as #{item.pk}" in receipt.body and f"[#{item.pk}]" in receipt.body
+    assert SentMessage.objects.get().automatic and not SentMessage.objects.get().comment
+    with django_capture_on_commit_callbacks(execute=True):
+        # an answer to the receipt threads; a colleague's mail and automatic mail get no receipt
+        answer = receive(
+            mail(
+                subject=receipt.subject,
+                message_id="<a2@vendor.example>",
+                In_Reply_To=receipt.extra_headers["Message-ID"],
+            )
+        )
+        receive(mail(sender=fay.email, message_id="<f@x>", subject="From a colleague"))
+        receive(mail(sender="bot@vendor.example", message_id="<bot@x>", Auto_Submitted="auto-replied"))
+    assert answer.status == MessageStatus.THREADED and answer.item == item
+    assert len(outbox.outbox) == 1
+    page = login(fay).get(f"/items/{item.pk}/").content.decode()
+    assert "Receipt confirmed to vera@vendor.example" in page

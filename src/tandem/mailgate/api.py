@@ -48,7 +48,7 @@ def _address(user: User, pk: int) -> MailAddress:
 
 def _data(payload: MailAddressIn | MailAddressPatch, board: Board) -> dict[str, Any]:
     data = payload.model_dump(exclude_unset=True, exclude={"board"})
-    for name in ("address", "senders", "domains", "catch_all", "active"):
+    for name in ("address", "senders", "domains", "catch_all", "acknowledge", "active"):
         if name in data and data[name] is None:
             raise InvalidInput(_("This field cannot be null."), field=name)
     if "item_type" in data:

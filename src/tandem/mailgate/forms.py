@@ -29,6 +29,9 @@ class MailAddressForm(BootstrapForm):
     catch_all = forms.BooleanField(
         label=_("Catch-all: also take mail for addresses no board has"), required=False
     )
+    acknowledge = forms.BooleanField(
+        label=_("Confirm receipt: tell the sender of each new item its number"), required=False
+    )
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args: Any, board: Board, instance: MailAddress | None = None, **kwargs: Any) -> None:
@@ -43,6 +46,7 @@ class MailAddressForm(BootstrapForm):
                     "senders": instance.senders,
                     "domains": instance.domains,
                     "catch_all": instance.catch_all,
+                    "acknowledge": instance.acknowledge,
                     "active": instance.active,
                 },
             )

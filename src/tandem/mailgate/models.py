@@ -47,6 +47,11 @@ class MailAddress(models.Model):
         help_text=_("Separated by commas or spaces; empty means the address's own domain."),
     )
     catch_all = models.BooleanField(_("catch-all"), default=False)
+    acknowledge = models.BooleanField(
+        _("confirm receipt"),
+        default=False,
+        help_text=_("Tell the sender of each new item its number (never for automatic mail)."),
+    )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -148,6 +153,8 @@ class SentMessage(models.Model):
     to = models.CharField(max_length=254)
     subject = models.CharField(max_length=500)
     body = models.TextField()
+    # a receipt Tandem sent by itself (Auto-Submitted: auto-replied), not a person's reply
+    automatic = models.BooleanField(default=False)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

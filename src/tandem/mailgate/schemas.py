@@ -45,6 +45,7 @@ class MailAddressPatch(_Input):
     senders: SenderPolicy | None = None
     domains: Domains | None = None
     catch_all: bool | None = None
+    acknowledge: bool | None = None
     active: bool | None = None
 
 
@@ -58,6 +59,7 @@ class MailAddressOut(Schema):
     senders: str
     domains: str
     catch_all: bool
+    acknowledge: bool
     active: bool
 
     @staticmethod
@@ -134,6 +136,7 @@ class SentReplyOut(Schema):
     body: str
     message_id: str
     status: str
+    automatic: bool
     sent_by: UserRef | None
     created_at: datetime
     sent_at: datetime | None

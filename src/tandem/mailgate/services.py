@@ -38,7 +38,7 @@ from django.core.validators import validate_email
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
@@ -316,6 +316,8 @@ def _decide(
                 return
             match = _sender_record(parsed, sender, address, gateway)
             item = _new_item(parsed, address, match, gateway)
+            if address.acknowledge and sender and not _is_colleague(sender):
+                _acknowledge(message, parsed, address, item, sender)
             _finish(
                 message,
                 MessageStatus.PROCESSED,
@@ -575,7 +577,16 @@ def _attach(item: Item, parsed: Parsed, by: User) -> None:
 
 # --- Addresses --------------------------------------------------------------------------------
 
-ADDRESS_FIELDS = ("address", "item_type", "assignee", "senders", "domains", "catch_all", "active")
+ADDRESS_FIELDS = (
+    "address",
+    "item_type",
+    "assignee",
+    "senders",
+    "domains",
+    "catch_all",
+    "acknowledge",
+    "active",
+)
 
 
 def _clean_address(value: Any) -> str:
@@ -754,6 +765,31 @@ def email_reply(item: Item, *, by: User, body: str) -> SentMessage:
     return sent
 
 
+def _acknowledge(
+    message: InboundMessage, parsed: Parsed, address: MailAddress, item: Item, sender: str
+) -> None:
+    """Tell the sender the new item's number, from the address (a receipt: Auto-Submitted, so a
+    well-behaved auto-responder does not answer it, and Tandem never answers automatic mail)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        body = _(
+            "Thank you for your message “%(subject)s”. It has reached %(board)s as #%(id)s, and we "
+            "will come back to you.\n\nTo add to it, reply to this e-mail and keep [#%(id)s] in the subject."
+        ) % {"subject": parsed.subject or _("(no subject)"), "board": address.board.name, "id": item.pk}
+    subject = f"[#{item.pk}] {parsed.subject or item.title}"
+    sent = SentMessage.objects.create(
+        item=item,
+        message_id=make_msgid(domain=address.address.rpartition("@")[2]),
+        in_reply_to=parsed.message_id,
+        references=" ".join([*parsed.references[-20:], parsed.message_id]).strip()[:10_000],
+        from_address=formataddr((address.board.name, address.address)),
+        to=sender,
+        subject=f"Re: {subject}"[:500],
+        body=body,
+        automatic=True,
+    )
+    transaction.on_commit(lambda: send_reply.enqueue(sent.pk))
+
+
 def _references_of(message: InboundMessage) -> list[str]:
     """The References the answered message carried (read back from its original)."""
     try:
@@ -772,6 +808,9 @@ def send_reply(sent_id: int) -> bool:
         return False
     message = EmailMessage(subject=sent.subject, body=sent.body, from_email=sent.from_address, to=[sent.to])
     message.extra_headers["Message-ID"] = sent.message_id
+    if sent.automatic:
+        message.extra_headers["Auto-Submitted"] = "auto-replied"
+        message.extra_headers["X-Auto-Response-Suppress"] = "All"
     if sent.in_reply_to:
         message.extra_headers["In-Reply-To"] = sent.in_reply_to
     if sent.references:
