@@ -37,6 +37,7 @@ NOT_A_CHANGE = {
     ): "Tandem's own account (the mail gateway's), made on first use; no one's change",
     ("work", "save_view"): "a person's own saved filter, which nobody else sees",
     ("work", "delete_view"): "a person's own saved filter, which nobody else sees",
+    ("mailgate", "send_reply"): "notes that the mail server took a reply; the reply is its comment's history",
     ("notifications", "mark_read"): "reading one's own notification changes no record",
     ("notifications", "mark_all_read"): "reading one's own notifications changes no record",
     ("notifications", "mark_record_read"): "opening a record reads one's own notifications of it",
