@@ -44,7 +44,9 @@ def seed_mail(users: list[User]) -> int:
     services.create_address(
         by=admin, board=finance, data={"address": f"invoices@{DOMAIN}", "assignee": fiona}
     )
-    services.create_address(by=admin, board=support, data={"address": f"support@{DOMAIN}", "assignee": sunny})
+    services.create_address(
+        by=admin, board=support, data={"address": f"support@{DOMAIN}", "assignee": sunny, "acknowledge": True}
+    )
     messages = [
         _message("Northwind Traders <info@northwind.example>", f"invoices@{DOMAIN}",
                  "Invoice NW-2211 for November", "Hello,\n\nplease find our invoice for November attached.\n"
