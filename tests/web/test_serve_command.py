@@ -71,3 +71,37 @@ def test_serve_answers_and_stops_cleanly(tmp_path):
         output, _ = process.communicate(timeout=30)
     assert process.returncode == 0, output
     assert "Tandem is running at" in output
+
+
+def test_a_mail_port_in_use_leaves_the_web_and_the_worker_running(tmp_path):
+    port = free_port()
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TANDEM_") and k != "DATABASE_URL"}
+    env.update(TANDEM_DATA_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tandem", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+         "--mail-listen", f"127.0.0.1:{taken.getsockname()[1]}"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        body = ""
+        while time.monotonic() < deadline and not body:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    body = response.read().decode()
+            except OSError:
+                time.sleep(0.3)
+        assert body == '{"status": "ok"}'
+        time.sleep(3)  # the listener has given up by now
+        assert process.poll() is None
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+            assert response.status == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+        taken.close()
+    assert process.returncode == 0, output
+    assert "Tandem runs on without receiving mail" in output

@@ -52,11 +52,12 @@ class Command(BaseCommand):
         if not options["no_task_worker"] and "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
             worker = [sys.executable, "-m", "tandem", "worker", "--interval", "1"]
             children.append(subprocess.Popen(worker))
+        essential = list(children)  # Tandem stops when one of these does
         listen = str(options["mail_listen"] or "").strip()
+        mail: subprocess.Popen[bytes] | None = None
         if listen and listen.lower() != "off":
-            children.append(
-                subprocess.Popen([sys.executable, "-m", "tandem", "mail-listen", "--smtp", listen])
-            )
+            mail = subprocess.Popen([sys.executable, "-m", "tandem", "mail-listen", "--smtp", listen])
+            children.append(mail)
         self.stdout.write(
             self.style.SUCCESS(f"Tandem is running at http://{options['bind']}/  (Ctrl+C stops it)")
         )
@@ -69,7 +70,14 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         try:
-            while all(child.poll() is None for child in children):
+            while all(child.poll() is None for child in essential):
+                if mail is not None and mail.poll() is not None:
+                    # e.g. the port is taken: the web and the worker go on; mail waits at the MTA
+                    self.stderr.write(
+                        f"The mail listener on {listen} stopped (exit {mail.returncode}); Tandem runs "
+                        "on without receiving mail. Free the port or set TANDEM_MAIL_LISTEN."
+                    )
+                    mail = None
                 time.sleep(0.5)
         finally:
             stop(signal.SIGTERM, None)
@@ -78,6 +86,6 @@ class Command(BaseCommand):
                     child.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     child.kill()
-        failed = [c.returncode for c in children if c.returncode not in (0, -signal.SIGTERM, None)]
+        failed = [c.returncode for c in essential if c.returncode not in (0, -signal.SIGTERM, None)]
         if failed:
             sys.exit(failed[0])
