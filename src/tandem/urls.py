@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -21,7 +20,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tandem.web.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Stored files (item files, received mail, deal documents) are never served from MEDIA_URL, not even
+# in debug mode: only through the views that check who may see them (tandem.core.files.serve).

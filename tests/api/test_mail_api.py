@@ -50,7 +50,12 @@ def test_managers_shape_addresses_and_members_may_not(api_as, board, manager, me
 
 
 def test_admins_read_received_mail_search_it_and_reprocess_it(api_as, admin_user, manager, board):
-    services.deliver(mail(to="nobody@tandem.test"), recipients=["nobody@tandem.test"], via="smtp")
+    services.deliver(
+        mail(to="nobody@tandem.test"),
+        sender="vera@vendor.example",
+        recipients=["nobody@tandem.test"],
+        via="smtp",
+    )
     services.deliver(
         mail(subject="Other", message_id="<2@x>", sender="kim@else.example"),
         recipients=["nobody@tandem.test"],
@@ -111,7 +116,7 @@ def test_files_on_items_are_uploaded_listed_downloaded_and_removed(api_as, membe
 
 def test_replies_through_the_api(api_as, member, board, admin_user):
     services.create_address(by=admin_user, board=board, data={"address": "invoices@tandem.test"})
-    services.deliver(mail(), recipients=["invoices@tandem.test"], via="smtp")
+    services.deliver(mail(), sender="vera@vendor.example", recipients=["invoices@tandem.test"], via="smtp")
     services.process_waiting()
     item = InboundMessage.objects.get().item
     api = api_as(member)

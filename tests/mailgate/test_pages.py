@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tandem.contacts.models import Person
-from tandem.mailgate.models import MailAddress
+from tandem.mailgate.models import InboundMessage, MailAddress, MessageStatus
 from tests.conftest import login
 from tests.mailgate.conftest import mail
 
@@ -72,7 +72,11 @@ def test_the_item_page_shows_its_mail_and_files_and_serves_them_to_who_may_see_i
     raw = login(guest).get(f"/mail/messages/{message.pk}/raw/")
     assert raw.status_code == 200 and b"Invoice 4711" in b"".join(raw.streaming_content)
     assert client.get(f"/mail/messages/{message.pk}/raw/").status_code == 302  # to the login page
-    assert login(member).get(f"/items/{item.pk + 1}/files/{files['invoice.pdf'].pk}/").status_code == 404
+    other = receive(
+        mail(message_id="<other@x>", subject="Other")
+    ).item  # a file is served only with its own item
+    assert login(member).get(f"/items/{other.pk}/").status_code == 200
+    assert login(member).get(f"/items/{other.pk}/files/{files['invoice.pdf'].pk}/").status_code == 404
 
 
 def test_only_admins_download_mail_that_made_no_item(receive, invoices, member, admin_user):
@@ -113,19 +117,22 @@ def test_the_board_names_the_addresses_whose_mail_lands_there(invoices, finance,
     assert "Mail to this address becomes items here:" in page and 'href="mailto:invoices@tandem.test"' in page
 
 
-def test_the_customer_pages_list_the_mail_their_people_sent(receive, invoices, member):
+def test_the_customer_pages_list_the_mail_their_people_sent(receive, invoices, member, settings):
     from tandem.contacts import services as contacts
 
     org = contacts.create_organization(
         by=member, data={"name": "Vendor Ltd", "website": "https://vendor.example"}
     )
     message = receive(mail())  # Vera, new, joins Vendor Ltd by her address's domain
-    receive(
-        mail(to="nobody@tandem.test", subject="Never made anything", message_id="<n@x>"),
-        recipients=("nobody@tandem.test",),
-    )
+    reply = receive(mail(subject="Re: Invoice 4711", message_id="<r@x>", In_Reply_To="<4711@vendor.example>"))
+    assert reply.status == MessageStatus.THREADED and reply.person == message.person
+    settings.TANDEM_MAIL_RATE = 2  # Vera's third message within the hour waits in quarantine
+    held = receive(mail(subject="Never made anything", message_id="<n@x>"))
+    assert held.status == MessageStatus.QUARANTINED
+    InboundMessage.objects.filter(pk=held.pk).update(person=message.person)  # as if known: still not listed
     page = login(member)
     for url in (f"/people/{message.person_id}/", f"/organizations/{org.pk}/"):
         html = page.get(url).content.decode()
         assert f'href="/items/{message.item_id}/">Invoice 4711</a>' in html, url
+        assert f'href="/items/{message.item_id}/">Re: Invoice 4711</a>' in html, url
         assert "Never made anything" not in html

@@ -15,7 +15,7 @@ from tandem.contacts import services as contacts
 from tandem.contacts.models import Person
 from tandem.mailgate import replies, services
 from tandem.mailgate.listener import AddressBook
-from tandem.mailgate.models import InboundMessage, MessageStatus, SenderPolicy
+from tandem.mailgate.models import InboundMessage, MessageStatus, SenderPolicy, SentMessage
 from tandem.notifications.models import Notification, Outbox
 from tandem.work import services as work
 from tandem.work.models import Comment, Item
@@ -159,7 +159,7 @@ def test_a_reply_to_the_signed_reply_address_is_the_users_comment(receive, invoi
     assert address.startswith("reply+") and address.endswith("@tandem.test")
     message = receive(
         mail(
-            sender="someone-else@example.org",  # the signature, not the From, says who it is
+            sender=f"Fay <{fay.email.upper()}>",
             to=address,
             subject="Re: [#1] Invoice 4711",
             message_id="<r1@mail.tandem.test>",
@@ -169,10 +169,19 @@ def test_a_reply_to_the_signed_reply_address_is_the_users_comment(receive, invoi
     )
     assert message.status == MessageStatus.THREADED
     assert message.comment.author == fay and message.comment.body == "Booked, thanks."
+    # a customer who got Fay's mail answers it with reply-all: theirs, not Fay's
+    theirs = receive(
+        mail(
+            sender="Vera <vera@vendor.example>", to=address, message_id="<r3@vendor.example>", body="Thanks!"
+        ),
+        recipients=(address,),
+    )
+    assert theirs.status == MessageStatus.THREADED and theirs.comment.author.is_system
+    assert "By e-mail from Vera <vera@vendor.example>" in theirs.comment.body
     forged = address.replace(address.split("-")[-1][:4], "0000")
     refused = receive(mail(to=forged, message_id="<r2@mail.tandem.test>"), recipients=(forged,))
     assert refused.status == MessageStatus.REJECTED and "reply address" in refused.reason
-    assert Comment.objects.filter(item=item).count() == 1
+    assert Comment.objects.filter(item=item).count() == 2
 
 
 def test_notification_emails_carry_the_reply_address_and_invite_replies(settings, invoices, fay, receive):
@@ -336,8 +345,18 @@ def test_a_fault_while_processing_quarantines_the_message_and_the_rest_goes_on(i
         return real(*args, **kwargs)
 
     monkeypatch.setattr(services, "_new_item", failing_once)
-    services.deliver(mail(message_id="<g1@x>"), recipients=["invoices@tandem.test"], via="smtp")
-    services.deliver(mail(message_id="<g2@x>"), recipients=["invoices@tandem.test"], via="smtp")
+    services.deliver(
+        mail(message_id="<g1@x>"),
+        sender="vera@vendor.example",
+        recipients=["invoices@tandem.test"],
+        via="smtp",
+    )
+    services.deliver(
+        mail(message_id="<g2@x>"),
+        sender="vera@vendor.example",
+        recipients=["invoices@tandem.test"],
+        via="smtp",
+    )
     assert services.process_waiting() == 2
     statuses = dict(InboundMessage.objects.values_list("message_id", "status"))
     assert sorted(statuses.values()) == [MessageStatus.PROCESSED, MessageStatus.QUARANTINED]
@@ -350,6 +369,7 @@ def test_the_system_account_cannot_log_in_and_is_not_listed(invoices, receive, c
     receive(mail())
     gateway = User.objects.get(is_system=True)
     assert not gateway.is_active and not gateway.has_usable_password()
+    assert client.login(username=gateway.email, password="") is False
     client.force_login(admin_user)
     page = client.get("/team/")
     assert page.status_code == 200 and admin_user.email in page.content.decode()
@@ -388,3 +408,166 @@ def test_mail_without_a_from_header_is_known_by_its_envelope_sender_and_rate_lim
         ("bob@elsewhere.example", MessageStatus.PROCESSED),
         ("bob@elsewhere.example", MessageStatus.QUARANTINED),
     ]
+
+
+def test_control_characters_in_the_envelope_are_dropped_and_the_rest_goes_on(invoices):
+    services.deliver(
+        mail(message_id="<e1@x>"),
+        sender="bad\x00@vendor.example",
+        recipients=["invoices@tandem.test"],
+        via="smtp",
+    )
+    services.deliver(
+        mail(message_id="<e2@x>"),
+        sender="vera@vendor.example",
+        recipients=["invoices@tandem.test"],
+        via="smtp",
+    )
+    assert services.process_waiting() == 2
+    assert sorted(InboundMessage.objects.values_list("envelope_from", flat=True)) == [
+        "bad@vendor.example",
+        "vera@vendor.example",
+    ]
+    assert Item.objects.count() == 2
+
+
+def test_a_message_no_record_can_be_written_for_is_set_aside_and_the_rest_goes_on(invoices, monkeypatch):
+    from django.db import DataError
+
+    real = services.receive
+
+    def failing(raw, envelope, **kwargs):
+        if b"<h1@x>" in raw:
+            raise RuntimeError("cannot read this one")
+        return real(raw, envelope, **kwargs)
+
+    def no_record(*args, **kwargs):
+        raise DataError("value cannot be stored")
+
+    monkeypatch.setattr(services, "receive", failing)
+    monkeypatch.setattr(services, "_quarantine_raw", no_record)
+    held = services.deliver(
+        mail(message_id="<h1@x>"), sender="v@vendor.example", recipients=["invoices@tandem.test"], via="smtp"
+    )
+    services.deliver(
+        mail(message_id="<h2@x>"), sender="v@vendor.example", recipients=["invoices@tandem.test"], via="smtp"
+    )
+    assert services.process_waiting() == 1
+    assert (services.spool().root / "failed" / f"{held.name}.eml").exists()
+    assert list(services.spool().waiting()) == [] and Item.objects.count() == 1
+
+
+def test_reprocessing_a_message_twice_makes_one_item(receive, invoices, settings, admin_user):
+    settings.TANDEM_MAIL_RATE = 1
+    receive(mail(message_id="<q1@x>"))
+    held = receive(mail(message_id="<q2@x>", subject="Second"))
+    assert held.status == MessageStatus.QUARANTINED
+    services.reprocess(held, by=admin_user)
+    services.reprocess(held, by=admin_user)  # a second admin, or a double click, with the old copy
+    assert Item.objects.count() == 2
+
+
+def test_an_outsider_naming_an_item_number_makes_a_new_item_and_gets_no_reply_meant_for_the_sender(
+    receive, invoices, fay
+):
+    from tandem.notifications.mail import thread_id
+
+    first = receive(mail())
+    by_number = receive(
+        mail(sender="eve@evil.example", subject=f"[#{first.item_id}] hello", message_id="<ev1@x>")
+    )
+    by_reference = receive(
+        mail(sender="eve@evil.example", message_id="<ev2@x>", References=thread_id("item", first.item_id))
+    )
+    assert by_number.status == by_reference.status == MessageStatus.PROCESSED
+    assert first.item_id not in {by_number.item_id, by_reference.item_id}
+    assert not Comment.objects.filter(item=first.item).exists()
+    # a known contact of the item threads in by its number, and a reply from the item still answers
+    # the sender whose mail made it
+    receive(mail(sender="Other <other@vendor.example>", message_id="<o1@x>", subject="x"))
+    work.update_item(
+        first.item,
+        by=fay,
+        version=None,
+        data={"people": [*first.item.people.all(), Person.objects.get(emails__email="other@vendor.example")]},
+    )
+    joined = receive(
+        mail(sender="other@vendor.example", subject=f"Re: [#{first.item_id}]", message_id="<o2@x>")
+    )
+    assert joined.status == MessageStatus.THREADED and joined.item_id == first.item_id
+    assert services.reply_target(first.item).sender_email == "vera@vendor.example"
+
+
+def test_the_same_message_delivered_apart_to_two_boards_makes_an_item_on_each(receive, invoices, admin_user):
+    support = work.create_board(by=admin_user, data={"name": "Support"})
+    services.create_address(by=admin_user, board=support, data={"address": "support@tandem.test"})
+    raw = mail(to="invoices@tandem.test, support@tandem.test")
+    receive(raw, recipients=("invoices@tandem.test",))
+    receive(raw, recipients=("support@tandem.test",))  # the MTA delivers each recipient on its own
+    services.deliver(
+        raw, sender="v@vendor.example", recipients=["support@tandem.test"], via="smtp"
+    )  # and again
+    services.process_waiting()
+    assert sorted(Item.objects.values_list("board__name", flat=True)) == ["Finance", "Support"]
+
+
+def test_odd_names_and_types_of_files_boards_and_titles_are_kept(
+    receive, invoices, admin_user, finance, settings
+):
+    persian = "صورتحساب" * 19 + ".pdf"  # 156 letters, over 300 bytes
+    work.update_board(
+        finance, by=admin_user, version=None, data={"title_prefix": "Finance: ", "name": "Финансы " * 12}
+    )
+    services.update_address(invoices, by=admin_user, data={"acknowledge": True})
+    raw = mail(
+        subject="x" * 300,
+        attachments=((persian, b"%PDF", "application/pdf"), ("a.bin", b"data", "application/x\x00y")),
+    )
+    message = receive(raw)
+    assert message.status == MessageStatus.PROCESSED, message.reason
+    item = message.item
+    assert item.title.startswith("Finance: xxx") and len(item.title) <= 255
+    files = {f.name: f for f in item.files.all()}
+    assert persian[:200] in files or persian in files
+    assert files["a.bin"].content_type == "application/octet-stream"
+    assert SentMessage.objects.get(item=item).from_address  # the receipt, from a long Cyrillic name
+
+
+def test_a_bounce_with_an_empty_envelope_sender_makes_nothing(invoices):
+    services.deliver(
+        mail(sender="MAILER <postmaster@vendor.example>"),
+        sender="",
+        recipients=["invoices@tandem.test"],
+        via="smtp",
+    )
+    services.deliver(
+        mail(message_id="<b2@x>", sender="someone@vendor.example"),
+        sender="",
+        recipients=["invoices@tandem.test"],
+        via="lmtp",
+    )
+    services.process_waiting()
+    assert set(InboundMessage.objects.values_list("status", flat=True)) == {MessageStatus.REJECTED}
+    assert Item.objects.count() == 0
+
+
+def test_replies_and_receipts_go_to_the_reply_to_address(
+    receive, invoices, admin_user, fay, settings, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = {
+        "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend", "OPTIONS": {}}
+    }
+    services.update_address(invoices, by=admin_user, data={"acknowledge": True})
+    with django_capture_on_commit_callbacks(execute=True):
+        item = receive(
+            mail(sender="Web form <noreply@vendor.example>", Reply_To="Vera <vera@vendor.example>")
+        ).item
+        services.email_reply(item, by=fay, body="Thanks")
+    assert [m.to for m in outbox.outbox] == [["vera@vendor.example"], ["vera@vendor.example"]]
+
+
+def test_stored_files_are_never_served_from_media(receive, invoices, member, client):
+    message = receive(mail(attachments=(("a.pdf", b"%PDF", "application/pdf"),)))
+    stored = message.item.files.get()
+    assert client.get(f"/media/{stored.file.name}").status_code == 404
+    assert client.get(f"/media/{message.raw.name}").status_code == 404

@@ -688,7 +688,7 @@ def sender_for_mail(email: str, name: str, *, by: User, note: str) -> Sender:
         return Sender(None, None)
     with transaction.atomic():
         _lock_email(email)
-        found = _known_sender(email)
+        found = known_sender(email)
         if found is not None:
             return found
         require(by, Permission.EDIT_CUSTOMERS)
@@ -718,7 +718,8 @@ def sender_for_mail(email: str, name: str, *, by: User, note: str) -> Sender:
     return Sender(person, organization, created=True)
 
 
-def _known_sender(email: str) -> Sender | None:
+def known_sender(email: str) -> Sender | None:
+    """The person (and organization) or the organization an e-mail address belongs to, if any."""
     address = (
         EmailAddress.objects.filter(email=email, person__isnull=False)
         .select_related("person")

@@ -94,6 +94,7 @@ class InboundMessage(models.Model):
     )
     sender_email = models.CharField(_("sender"), max_length=254, blank=True, db_index=True)
     sender_name = models.CharField(max_length=200, blank=True)
+    reply_to = models.CharField(max_length=254, blank=True)  # the message's Reply-To, when not its From
     subject = models.CharField(_("subject"), max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
@@ -149,7 +150,7 @@ class SentMessage(models.Model):
     message_id = models.CharField(max_length=300, unique=True)
     in_reply_to = models.CharField(max_length=300, blank=True)
     references = models.TextField(blank=True)
-    from_address = models.CharField(max_length=254)
+    from_address = models.CharField(max_length=1000)  # the board's name, encoded, and its address
     to = models.CharField(max_length=254)
     subject = models.CharField(max_length=500)
     body = models.TextField()

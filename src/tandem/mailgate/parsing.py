@@ -64,6 +64,7 @@ class Parsed:
     subject: str = ""
     sender_name: str = ""
     sender_email: str = ""
+    reply_to: str = ""  # where the sender wants answers, when not their From (web forms, no-reply senders)
     to: list[str] = field(default_factory=list)
     cc: list[str] = field(default_factory=list)
     in_reply_to: list[str] = field(default_factory=list)
@@ -105,6 +106,9 @@ def parse(raw: bytes, *, max_attachment: int = MAX_ATTACHMENT, max_message: int 
     senders = _addresses(message, "From", parsed) or _addresses(message, "Sender", parsed)
     if senders:
         parsed.sender_name, parsed.sender_email = senders[0]
+    answers = _addresses(message, "Reply-To", parsed)
+    if answers and answers[0][1] != parsed.sender_email:
+        parsed.reply_to = answers[0][1]
     parsed.to = [email for _name, email in _addresses(message, "To", parsed)]
     parsed.cc = [email for _name, email in _addresses(message, "Cc", parsed)]
     parsed.in_reply_to = _MESSAGE_ID.findall(_header(message, "In-Reply-To", parsed))

@@ -35,7 +35,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
-from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone, translation
@@ -46,7 +46,7 @@ from tandem.accounts.roles import Permission, can, require
 from tandem.accounts.services import system_account
 from tandem.activity.services import record
 from tandem.contacts.models import EmailAddress
-from tandem.contacts.services import Sender, sender_for_mail
+from tandem.contacts.services import Sender, known_sender, sender_for_mail
 from tandem.core.errors import Conflict, InvalidInput, ServiceError
 from tandem.mailgate import replies
 from tandem.mailgate.models import (
@@ -111,9 +111,13 @@ def process_waiting(limit: int | None = None) -> int:
             logger.exception("could not process %s", name)
             try:
                 _quarantine_raw(taken.read(), taken.envelope, name, error)
-            except DatabaseError:
+            except (OperationalError, InterfaceError):
                 box.release(name)
                 raise
+            except Exception:  # not even its quarantine record can be written: set it aside
+                logger.exception("could not quarantine %s; it is kept in the spool's failed/ folder", name)
+                box.fail(name)
+                continue
         box.done(name)
         done += 1
     return done
@@ -145,13 +149,37 @@ def receive(raw: bytes, envelope: Mapping[str, Any], *, spool_name: str = "") ->
     with transaction.atomic():
         message, new = _claim(identity)
         if not new and message.status in FINAL:
-            return message  # the same message delivered again
+            elsewhere = _delivered_elsewhere(message, envelope)
+            if elsewhere is None:
+                return message  # the same message delivered again
+            # the same message, delivered on its own for another board's address (an MTA that
+            # delivers each recipient apart): one item there too
+            message, new = _claim(_identity_for(identity, elsewhere))
+            if not new and message.status in FINAL:
+                return message
         _fill(message, raw, envelope, parsed, spool_name=spool_name)
         if parsed is None:
             _finish(message, MessageStatus.QUARANTINED, _("The message cannot be read: %s") % problem)
         else:
             _decide(message, parsed, envelope)
     return message
+
+
+def _delivered_elsewhere(message: InboundMessage, envelope: Mapping[str, Any]) -> MailAddress | None:
+    """The board address a new delivery of an already recorded message is for, when that is not
+    the address the record went to (None: the same delivery again)."""
+    recipients = _as_list(envelope.get("to"))
+    if not recipients:
+        return None
+    reply, address = _route(recipients)
+    if reply is not None or address is None or address.pk == message.address_id:
+        return None
+    return address
+
+
+def _identity_for(identity: str, address: MailAddress) -> str:
+    combined = f"{identity} for {address.address}"
+    return combined if len(combined) <= 300 else f"sha256:{hashlib.sha256(combined.encode()).hexdigest()}"
 
 
 def reprocess(message: InboundMessage, *, by: User) -> InboundMessage:
@@ -164,6 +192,8 @@ def reprocess(message: InboundMessage, *, by: User) -> InboundMessage:
     envelope = {"from": message.envelope_from, "to": message.recipients, "via": message.via}
     with transaction.atomic():
         current = InboundMessage.objects.select_for_update().get(pk=message.pk)
+        if current.status in {MessageStatus.PROCESSED, MessageStatus.THREADED}:
+            return current  # someone else reprocessed it meanwhile
         try:
             parsed: Parsed | None = parse(
                 raw,
@@ -210,10 +240,10 @@ def _fill(
     *,
     spool_name: str,
 ) -> None:
-    message.spool_name = spool_name[:200]
-    message.via = str(envelope.get("via") or "")[:16]
-    message.envelope_from = str(envelope.get("from") or "")[:254]
-    message.recipients = [str(r)[:254] for r in _as_list(envelope.get("to"))][:100]
+    message.spool_name = _plain(spool_name)[:200]
+    message.via = _plain(envelope.get("via"))[:16]
+    message.envelope_from = _plain(envelope.get("from"))[:254]
+    message.recipients = [_plain(r)[:254] for r in _as_list(envelope.get("to"))][:100]
     message.size = len(raw)
     message.attempts += 1
     if parsed is not None:
@@ -221,6 +251,7 @@ def _fill(
         # the From header's address, else the envelope's (what the rate limit counts by)
         message.sender_email = (parsed.sender_email or message.envelope_from).lower()[:254]
         message.sender_name = parsed.sender_name[:200]
+        message.reply_to = parsed.reply_to[:254]
         message.subject = parsed.subject[:500]
         message.sent_at = parsed.date
         message.automatic = parsed.automatic[:200]
@@ -230,6 +261,13 @@ def _fill(
             ContentFile(raw),
             save=False,
         )
+
+
+def _plain(value: Any) -> str:
+    """Text from the envelope as a database keeps it: no NUL or other control characters, no lone
+    surrogates (an SMTP client or a Return-Path may send anything)."""
+    text = str(value or "").encode("utf-8", "replace").decode("utf-8")
+    return "".join(ch for ch in text if ch >= " " and ch != "\x7f").strip()
 
 
 def _as_list(value: Any) -> list[str]:
@@ -272,6 +310,8 @@ def _identity_of(raw: bytes) -> str:
 def _decide(
     message: InboundMessage, parsed: Parsed, envelope: Mapping[str, Any], *, rate_limit: bool = True
 ) -> None:
+    if not parsed.automatic and envelope.get("via") in {"smtp", "lmtp"} and not envelope.get("from"):
+        parsed.automatic = "a bounce (the envelope's sender is empty)"  # MAIL FROM:<>
     if parsed.automatic:
         _finish(
             message,
@@ -308,16 +348,25 @@ def _decide(
     gateway = system_account("mail")
     try:
         with transaction.atomic():
-            item = _thread_target(parsed, address)
+            item = _thread_target(parsed, address, sender)
             if item is not None:
                 comment = work.add_comment(item, by=gateway, body=_comment_body(parsed, external=True))
                 _attach(item, parsed, gateway)
-                _finish(message, MessageStatus.THREADED, "", item=item, comment=comment)
+                known = known_sender(sender) if sender else None
+                _finish(
+                    message,
+                    MessageStatus.THREADED,
+                    "",
+                    item=item,
+                    comment=comment,
+                    person=known.person if known else None,
+                    organization=known.organization if known else None,
+                )
                 return
             match = _sender_record(parsed, sender, address, gateway)
             item = _new_item(parsed, address, match, gateway)
             if address.acknowledge and sender and not _is_colleague(sender):
-                _acknowledge(message, parsed, address, item, sender)
+                _acknowledge(message, parsed, address, item, parsed.reply_to or sender)
             _finish(
                 message,
                 MessageStatus.PROCESSED,
@@ -390,20 +439,22 @@ def _over_rate(sender: str) -> bool:
     return made >= settings.TANDEM_MAIL_RATE
 
 
-def _thread_target(parsed: Parsed, address: MailAddress) -> Item | None:
-    """The item of this board that the message answers, if any."""
+def _thread_target(parsed: Parsed, address: MailAddress, sender: str) -> Item | None:
+    """The item of this board that the message answers, if any. The Message-IDs of its thread are
+    known only to who took part in it; an item's number (`[#123]`, `<item-123@…>`) anyone can
+    write, so that threads only mail from someone the item already knows (below)."""
     on_board = Item.objects.filter(board=address.board)
-    ids = [*parsed.in_reply_to, *reversed(parsed.references)]
+    ids = [*parsed.in_reply_to, *reversed(parsed.references)][:50]
     if ids:
         earlier = (
-            InboundMessage.objects.filter(message_id__in=ids[:50], item__board=address.board)
+            InboundMessage.objects.filter(message_id__in=ids, item__board=address.board)
             .order_by("-received_at")
             .values_list("item_id", flat=True)
             .first()
         )
         if not earlier:  # an answer to a reply e-mailed from an item
             earlier = (
-                SentMessage.objects.filter(message_id__in=ids[:50], item__board=address.board)
+                SentMessage.objects.filter(message_id__in=ids, item__board=address.board)
                 .order_by("-created_at")
                 .values_list("item_id", flat=True)
                 .first()
@@ -412,17 +463,32 @@ def _thread_target(parsed: Parsed, address: MailAddress) -> Item | None:
             return on_board.filter(pk=earlier).first()
     from tandem.notifications.mail import thread_id
 
-    for reference in ids[:50]:
-        found = _ITEM_THREAD.match(reference)
-        if found and thread_id("item", int(found[1])) == reference:
-            item = on_board.filter(pk=int(found[1])).first()
-            if item is not None:
-                return item
-    for number in _SUBJECT_REFERENCE.findall(parsed.subject):
-        item = on_board.filter(pk=int(number)).first()
-        if item is not None:
+    numbers = [
+        int(found[1])
+        for ref in ids
+        if (found := _ITEM_THREAD.match(ref)) and thread_id("item", int(found[1])) == ref
+    ]
+    numbers += [int(number) for number in _SUBJECT_REFERENCE.findall(parsed.subject)]
+    for number in numbers:
+        item = on_board.filter(pk=number).first()
+        if item is not None and _knows(item, sender):
             return item
     return None
+
+
+def _knows(item: Item, sender: str) -> bool:
+    """Whether `sender` is someone this item already has to do with: a colleague, a person or an
+    organization on it, or whoever it mailed with."""
+    if not sender:
+        return False
+    return (
+        _is_colleague(sender)
+        or InboundMessage.objects.filter(item=item, sender_email=sender).exists()
+        or SentMessage.objects.filter(item=item, to=sender).exists()
+        or EmailAddress.objects.filter(email=sender)
+        .filter(Q(person__items=item) | Q(organization__items=item))
+        .exists()
+    )
 
 
 def _as_reply(message: InboundMessage, parsed: Parsed, reply: replies.ReplyTo) -> None:
@@ -443,10 +509,14 @@ def _as_reply(message: InboundMessage, parsed: Parsed, reply: replies.ReplyTo) -
             _("The item or the person this reply is for is gone, or may not comment."),
         )
         return
+    # The signature says which item and whose e-mail this answers; only mail from that person's own
+    # address is their comment (a customer's reply-all to it is the customer's, by the gateway).
+    own = message.sender_email == user.email.lower()
+    author = user if own else system_account("mail")
     try:
         with transaction.atomic():
-            comment = work.add_comment(item, by=user, body=_comment_body(parsed, external=False))
-            _attach(item, parsed, user)
+            comment = work.add_comment(item, by=author, body=_comment_body(parsed, external=not own))
+            _attach(item, parsed, author)
             _finish(message, MessageStatus.THREADED, "", item=item, comment=comment)
     except ServiceError as refused:
         _finish(message, MessageStatus.QUARANTINED, refused.message, item=None, comment=None)
@@ -464,7 +534,7 @@ def _sender_record(parsed: Parsed, sender: str, address: MailAddress, gateway: U
 
 def _new_item(parsed: Parsed, address: MailAddress, sender: Sender, gateway: User) -> Item:
     data: dict[str, Any] = {
-        "title": _title(parsed),
+        "title": _title(parsed, address.board),
         "description": _description(parsed),
     }
     if address.item_type:
@@ -483,12 +553,14 @@ def _new_item(parsed: Parsed, address: MailAddress, sender: Sender, gateway: Use
     return item
 
 
-def _title(parsed: Parsed) -> str:
+def _title(parsed: Parsed, board: Board) -> str:
     title = " ".join(parsed.subject.split())
     if not title:
         who = parsed.sender_name or parsed.sender_email or _("an unknown sender")
         title = _("Mail from %s") % who
-    return title[: work.TITLE_MAX]
+    prefix = board.title_prefix
+    room = work.TITLE_MAX - (0 if prefix and title.startswith(prefix) else len(prefix))
+    return title[:room].strip()
 
 
 def _markdown_lines(text: str) -> str:
@@ -702,10 +774,10 @@ def delete_address(mail_address: MailAddress, *, by: User) -> None:
 
 
 def reply_target(item: Item) -> InboundMessage | None:
-    """The message a reply from this item answers: the newest one from outside that came through
-    a board's address that still takes mail (a colleague's reply to a notification came through
-    the reply address, which is no board's)."""
-    return (
+    """The message a reply from this item answers: the newest one from the sender of the mail that
+    made the item (else the newest from outside), through a board's address that still takes mail
+    (a colleague's reply to a notification came through the reply address, which is no board's)."""
+    from_outside = (
         InboundMessage.objects.filter(
             item=item,
             status__in=[MessageStatus.PROCESSED, MessageStatus.THREADED],
@@ -714,8 +786,11 @@ def reply_target(item: Item) -> InboundMessage | None:
         .exclude(sender_email="")
         .select_related("address")
         .order_by("-received_at", "-id")
-        .first()
     )
+    first = from_outside.filter(status=MessageStatus.PROCESSED).first()
+    if first is not None:
+        return from_outside.filter(sender_email=first.sender_email).first()
+    return from_outside.first()
 
 
 def email_reply(item: Item, *, by: User, body: str) -> SentMessage:
@@ -726,8 +801,8 @@ def email_reply(item: Item, *, by: User, body: str) -> SentMessage:
     text = str(body or "").strip()
     if not text:
         raise InvalidInput(_("Write the reply first."), field="body")
-    if len(text) > 50_000:
-        raise InvalidInput(_("A reply has at most 50,000 characters."), field="body")
+    if len(text) > 49_000:  # with the "E-mailed to …" line, a comment
+        raise InvalidInput(_("A reply has at most 49,000 characters."), field="body")
     answered = reply_target(item)
     if answered is None or answered.address is None:
         raise Conflict(
@@ -743,11 +818,8 @@ def email_reply(item: Item, *, by: User, body: str) -> SentMessage:
     references = " ".join(dict.fromkeys([*_references_of(answered), answered.message_id])).strip()
     domain = answered.address.address.rpartition("@")[2]
     with transaction.atomic():
-        recipient = (
-            f"{answered.sender_name} <{answered.sender_email}>"
-            if answered.sender_name
-            else answered.sender_email
-        )
+        to = answered.reply_to or answered.sender_email  # where they want answers
+        recipient = f"{answered.sender_name} <{to}>" if answered.sender_name else to
         comment = work.add_comment(item, by=by, body=f"*{_('E-mailed to %s') % recipient}:*\n\n{text}")
         sent = SentMessage.objects.create(
             item=item,
@@ -756,7 +828,7 @@ def email_reply(item: Item, *, by: User, body: str) -> SentMessage:
             in_reply_to=answered.message_id,
             references=references[:10_000],
             from_address=formataddr((item.board.name, answered.address.address)),
-            to=answered.sender_email,
+            to=to,
             subject=subject[:500],
             body=f"{text}\n\n-- \n{by.display_name}\n{item.board.name}",
             sent_by=by,

@@ -11,7 +11,8 @@ Layout under `root` (`TANDEM_MAIL_SPOOL`, default `<data dir>/spool/mail`):
 - `work/`: taken by a worker (moved atomically, so two workers never take one message). Once its
   record is committed (the raw message is then in Tandem's file storage, with the item) the worker
   removes it; if the database fails it goes back to `new/`; one whose worker died is put back by
-  `recover` after a while. Processing is idempotent by the message's identity, so a message
+  `recover` after a while. One that no record can be written for at all goes to `failed/`, kept
+  for an operator, so that it does not hold up the rest. Processing is idempotent by the message's identity, so a message
   processed twice (a crash between the commit and the removal) still makes one item."""
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class Spooled:
 class Spool:
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
-        for folder in ("tmp", "new", "work"):
+        for folder in ("tmp", "new", "work", "failed"):
             (self.root / folder).mkdir(parents=True, exist_ok=True)
 
     def deliver(self, raw: bytes, envelope: Mapping[str, Any] | None = None) -> Spooled:
@@ -108,6 +109,15 @@ class Spool:
         for suffix in (".eml", ".json"):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.root / "work" / f"{name}{suffix}")
+
+    def fail(self, name: str) -> None:
+        """Set a message aside in `failed/` that no record can be written for, so that it does not
+        hold up the others; kept as it is for an operator (docs/operations.md)."""
+        work, failed = self.root / "work", self.root / "failed"
+        for suffix in (".json", ".eml"):
+            with contextlib.suppress(FileNotFoundError):
+                os.rename(work / f"{name}{suffix}", failed / f"{name}{suffix}")
+        _sync_folder(failed)
 
     def release(self, name: str) -> None:
         """Put a taken message back to wait (the database was unavailable)."""

@@ -947,6 +947,17 @@ class NewFile:
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
 
 
+def _content_type(value: str) -> str:
+    """A MIME type as given, if it looks like one; else application/octet-stream."""
+    text = str(value or "").strip().lower()
+    ok = (
+        len(text) <= 100
+        and text.count("/") == 1
+        and all(c.isascii() and c.isprintable() and c != " " for c in text)
+    )
+    return text if ok else "application/octet-stream"
+
+
 def clean_file_name(name: str) -> str:
     """A name to store and show: no folders, no control characters, at most 200 characters with its
     extension kept."""
@@ -955,6 +966,16 @@ def clean_file_name(name: str) -> str:
         stem, dot, ext = name.rpartition(".")
         name = (stem[: 199 - len(ext)] + dot + ext) if dot and len(ext) <= 20 else name[:200]
     return name
+
+
+def _storage_name(name: str) -> str:
+    """The name a file is stored under: at most 120 bytes of UTF-8 before its extension, as file
+    systems count name lengths in bytes (a Persian name of 150 letters is some 300 bytes)."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext.encode()) > 16:
+        stem, ext = name, ""
+    short = stem.encode()[:120].decode("utf-8", "ignore").strip() or "file"
+    return f"{short}.{ext}" if ext else short
 
 
 def max_file_bytes() -> int:
@@ -985,13 +1006,20 @@ def attach_files(item: Item, *, by: User, files: Sequence[NewFile]) -> list[Item
             stored = ItemFile(
                 item=current,
                 name=name,
-                content_type=str(new.content_type or "application/octet-stream")[:100],
+                content_type=_content_type(new.content_type),
                 size=new.size,
                 inline=new.inline,
                 uploaded_by=by,
             )
             content = ContentFile(new.content) if isinstance(new.content, bytes) else new.content
-            stored.file.save(name, content, save=False)
+            try:
+                stored.file.save(_storage_name(name), content, save=False)
+            except OSError as error:
+                raise InvalidInput(
+                    _("%(name)s could not be stored: %(error)s")
+                    % {"name": name, "error": error.strerror or error},
+                    field="file",
+                ) from None
             stored.save()
             made.append(stored)
         Item.objects.filter(pk=current.pk).update(updated_at=timezone.now())
