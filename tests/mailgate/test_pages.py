@@ -136,3 +136,9 @@ def test_the_customer_pages_list_the_mail_their_people_sent(receive, invoices, m
         assert f'href="/items/{message.item_id}/">Invoice 4711</a>' in html, url
         assert f'href="/items/{message.item_id}/">Re: Invoice 4711</a>' in html, url
         assert "Never made anything" not in html
+
+
+def test_mail_text_cannot_make_the_page_load_an_image_from_elsewhere(receive, invoices, member):
+    item = receive(mail(body="Hi ![pixel](https://tracker.example/p.png) there")).item
+    page = login(member).get(f"/items/{item.pk}/").content.decode()
+    assert "tracker.example/p.png" in page and 'src="https://tracker.example' not in page

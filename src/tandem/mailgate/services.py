@@ -564,8 +564,9 @@ def _title(parsed: Parsed, board: Board) -> str:
 
 
 def _markdown_lines(text: str) -> str:
-    """Plain text shown as written: each line break kept (Markdown would join the lines)."""
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    """Plain text shown as written: each line break kept (Markdown would join the lines), and no
+    image a sender could make the page load from elsewhere (`![](https://…)`, a read receipt)."""
+    lines = [line.rstrip().replace("![", "\\![") for line in text.replace("\r\n", "\n").split("\n")]
     return "\n".join(f"{line}  " if line else "" for line in lines).strip()
 
 
