@@ -20,7 +20,7 @@ MAX_QUERIES = {
     "board": 15,  # +1 the board's mail addresses, in its header
     "column": 9,
     "list": 14,  # +1 the mail addresses
-    "item": 21,  # +1 reads its notifications, +4 its files, its mail, the replies sent and whom to reply to
+    "item": 22,  # +1 reads its notifications, +5 its files, its mail, the replies sent and whom to reply to (2)
 }
 
 
