@@ -133,18 +133,38 @@ def _identity(parsed: Parsed | None, raw: bytes) -> str:
     return identity
 
 
-def receive(raw: bytes, envelope: Mapping[str, Any], *, spool_name: str = "") -> InboundMessage:
-    """Record one message and make of it what it should be (see the module's text)."""
-    problem = ""
-    parsed: Parsed | None
+def _parse(raw: bytes) -> tuple[Parsed | None, str]:
+    """The message read with the configured limits, or None and why it cannot be read."""
     try:
-        parsed = parse(
-            raw,
-            max_attachment=settings.TANDEM_MAX_ATTACHMENT,
-            max_message=settings.TANDEM_MAIL_MAX_MESSAGE,
+        return (
+            parse(
+                raw,
+                max_attachment=settings.TANDEM_MAX_ATTACHMENT,
+                max_message=settings.TANDEM_MAIL_MAX_MESSAGE,
+            ),
+            "",
         )
     except Unreadable as unreadable:
-        parsed, problem = None, unreadable.reason
+        return None, unreadable.reason
+
+
+def _conclude(
+    message: InboundMessage,
+    parsed: Parsed | None,
+    problem: str,
+    envelope: Mapping[str, Any],
+    *,
+    rate_limit: bool = True,
+) -> None:
+    if parsed is None:
+        _finish(message, MessageStatus.QUARANTINED, _("The message cannot be read: %s") % problem)
+    else:
+        _decide(message, parsed, envelope, rate_limit=rate_limit)
+
+
+def receive(raw: bytes, envelope: Mapping[str, Any], *, spool_name: str = "") -> InboundMessage:
+    """Record one message and make of it what it should be (see the module's text)."""
+    parsed, problem = _parse(raw)
     identity = _identity(parsed, raw)
     with transaction.atomic():
         message, new = _claim(identity)
@@ -158,10 +178,7 @@ def receive(raw: bytes, envelope: Mapping[str, Any], *, spool_name: str = "") ->
             if not new and message.status in FINAL:
                 return message
         _fill(message, raw, envelope, parsed, spool_name=spool_name)
-        if parsed is None:
-            _finish(message, MessageStatus.QUARANTINED, _("The message cannot be read: %s") % problem)
-        else:
-            _decide(message, parsed, envelope)
+        _conclude(message, parsed, problem, envelope)
     return message
 
 
@@ -194,20 +211,10 @@ def reprocess(message: InboundMessage, *, by: User) -> InboundMessage:
         current = InboundMessage.objects.select_for_update().get(pk=message.pk)
         if current.status in {MessageStatus.PROCESSED, MessageStatus.THREADED}:
             return current  # someone else reprocessed it meanwhile
-        try:
-            parsed: Parsed | None = parse(
-                raw,
-                max_attachment=settings.TANDEM_MAX_ATTACHMENT,
-                max_message=settings.TANDEM_MAIL_MAX_MESSAGE,
-            )
-        except Unreadable as unreadable:
-            _finish(
-                current, MessageStatus.QUARANTINED, _("The message cannot be read: %s") % unreadable.reason
-            )
-            return current
-        current.attempts += 1
-        assert parsed is not None
-        _decide(current, parsed, envelope, rate_limit=False)
+        parsed, problem = _parse(raw)
+        if parsed is not None:
+            current.attempts += 1
+        _conclude(current, parsed, problem, envelope, rate_limit=False)
     return current
 
 
@@ -299,7 +306,7 @@ def _quarantine_raw(raw: bytes, envelope: Mapping[str, Any], name: str, error: E
 
 def _identity_of(raw: bytes) -> str:
     try:
-        return _identity(parse(raw), raw)
+        return _identity(_parse(raw)[0], raw)
     except Exception:  # whatever failed before may fail here too: the bytes are the identity then
         return _identity(None, raw)
 
@@ -333,7 +340,8 @@ def _decide(
         return
     message.address = address
     sender = message.sender_email
-    refusal = _sender_refused(address, sender)
+    colleague = bool(sender) and _is_colleague(sender)
+    refusal = _sender_refused(address, sender, colleague=colleague)
     if refusal:
         _finish(message, MessageStatus.REJECTED, refusal)
         return
@@ -348,7 +356,7 @@ def _decide(
     gateway = system_account("mail")
     try:
         with transaction.atomic():
-            item = _thread_target(parsed, address, sender)
+            item = _thread_target(parsed, address, sender, colleague=colleague)
             if item is not None:
                 comment = work.add_comment(item, by=gateway, body=_comment_body(parsed, external=True))
                 _attach(item, parsed, gateway)
@@ -363,9 +371,9 @@ def _decide(
                     organization=known.organization if known else None,
                 )
                 return
-            match = _sender_record(parsed, sender, address, gateway)
+            match = Sender(None, None) if colleague else _sender_record(parsed, sender, address, gateway)
             item = _new_item(parsed, address, match, gateway)
-            if address.acknowledge and sender and not _is_colleague(sender):
+            if address.acknowledge and sender and not colleague:
                 _acknowledge(message, parsed, address, item, parsed.reply_to or sender)
             _finish(
                 message,
@@ -403,7 +411,7 @@ def _is_colleague(email: str) -> bool:
     return User.objects.filter(email__iexact=email, is_active=True).exists()
 
 
-def _sender_refused(address: MailAddress, sender: str) -> str:
+def _sender_refused(address: MailAddress, sender: str, *, colleague: bool) -> str:
     if address.senders == SenderPolicy.ANYONE:
         return ""
     if not sender or "@" not in sender:
@@ -419,7 +427,7 @@ def _sender_refused(address: MailAddress, sender: str) -> str:
             "domains": ", ".join(sorted(address.allowed_domains())),
             "sender": sender,
         }
-    if EmailAddress.objects.filter(email=sender).exists() or _is_colleague(sender):
+    if colleague or EmailAddress.objects.filter(email=sender).exists():
         return ""
     return _("%(address)s takes mail only from known contacts and colleagues; %(sender)s is neither.") % {
         "address": address.address,
@@ -439,7 +447,7 @@ def _over_rate(sender: str) -> bool:
     return made >= settings.TANDEM_MAIL_RATE
 
 
-def _thread_target(parsed: Parsed, address: MailAddress, sender: str) -> Item | None:
+def _thread_target(parsed: Parsed, address: MailAddress, sender: str, *, colleague: bool) -> Item | None:
     """The item of this board that the message answers, if any. The Message-IDs of its thread are
     known only to who took part in it; an item's number (`[#123]`, `<item-123@…>`) anyone can
     write, so that threads only mail from someone the item already knows (below)."""
@@ -471,19 +479,18 @@ def _thread_target(parsed: Parsed, address: MailAddress, sender: str) -> Item | 
     numbers += [int(number) for number in _SUBJECT_REFERENCE.findall(parsed.subject)]
     for number in numbers:
         item = on_board.filter(pk=number).first()
-        if item is not None and _knows(item, sender):
+        if item is not None and (colleague or _knows(item, sender)):
             return item
     return None
 
 
 def _knows(item: Item, sender: str) -> bool:
-    """Whether `sender` is someone this item already has to do with: a colleague, a person or an
+    """Whether `sender` (no colleague) is someone this item already has to do with: a person or an
     organization on it, or whoever it mailed with."""
     if not sender:
         return False
     return (
-        _is_colleague(sender)
-        or InboundMessage.objects.filter(item=item, sender_email=sender).exists()
+        InboundMessage.objects.filter(item=item, sender_email=sender).exists()
         or SentMessage.objects.filter(item=item, to=sender).exists()
         or EmailAddress.objects.filter(email=sender)
         .filter(Q(person__items=item) | Q(organization__items=item))
@@ -523,7 +530,8 @@ def _as_reply(message: InboundMessage, parsed: Parsed, reply: replies.ReplyTo) -
 
 
 def _sender_record(parsed: Parsed, sender: str, address: MailAddress, gateway: User) -> Sender:
-    if not sender or _is_colleague(sender):
+    """The sender's person and organization (made when new); never called for a colleague."""
+    if not sender:
         return Sender(None, None)
     note = _("Made from an e-mail to %(address)s on %(date)s; check the name and the organization.") % {
         "address": address.address,
@@ -588,17 +596,23 @@ def _notes(parsed: Parsed) -> list[str]:
     return notes
 
 
-def _description(parsed: Parsed) -> str:
-    sender = (
-        f"{parsed.sender_name} <{parsed.sender_email}>".strip() if parsed.sender_email else parsed.sender_name
-    )
-    parts = [
-        f"*{_('From')}: {sender or _('unknown')}*",
-        _markdown_lines(parsed.text) or f"*{_('The message has no text.')}*",
-    ]
+def _sender_line(parsed: Parsed) -> str:
+    if not parsed.sender_email:
+        return parsed.sender_name or _("unknown")
+    return f"{parsed.sender_name} <{parsed.sender_email}>".strip()
+
+
+def _shown(text: str, parsed: Parsed) -> list[str]:
+    """A message's text as Markdown, and the notes on what of it was not kept, as parts."""
+    parts = [_markdown_lines(text) or f"*{_('The message has no text.')}*"]
     notes = _notes(parsed)
     if notes:
         parts.append("\n".join(f"- *{note}*" for note in notes))
+    return parts
+
+
+def _description(parsed: Parsed) -> str:
+    parts = [f"*{_('From')}: {_sender_line(parsed)}*", *_shown(parsed.text, parsed)]
     text = "\n\n".join(parts)
     if len(text) > 50_000:
         text = text[:49_900] + "\n\n*" + _("The rest of the message is in the original.") + "*"
@@ -619,18 +633,10 @@ def reply_text(text: str) -> str:
 
 
 def _comment_body(parsed: Parsed, *, external: bool) -> str:
-    body = _markdown_lines(reply_text(parsed.text)) or f"*{_('The message has no text.')}*"
+    parts = _shown(reply_text(parsed.text), parsed)
     if external:
-        sender = (
-            f"{parsed.sender_name} <{parsed.sender_email}>".strip()
-            if parsed.sender_email
-            else parsed.sender_name
-        )
-        body = f"*{_('By e-mail from %s') % (sender or _('unknown'))}:*\n\n{body}"
-    notes = _notes(parsed)
-    if notes:
-        body += "\n\n" + "\n".join(f"- *{note}*" for note in notes)
-    return body[:50_000]
+        parts.insert(0, f"*{_('By e-mail from %s') % _sender_line(parsed)}:*")
+    return "\n\n".join(parts)[:50_000]
 
 
 def _attach(item: Item, parsed: Parsed, by: User) -> None:
