@@ -58,6 +58,19 @@ def test_their_answer_threads_back_even_when_it_names_only_the_reply(receive, in
     # the next reply answers their newest message, with the whole thread in its references
     second = services.email_reply(item, by=fay, body="Paid.")
     assert second.in_reply_to == "<answer@vendor.example>"
+    assert second.references == "<answer@vendor.example>"  # it named no thread; the reply starts one
+    third_answer = receive(
+        mail(
+            subject="Thanks",
+            message_id="<answer2@vendor.example>",
+            In_Reply_To=second.message_id,
+            References=f"<4711@vendor.example> {sent.message_id} {second.message_id}",
+        )
+    )
+    third = services.email_reply(item, by=fay, body="You are welcome.")
+    assert third_answer.item == item and third.references == (
+        f"<4711@vendor.example> {sent.message_id} {second.message_id} <answer2@vendor.example>"
+    )
 
 
 def test_a_failed_send_stays_pending_with_its_error_and_the_job_retries(receive, invoices, fay, settings):

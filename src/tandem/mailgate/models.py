@@ -85,6 +85,8 @@ class InboundMessage(models.Model):
 
     identity = models.CharField(max_length=300, unique=True)
     message_id = models.CharField(max_length=300, blank=True, db_index=True)
+    # the thread it named (References, the last 20), for a reply from the item to carry on
+    references = models.TextField(blank=True)
     spool_name = models.CharField(max_length=200, blank=True)
     via = models.CharField(max_length=16, blank=True)  # smtp, lmtp, ingest-mail, imap
     envelope_from = models.CharField(max_length=254, blank=True)

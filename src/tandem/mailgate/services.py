@@ -31,10 +31,8 @@ from email.utils import formataddr, getaddresses, make_msgid
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
-from django.core.validators import validate_email
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.tasks import task
@@ -46,6 +44,7 @@ from tandem.accounts.roles import Permission, can, require
 from tandem.accounts.services import system_account
 from tandem.activity.services import record
 from tandem.contacts.models import EmailAddress
+from tandem.contacts.normalize import normalize_email
 from tandem.contacts.services import Sender, known_sender, sender_for_mail
 from tandem.core.errors import Conflict, InvalidInput, ServiceError
 from tandem.mailgate import replies
@@ -255,6 +254,7 @@ def _fill(
     message.attempts += 1
     if parsed is not None:
         message.message_id = parsed.message_id[:300]
+        message.references = " ".join(parsed.references[-20:])
         # the From header's address, else the envelope's (what the rate limit counts by)
         message.sender_email = (parsed.sender_email or message.envelope_from).lower()[:254]
         message.sender_name = parsed.sender_name[:200]
@@ -669,10 +669,9 @@ ADDRESS_FIELDS = (
 
 
 def _clean_address(value: Any) -> str:
-    address = str(value or "").strip().lower()
     try:
-        validate_email(address)
-    except ValidationError:
+        address = normalize_email(str(value or ""))
+    except ValueError:
         raise InvalidInput(
             _("Enter a valid e-mail address, e.g. invoices@example.com."), field="address"
         ) from None
@@ -822,7 +821,7 @@ def email_reply(item: Item, *, by: User, body: str) -> SentMessage:
         subject = f"[#{item.pk}] {subject}"
     if not subject.lower().startswith("re:"):
         subject = f"Re: {subject}"
-    references = " ".join(dict.fromkeys([*_references_of(answered), answered.message_id])).strip()
+    references = " ".join(dict.fromkeys([*answered.references.split(), answered.message_id])).strip()
     domain = answered.address.address.rpartition("@")[2]
     with transaction.atomic():
         to = answered.reply_to or answered.sender_email  # where they want answers
@@ -867,16 +866,6 @@ def _acknowledge(
         automatic=True,
     )
     transaction.on_commit(lambda: send_reply.enqueue(sent.pk))
-
-
-def _references_of(message: InboundMessage) -> list[str]:
-    """The References the answered message carried (read back from its original)."""
-    try:
-        with message.raw.open("rb") as handle:
-            parsed = parse(bytes(handle.read()))
-    except (OSError, ValueError, Unreadable):
-        return []
-    return parsed.references[-20:]
 
 
 @task()
