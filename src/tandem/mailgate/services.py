@@ -816,31 +816,22 @@ def email_reply(item: Item, *, by: User, body: str) -> SentMessage:
                 "This item did not come by e-mail through an address that still takes mail, so there is no one to reply to."
             )
         )
-    subject = " ".join(answered.subject.split()) or item.title
-    if f"[#{item.pk}]" not in subject:
-        subject = f"[#{item.pk}] {subject}"
-    if not subject.lower().startswith("re:"):
-        subject = f"Re: {subject}"
     references = " ".join(dict.fromkeys([*answered.references.split(), answered.message_id])).strip()
-    domain = answered.address.address.rpartition("@")[2]
     with transaction.atomic():
         to = answered.reply_to or answered.sender_email  # where they want answers
         recipient = f"{answered.sender_name} <{to}>" if answered.sender_name else to
         comment = work.add_comment(item, by=by, body=f"*{_('E-mailed to %s') % recipient}:*\n\n{text}")
-        sent = SentMessage.objects.create(
-            item=item,
+        return _send_later(
+            item,
+            answered.address,
             comment=comment,
-            message_id=make_msgid(domain=domain),
             in_reply_to=answered.message_id,
-            references=references[:10_000],
-            from_address=formataddr((item.board.name, answered.address.address)),
+            references=references,
             to=to,
-            subject=subject[:500],
+            subject=_reply_subject(item, answered.subject),
             body=f"{text}\n\n-- \n{by.display_name}\n{item.board.name}",
             sent_by=by,
         )
-        transaction.on_commit(lambda: send_reply.enqueue(sent.pk))
-    return sent
 
 
 def _acknowledge(
@@ -853,19 +844,40 @@ def _acknowledge(
             "Thank you for your message “%(subject)s”. It has reached %(board)s as #%(id)s, and we "
             "will come back to you.\n\nTo add to it, reply to this e-mail and keep [#%(id)s] in the subject."
         ) % {"subject": parsed.subject or _("(no subject)"), "board": address.board.name, "id": item.pk}
-    subject = f"[#{item.pk}] {parsed.subject or item.title}"
-    sent = SentMessage.objects.create(
-        item=item,
-        message_id=make_msgid(domain=address.address.rpartition("@")[2]),
+    _send_later(
+        item,
+        address,
         in_reply_to=parsed.message_id,
-        references=" ".join([*parsed.references[-20:], parsed.message_id]).strip()[:10_000],
-        from_address=formataddr((address.board.name, address.address)),
+        references=" ".join([*parsed.references[-20:], parsed.message_id]).strip(),
         to=sender,
-        subject=f"Re: {subject}"[:500],
+        subject=_reply_subject(item, parsed.subject),
         body=body,
         automatic=True,
     )
+
+
+def _reply_subject(item: Item, subject: str) -> str:
+    """`Re: [#123] …` for mail from an item: the number lets any answer find its way back."""
+    subject = " ".join(subject.split()) or item.title
+    if f"[#{item.pk}]" not in subject:
+        subject = f"[#{item.pk}] {subject}"
+    return subject if subject.lower().startswith("re:") else f"Re: {subject}"
+
+
+def _send_later(
+    item: Item, address: MailAddress, *, references: str, subject: str, **fields: Any
+) -> SentMessage:
+    """Record one e-mail from the board's address and have the worker send it after the commit."""
+    sent = SentMessage.objects.create(
+        item=item,
+        message_id=make_msgid(domain=address.address.rpartition("@")[2]),
+        from_address=formataddr((item.board.name, address.address)),
+        references=references[:10_000],
+        subject=subject[:500],
+        **fields,
+    )
     transaction.on_commit(lambda: send_reply.enqueue(sent.pk))
+    return sent
 
 
 @task()
