@@ -50,9 +50,13 @@ class AddressBook:
             rows = list(MailAddress.objects.filter(active=True).values_list("address", "catch_all"))
         except DatabaseError as error:
             logger.warning("cannot read the mail addresses (%s); accepting every recipient for now", error)
-            connection.close()  # a fresh connection next time
             self._known = None
             return
+        finally:
+            # one read every `ttl` seconds: a fresh connection each time rather than one held open
+            # by the listener's thread (which outlives a database restart and keeps a session busy)
+            if not connection.in_atomic_block:
+                connection.close()
         self._known = {address.lower() for address, _catch_all in rows}
         self._catch_all = any(catch_all for _address, catch_all in rows)
 
