@@ -47,6 +47,7 @@ from tandem.contacts.models import EmailAddress
 from tandem.contacts.normalize import normalize_email
 from tandem.contacts.services import Sender, known_sender, sender_for_mail
 from tandem.core.errors import Conflict, InvalidInput, ServiceError
+from tandem.core.files import atomic_with_files, save_file
 from tandem.mailgate import replies
 from tandem.mailgate.models import (
     InboundMessage,
@@ -165,7 +166,7 @@ def receive(raw: bytes, envelope: Mapping[str, Any], *, spool_name: str = "") ->
     """Record one message and make of it what it should be (see the module's text)."""
     parsed, problem = _parse(raw)
     identity = _identity(parsed, raw)
-    with transaction.atomic():
+    with atomic_with_files():
         message, new = _claim(identity)
         if not new and message.status in FINAL:
             elsewhere = _delivered_elsewhere(message, envelope)
@@ -263,10 +264,10 @@ def _fill(
         message.sent_at = parsed.date
         message.automatic = parsed.automatic[:200]
     if not message.raw:
-        message.raw.save(
+        save_file(
+            message.raw,
             f"{timezone.now():%d%H%M%S}-{hashlib.sha256(raw).hexdigest()[:16]}.eml",
             ContentFile(raw),
-            save=False,
         )
 
 
@@ -296,7 +297,7 @@ def _finish(message: InboundMessage, status: str, reason: str = "", **links: Any
 
 
 def _quarantine_raw(raw: bytes, envelope: Mapping[str, Any], name: str, error: Exception) -> None:
-    with transaction.atomic():
+    with atomic_with_files():
         message, _new = _claim(_identity_of(raw))
         if message.status in FINAL:
             return
@@ -355,7 +356,7 @@ def _decide(
         return
     gateway = system_account("mail")
     try:
-        with transaction.atomic():
+        with atomic_with_files():
             item = _thread_target(parsed, address, sender, colleague=colleague)
             if item is not None:
                 comment = work.add_comment(item, by=gateway, body=_comment_body(parsed, external=True))
@@ -521,7 +522,7 @@ def _as_reply(message: InboundMessage, parsed: Parsed, reply: replies.ReplyTo) -
     own = message.sender_email == user.email.lower()
     author = user if own else system_account("mail")
     try:
-        with transaction.atomic():
+        with atomic_with_files():
             comment = work.add_comment(item, by=author, body=_comment_body(parsed, external=not own))
             _attach(item, parsed, author)
             _finish(message, MessageStatus.THREADED, "", item=item, comment=comment)

@@ -24,6 +24,7 @@ from tandem.activity.services import record
 from tandem.contacts import services as contacts
 from tandem.contacts.models import Organization, Person
 from tandem.core.errors import Conflict, InvalidInput
+from tandem.core.files import atomic_with_files, save_file
 from tandem.finance.models import Invoice
 from tandem.sales.models import (
     STAGE_SCOPE,
@@ -525,10 +526,10 @@ def attach_document(
     if file is not None and not file.size:
         raise InvalidInput(_("The file is empty."), field="file")
     label = " ".join(str(name or (file.name if file else url)).split())[:200] or DocumentKind(kind).label
-    with transaction.atomic():
+    with atomic_with_files():
         document = DealDocument(deal=deal, kind=kind, url=url, name=str(label), uploaded_by=by)
         if file is not None:
-            document.file.save(file.name or "document", file, save=False)
+            save_file(document.file, file.name or "document", file)
         document.save()
         record(actor=by, verb="attached", target=deal.item, target_type="item",
                changes={"document": document.name, "kind": kind})  # fmt: skip

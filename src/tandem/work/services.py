@@ -27,6 +27,7 @@ from tandem.activity.services import record
 from tandem.contacts.models import Organization, Person
 from tandem.contacts.normalize import fold_text
 from tandem.core.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from tandem.core.files import atomic_with_files, save_file
 from tandem.work import markdown, rank, rules
 from tandem.work.models import (
     Board,
@@ -998,7 +999,7 @@ def attach_files(item: Item, *, by: User, files: Sequence[NewFile]) -> list[Item
                 % {"name": new.name, "limit": f"{limit / 1024 / 1024:g}"},
                 field="file",
             )
-    with transaction.atomic():
+    with atomic_with_files():
         current = _lock(Item, item.pk, None)
         made = []
         for new in files:
@@ -1013,7 +1014,7 @@ def attach_files(item: Item, *, by: User, files: Sequence[NewFile]) -> list[Item
             )
             content = ContentFile(new.content) if isinstance(new.content, bytes) else new.content
             try:
-                stored.file.save(_storage_name(name), content, save=False)
+                save_file(stored.file, _storage_name(name), content)
             except OSError as error:
                 raise InvalidInput(
                     _("%(name)s could not be stored: %(error)s")
