@@ -83,12 +83,14 @@
       ok = response.ok;
       answer = await response.json().catch(() => null);
     } catch (e) {
-      answer = { detail: "The server could not be reached; the card was put back." };
+      const texts = document.getElementById("board-alert").dataset;
+      answer = { detail: texts.unreachableText || "The server could not be reached; the card was put back." };
     }
     card.removeAttribute("aria-busy");
     if (!ok) {
       putBack(evt);
-      showError((answer && answer.detail) || "The move was refused.", answer && answer.blocking);
+      const refused = document.getElementById("board-alert").dataset.refusedText || "The move was refused.";
+      showError((answer && answer.detail) || refused, answer && answer.blocking);
       return;
     }
     if (evt.from !== evt.to) {
