@@ -53,6 +53,14 @@ def test_create_organization_with_details(member, manager):
     assert "Organization “Initech” added." in page
 
 
+def test_tags_typed_on_a_persian_keyboard_are_split_on_its_comma(member):
+    client = login(member)
+    fill_and_post(client, org_url("create"), {"name": "پارس", "tags": "مشتری، ویژه, prospect"})
+    assert sorted(t.name for t in Organization.objects.get().tags.all()) == sorted(
+        ["مشتری", "ویژه", "prospect"]
+    )
+
+
 def test_new_organization_is_owned_by_its_creator_by_default(member):
     values = form_values(login(member).get(org_url("create")).content.decode())
     assert values["owner"] == str(member.pk)

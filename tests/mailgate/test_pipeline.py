@@ -238,6 +238,8 @@ def test_an_address_for_the_company_domain_refuses_other_domains(receive, invoic
         data={"senders": SenderPolicy.DOMAIN, "domains": "Tandem.test, @sub.tandem.test"},
     )
     assert invoices.__class__.objects.get().domains == "tandem.test, sub.tandem.test"
+    services.update_address(invoices, by=admin_user, data={"domains": "Tandem.test، @sub.tandem.test"})
+    assert invoices.__class__.objects.get().domains == "tandem.test, sub.tandem.test"  # a Persian comma
     assert receive(mail(sender="x@sub.tandem.test", message_id="<f1@x>")).status == MessageStatus.PROCESSED
     outside = receive(mail(sender="x@vendor.example", message_id="<f2@x>"))
     assert outside.status == MessageStatus.REJECTED and "tandem.test" in outside.reason

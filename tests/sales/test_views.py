@@ -153,3 +153,16 @@ def test_ticking_a_stage_checklist_from_the_deal_panel(member, pipeline):
     client.post(f"/deals/{deal.pk}/checklist/", {"stage": proposal.pk, "step": "Demo given", "done": "1"})
     assert Deal.objects.get(pk=deal.pk).checklist_done == {str(proposal.pk): ["Demo given"]}
     assert "☑ Demo given" in client.get(f"/items/{deal.pk}/").content.decode()
+
+
+def test_stages_typed_on_a_persian_keyboard_keep_their_probabilities(manager, finance_board):
+    stages = "سررسید، ۵۰\nپیشنهاد ارسال شد، 70\n"  # noqa: RUF001 - Persian words and digits
+    login(manager).post(
+        "/pipelines/new/",
+        {"name": "تمدید", "currency": "irr", "finance_board": finance_board.pk, "stages": stages},
+    )
+    pipeline = Pipeline.objects.get(name="تمدید")
+    assert [(s.name, str(s.probability)) for s in pipeline.stages.all()][:2] == [
+        ("سررسید", "50.00"),
+        ("پیشنهاد ارسال شد", "70.00"),
+    ]

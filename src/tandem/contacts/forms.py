@@ -20,6 +20,7 @@ from tandem.contacts.normalize import normalize_phone
 from tandem.contacts.services import ADDRESS_FIELDS
 from tandem.core.errors import ServiceError
 from tandem.core.forms import BootstrapForm
+from tandem.core.text import latin_commas
 
 
 class OwnerField(forms.ModelChoiceField[User]):
@@ -32,7 +33,7 @@ class TagsField(forms.CharField):
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         names: list[str] = []
-        for part in str(super().to_python(value) or "").split(","):
+        for part in latin_commas(str(super().to_python(value) or "")).split(","):
             name = " ".join(part.split())
             if name and name.casefold() not in {n.casefold() for n in names}:
                 names.append(name)

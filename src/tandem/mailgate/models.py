@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.text import latin_commas
 from tandem.work.models import ItemType
 
 
@@ -67,7 +68,7 @@ class MailAddress(models.Model):
         return self.address
 
     def allowed_domains(self) -> set[str]:
-        named = {d.strip().lower().lstrip("@") for d in self.domains.replace(",", " ").split()}
+        named = {d.strip().lower().lstrip("@") for d in latin_commas(self.domains).replace(",", " ").split()}
         return {d for d in named if d} or {self.address.rpartition("@")[2].lower()}
 
 

@@ -48,6 +48,7 @@ from tandem.contacts.normalize import normalize_email
 from tandem.contacts.services import Sender, known_sender, sender_for_mail
 from tandem.core.errors import Conflict, InvalidInput, ServiceError
 from tandem.core.files import atomic_with_files, save_file
+from tandem.core.text import latin_commas
 from tandem.mailgate import replies
 from tandem.mailgate.models import (
     InboundMessage,
@@ -698,7 +699,8 @@ def _apply_address(mail_address: MailAddress, data: Mapping[str, Any]) -> dict[s
                 raise InvalidInput(_("Choose who may write to this address."), field="senders")
         elif name == "domains":
             value = ", ".join(
-                d.strip().lower().lstrip("@") for d in str(value or "").replace(",", " ").split()
+                d.strip().lower().lstrip("@")
+                for d in latin_commas(str(value or "")).replace(",", " ").split()
             )
             if len(value) > 500 or any("." not in d or "/" in d for d in value.split(", ") if d):
                 raise InvalidInput(_("List domains like example.com, separated by commas."), field="domains")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.accounts.models import User
 from tandem.contacts.models import Organization, Person
 from tandem.core.forms import BootstrapForm
+from tandem.core.text import latin_commas
 from tandem.sales.models import DocumentKind, Pipeline, RequiredField, Stage
 from tandem.work.forms import active_users, customer_picker, picked_customer
 from tandem.work.models import Board, ItemType
@@ -51,7 +52,7 @@ class PipelineForm(PipelineSettingsForm):
         for line in str(self.cleaned_data.get("stages") or "").splitlines():
             if not line.strip():
                 continue
-            name, _sep, probability = line.rpartition(",")
+            name, _sep, probability = latin_commas(line).rpartition(",")
             if not name.strip():
                 name, probability = probability, "0"
             try:
