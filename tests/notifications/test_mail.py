@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail as outbox
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tandem.notifications import fanout, mail, services
 from tandem.notifications.models import Mail, Notification
@@ -117,4 +117,10 @@ def test_mail_goes_out_in_the_persons_language(ana, ben, make_item):
     fanout.fan_out.call()
     later(mail.batch_seconds() + 1)
     mail.send_due_mails.call()
-    assert "چاپگر" in outbox.outbox[0].subject
+    sent = outbox.outbox[0]
+    assert "چاپگر" in sent.subject
+    with translation.override("fa"):
+        inbox = translation.gettext("Your inbox")
+    assert inbox != "Your inbox" and inbox in sent.body
+    html = sent.alternatives[0].content
+    assert '<html lang="fa" dir="rtl">' in html and inbox in html and "Your inbox" not in html

@@ -113,3 +113,19 @@ def test_a_refusal_of_the_services_comes_out_in_persian(member, admin_user, clie
     before, _refs, after = persian.partition("%(refs)s")
     assert before.strip() in page and after.strip() in page
     assert "cannot be closed" not in page
+
+
+def test_the_mail_gateway_is_named_in_the_readers_language(member, admin_user, client_for):
+    from tandem.accounts.services import system_account
+
+    with translation.override("fa"):
+        gateway = system_account("mail")  # made while a Persian request runs: stored in English
+        persian = translation.gettext("Mail gateway")
+    assert gateway.full_name == "Mail gateway" and persian != "Mail gateway"
+    board = work.create_board(by=admin_user, data={"name": "Support"})
+    item = work.create_item(by=gateway, board=board, data={"title": "Printer"})
+    member.language = "fa"
+    member.save(update_fields=["language"])
+    page = client_for(member).get(f"/items/{item.pk}/").content.decode()
+    assert persian in page and "Mail gateway" not in page
+    assert "Mail gateway" in client_for(admin_user).get(f"/items/{item.pk}/").content.decode()

@@ -75,6 +75,12 @@ class Team(models.Model):
         return self.name
 
 
+# The accounts Tandem acts as (tandem.accounts.services.system_account): key -> (address, name).
+# Their name is shown in each reader's language.
+SYSTEM_ACCOUNTS = {"mail": ("mail-gateway@system.tandem.invalid", _("Mail gateway"))}
+SYSTEM_NAMES = dict(SYSTEM_ACCOUNTS.values())
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in to Tandem. Logs in with an e-mail address; what they may do follows `role`."""
 
@@ -131,6 +137,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
+        system = SYSTEM_NAMES.get(self.email)  # by the address, which every list of users loads
+        if system is not None:
+            return str(system)
         return self.full_name or self.email.split("@")[0]
 
     @property

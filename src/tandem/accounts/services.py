@@ -21,7 +21,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from tandem.accounts.models import ApiToken, LoginFailure, PasswordResetRequest, Team, User
+from tandem.accounts.models import SYSTEM_ACCOUNTS, ApiToken, LoginFailure, PasswordResetRequest, Team, User
 from tandem.accounts.roles import Permission, Role, require
 from tandem.activity.services import record
 from tandem.core.errors import Conflict, InvalidInput, NotAllowed
@@ -153,9 +153,6 @@ def set_user_active(user: User, *, active: bool, by: User) -> User:
     return user
 
 
-SYSTEM_ACCOUNTS = {"mail": ("mail-gateway@system.tandem.invalid", "Mail gateway")}
-
-
 def system_account(key: str) -> User:
     """The account Tandem acts as for `key` ("mail": items made from inbound mail), made on first
     use: a member by role, inactive and without a password, so it never logs in, is never listed
@@ -166,7 +163,9 @@ def system_account(key: str) -> User:
         return user
     try:
         with transaction.atomic():
-            user = User(email=email, full_name=name, role=Role.MEMBER, is_active=False, is_system=True)
+            with translation.override(settings.LANGUAGE_CODE):  # the stored name is the English one
+                full_name = str(name)
+            user = User(email=email, full_name=full_name, role=Role.MEMBER, is_active=False, is_system=True)
             user.set_unusable_password()
             user.save()
     except IntegrityError:  # made by another process meanwhile
