@@ -129,3 +129,15 @@ def test_the_mail_gateway_is_named_in_the_readers_language(member, admin_user, c
     page = client_for(member).get(f"/items/{item.pk}/").content.decode()
     assert persian in page and "Mail gateway" not in page
     assert "Mail gateway" in client_for(admin_user).get(f"/items/{item.pk}/").content.decode()
+
+
+def test_moving_a_column_earlier_points_right_on_a_persian_page(admin_user, client_for):
+    board = work.create_board(by=admin_user, data={"name": "Support"})
+    english = client_for(admin_user).get(f"/boards/{board.pk}/settings/").content.decode()
+    assert 'value="left" aria-label="Move left">←<' in english
+    admin_user.language = "fa"
+    admin_user.save(update_fields=["language"])
+    persian = client_for(admin_user).get(f"/boards/{board.pk}/settings/").content.decode()
+    with translation.override("fa"):
+        right = translation.gettext("Move right")
+    assert f'value="left" aria-label="{right}">→<' in persian

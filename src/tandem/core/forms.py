@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_noop
+
+# Django's own words that its Persian catalogue does not have yet; marked here so Tandem's
+# catalogue (which Django reads first) carries their translation.
+DJANGO_WORDS = [gettext_noop("- Select an option -")]
 
 _CLASSES = {
     forms.CheckboxInput: "form-check-input",
