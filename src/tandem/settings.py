@@ -97,6 +97,8 @@ TEMPLATES = [
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
+            # dates on pages in the reader's calendar (Gregorian or Solar Hijri)
+            "builtins": ["tandem.core.templatetags.calendar_dates"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

@@ -8,7 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail as outbox
 from django.utils import timezone, translation
+from django.utils.dateformat import DateFormat
 
+from tandem.core import calendars
+from tandem.core.calendars import SolarHijriFormat
 from tandem.notifications import fanout, mail, services
 from tandem.notifications.models import Mail, Notification
 from tandem.work import services as work
@@ -110,9 +113,9 @@ def test_the_last_digest_moment_is_in_the_persons_time_zone():
     ) - timedelta(hours=17)
 
 
-def test_mail_goes_out_in_the_persons_language(ana, ben, make_item):
-    ben.language = "fa"
-    ben.save(update_fields=["language"])
+def test_mail_goes_out_in_the_persons_language_and_calendar(ana, ben, make_item):
+    ben.language, ben.calendar = "fa", calendars.PERSIAN
+    ben.save(update_fields=["language", "calendar"])
     make_item("چاپگر", assignees=[ben])
     fanout.fan_out.call()
     later(mail.batch_seconds() + 1)
@@ -124,3 +127,8 @@ def test_mail_goes_out_in_the_persons_language(ana, ben, make_item):
     assert inbox != "Your inbox" and inbox in sent.body
     html = sent.alternatives[0].content
     assert '<html lang="fa" dir="rtl">' in html and inbox in html and "Your inbox" not in html
+    at = timezone.localtime(Notification.objects.filter(user=ben).get().entry.at, ZoneInfo(ben.time_zone))
+    with translation.override("fa"):  # the day as the mail writes it (fa's DATETIME_FORMAT)
+        solar, gregorian = SolarHijriFormat(at).format("j F Y"), DateFormat(at).format("j F Y")
+    assert solar != gregorian
+    assert solar in html and gregorian not in html

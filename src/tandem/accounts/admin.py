@@ -40,11 +40,20 @@ class UserAdmin(admin.ModelAdmin[User]):
         "is_active",
         "language",
         "time_zone",
+        "calendar",
         "invited_by",
         "date_joined",
         "last_login",
     ]
-    readonly_fields = ["email", "language", "time_zone", "invited_by", "date_joined", "last_login"]
+    readonly_fields = [
+        "email",
+        "language",
+        "time_zone",
+        "calendar",
+        "invited_by",
+        "date_joined",
+        "last_login",
+    ]
     filter_horizontal = ["teams"]
     actions = ["deactivate_users", "reactivate_users", "resend_invitations"]
 

@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from tandem.accounts import services
 from tandem.accounts.models import TIME_ZONE_CHOICES, Team, User
 from tandem.accounts.roles import Role
+from tandem.core import calendars
 from tandem.core.errors import ServiceError
 
 
@@ -197,6 +198,12 @@ class ProfileForm(BootstrapForm):
     full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    calendar = forms.ChoiceField(
+        label=_("Calendar"),
+        choices=calendars.CHOICES,
+        required=False,
+        help_text=_("Which calendar dates are shown in, on the pages and in your e-mails."),
+    )
 
 
 class TokenForm(BootstrapForm):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts.roles import Role
+from tandem.core import calendars
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
@@ -96,6 +97,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     teams = models.ManyToManyField(Team, related_name="members", blank=True, verbose_name=_("teams"))
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+    calendar = models.CharField(
+        _("calendar"), max_length=16, choices=calendars.CHOICES, default=calendars.GREGORIAN
+    )
     is_active = models.BooleanField(_("active"), default=True)
     # An account Tandem itself acts as (the mail gateway): never logs in (inactive, no password),
     # never listed, never notified, but its role lets the services act (tandem.accounts.roles.can).

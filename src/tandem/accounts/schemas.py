@@ -49,6 +49,7 @@ class UserOut(Schema):
 class MeOut(UserOut):
     language: str
     time_zone: str
+    calendar: str
     permissions: list[str]
 
     @staticmethod

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from tandem.accounts.models import SYSTEM_ACCOUNTS, ApiToken, LoginFailure, PasswordResetRequest, Team, User
 from tandem.accounts.roles import Permission, Role, require
 from tandem.activity.services import record
+from tandem.core import calendars
 from tandem.core.errors import Conflict, InvalidInput, NotAllowed
 
 TOKEN_PREFIX = "tdm_"  # noqa: S105 - a marker that makes leaked tokens easy to scan for, not a secret
@@ -173,14 +174,25 @@ def system_account(key: str) -> User:
     return user
 
 
-def update_profile(user: User, *, full_name: str, language: str, time_zone: str) -> User:
+def update_profile(
+    user: User, *, full_name: str, language: str, time_zone: str, calendar: str | None = None
+) -> User:
+    """The user's name, language, time zone and calendar (no calendar given: kept as it is)."""
     if language not in dict(settings.LANGUAGES):
         raise InvalidInput(_("Unknown language."), field="language")
     from tandem.accounts.models import TIME_ZONE_CHOICES
 
     if time_zone not in dict(TIME_ZONE_CHOICES):
         raise InvalidInput(_("Unknown time zone."), field="time_zone")
-    values = {"full_name": full_name.strip(), "language": language, "time_zone": time_zone}
+    calendar = calendar or user.calendar
+    if calendar not in dict(calendars.CHOICES):
+        raise InvalidInput(_("Unknown calendar."), field="calendar")
+    values = {
+        "full_name": full_name.strip(),
+        "language": language,
+        "time_zone": time_zone,
+        "calendar": calendar,
+    }
     changes = {f: [getattr(user, f), v] for f, v in values.items() if getattr(user, f) != v}
     with transaction.atomic():
         for field, value in values.items():

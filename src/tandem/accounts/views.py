@@ -290,7 +290,12 @@ def user_resend_invitation(request: AuthenticatedRequest, pk: int) -> HttpRespon
 
 def _profile_forms(request: AuthenticatedRequest, **forms: Form) -> dict[str, Any]:
     user = request.user
-    initial = {"full_name": user.full_name, "language": user.language, "time_zone": user.time_zone}
+    initial = {
+        "full_name": user.full_name,
+        "language": user.language,
+        "time_zone": user.time_zone,
+        "calendar": user.calendar,
+    }
     context: dict[str, Any] = {
         "nav": "profile",
         "profile_form": ProfileForm(initial=initial),

@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tandem.core import calendars
 from tandem.core.jobs import seconds_setting
 from tandem.notifications.links import target_url
 from tandem.notifications.models import Mail, Notification
@@ -165,6 +166,7 @@ def _send(user: Any, rows: list[Notification], *, digest: bool) -> None:
     with (
         translation.override(user.language or settings.LANGUAGE_CODE),
         timezone.override(user.time_zone or "UTC"),
+        calendars.override(user.calendar),
     ):
         groups = [
             {

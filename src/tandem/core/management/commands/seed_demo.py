@@ -16,6 +16,7 @@ from tandem.accounts.services import create_team
 from tandem.contacts.models import EmailAddress, Organization
 from tandem.contacts.normalize import organization_name_key
 from tandem.contacts.services import create_organization, create_person
+from tandem.core import calendars
 from tandem.mailgate.demo import seed_mail
 from tandem.work.demo import seed_boards
 
@@ -40,6 +41,8 @@ USERS = [
     ("fiona@demo.example", "Fiona Walsh", Role.MANAGER, ["finance"], "en"),
     ("gita@demo.example", "Gita Rahimi", Role.GUEST, ["finance"], "fa"),
 ]
+
+PERSIAN_CALENDAR = {"dariush@demo.example"}
 
 ORGANIZATIONS = [
     ("Northwind Traders", "northwind.example", "Wholesale", "US"),
@@ -160,7 +163,17 @@ class Command(BaseCommand):
             user = User.objects.filter(email=email).first()
             if user is None:
                 user = User.objects.create_user(
-                    email, DEMO_PASSWORD, full_name=name, role=role, language=language
+                    email,
+                    DEMO_PASSWORD,
+                    full_name=name,
+                    role=role,
+                    language=language,
+                    # Dariush reads his dates in the Solar Hijri calendar, in Tehran's time
+                    **(
+                        {"calendar": calendars.PERSIAN, "time_zone": "Asia/Tehran"}
+                        if email in PERSIAN_CALENDAR
+                        else {}
+                    ),
                 )
                 user.teams.set([teams[s] for s in team_slugs])
             users.append(user)
