@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.core.management import call_command
@@ -12,7 +13,7 @@ class Command(BaseCommand):
     help = "Set up the database, load the demo company and serve Tandem on http://127.0.0.1:8000."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument("--bind", default=os.environ.get("TANDEM_BIND", "127.0.0.1:8000"))
         parser.add_argument("--no-serve", action="store_true", help="set up and load the demo data only")
 
     def handle(self, *args: Any, **options: Any) -> None:
