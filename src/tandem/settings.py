@@ -176,6 +176,7 @@ SESSION_COOKIE_AGE = env_int("TANDEM_SESSION_AGE_SECONDS", 14 * 24 * 3600, minim
 LANGUAGE_CODE = env_str("TANDEM_LANGUAGE", "en") or "en"
 LANGUAGES = [("en", _("English")), ("fa", _("Persian"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["tandem.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TANDEM_TIME_ZONE", "UTC") or "UTC"

@@ -141,3 +141,15 @@ def test_moving_a_column_earlier_points_right_on_a_persian_page(admin_user, clie
     with translation.override("fa"):
         right = translation.gettext("Move right")
     assert f'value="left" aria-label="{right}">→<' in persian
+
+
+def test_amounts_on_a_persian_page_are_grouped_by_three():
+    from decimal import Decimal
+
+    from django.template import Context, Template
+
+    amount = Template('{{ value|floatformat:"2g" }}')
+    with translation.override("fa"):
+        assert amount.render(Context({"value": Decimal("72000000.5")})) == "72,000,000.50"
+    with translation.override("en"):
+        assert amount.render(Context({"value": Decimal("72000000.5")})) == "72,000,000.50"
