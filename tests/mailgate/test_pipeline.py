@@ -126,6 +126,25 @@ def test_a_reply_threads_into_the_item_by_its_references(receive, invoices):
     assert Item.objects.count() == 1
 
 
+def test_an_at_handle_in_mail_from_outside_pages_nobody(receive, invoices, admin_user, fay):
+    first = receive(mail())
+    reply = receive(
+        mail(
+            subject="Re: Invoice 4711",
+            message_id="<4713@vendor.example>",
+            body=f"@{fay.handle} @{admin_user.handle} pay this today!",
+            In_Reply_To="<4711@vendor.example>",
+        )
+    )
+    assert reply.status == MessageStatus.THREADED and f"@{fay.handle}" in reply.comment.body
+    entry = HistoryEntry.objects.filter(verb="commented", target_id=first.item_id).get()
+    assert "_users" not in entry.changes  # no one is mentioned
+    assert not first.item.watchers.filter(pk=admin_user.pk).exists()
+    # a colleague's own comment still mentions
+    work.add_comment(first.item, by=fay, body=f"@{admin_user.handle} have a look")
+    assert first.item.watchers.filter(pk=admin_user.pk).exists()
+
+
 def test_a_subject_reference_threads_only_into_an_item_of_the_address_board(receive, invoices, admin_user):
     first = receive(mail())
     other_board = work.create_board(by=admin_user, data={"name": "Board meeting"})

@@ -895,7 +895,9 @@ def _mentioned_users(body: str) -> list[User]:
 
 
 def add_comment(item: Item, *, by: User, body: str) -> Comment:
-    """A Markdown comment. The author and everyone it @mentions become watchers of the item."""
+    """A Markdown comment. The author and everyone it @mentions become watchers of the item. What a
+    system account writes (mail from outside, through the gateway) mentions nobody: a stranger's
+    e-mail cannot page a colleague by writing their @handle."""
     require(by, Permission.EDIT_WORK)
     text = str(body or "").strip()
     if not text:
@@ -905,7 +907,7 @@ def add_comment(item: Item, *, by: User, body: str) -> Comment:
     with transaction.atomic():
         current = _lock(Item, item.pk, None)
         comment = Comment.objects.create(item=current, author=by, body=text)
-        mentioned = _mentioned_users(text)
+        mentioned = [] if by.is_system else _mentioned_users(text)
         current.watchers.add(*([] if by.is_system else [by]), *mentioned)
         Item.objects.filter(pk=current.pk).update(updated_at=timezone.now())
         record(
