@@ -180,7 +180,45 @@ def receive(raw: bytes, envelope: Mapping[str, Any], *, spool_name: str = "") ->
                 return message
         _fill(message, raw, envelope, parsed, spool_name=spool_name)
         _conclude(message, parsed, problem, envelope)
+        if parsed is not None and not parsed.automatic and message.address is not None:
+            _deliver_to_other_boards(message, raw, envelope, parsed, identity, spool_name=spool_name)
     return message
+
+
+def _deliver_to_other_boards(
+    message: InboundMessage,
+    raw: bytes,
+    envelope: Mapping[str, Any],
+    parsed: Parsed,
+    identity: str,
+    *,
+    spool_name: str,
+) -> None:
+    """One delivery for several boards' addresses (To: invoices@, support@ in one LMTP transaction,
+    or in the headers): each other board gets its own record and item, as it would from a delivery
+    of its own; they share the stored original."""
+    recipients = [a.lower() for _name, a in getaddresses(_recipients(envelope, parsed)) if "@" in a]
+    if len(recipients) < 2:
+        return
+    boards = {message.address.board_id} if message.address else set()
+    for other in MailAddress.objects.filter(address__in=recipients, active=True).select_related(
+        "board", "assignee"
+    ):
+        if other.board_id in boards:
+            continue
+        boards.add(other.board_id)
+        copy, new = _claim(_identity_for(identity, other))
+        if not new and copy.status in FINAL:
+            continue
+        narrowed = {**envelope, "to": [other.address]}
+        copy.raw.name = copy.raw.name or message.raw.name
+        _fill(copy, raw, narrowed, parsed, spool_name=spool_name)
+        _conclude(copy, parsed, "", narrowed)
+
+
+def _recipients(envelope: Mapping[str, Any], parsed: Parsed) -> list[str]:
+    """Whom the message was for: the envelope's recipients, else its To and Cc."""
+    return _as_list(envelope.get("to")) or [*parsed.to, *parsed.cc]
 
 
 def _delivered_elsewhere(message: InboundMessage, envelope: Mapping[str, Any]) -> MailAddress | None:
@@ -328,7 +366,7 @@ def _decide(
             _("Automatic mail (%s): never made into an item.") % parsed.automatic,
         )
         return
-    recipients = _as_list(envelope.get("to")) or [*parsed.to, *parsed.cc]
+    recipients = _recipients(envelope, parsed)
     reply, address = _route(recipients)
     if reply is not None:
         _as_reply(message, parsed, reply)
