@@ -142,3 +142,53 @@ def test_mail_text_cannot_make_the_page_load_an_image_from_elsewhere(receive, in
     item = receive(mail(body="Hi ![pixel](https://tracker.example/p.png) there")).item
     page = login(member).get(f"/items/{item.pk}/").content.decode()
     assert "tracker.example/p.png" in page and 'src="https://tracker.example' not in page
+
+
+def html_mail(html: str, *, text: str = "") -> bytes:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"], message["To"] = "Vera Vendor <vera@vendor.example>", "invoices@tandem.test"
+    message["Subject"], message["Message-ID"] = "Invoice <4711>", "<html-4711@vendor.example>"
+    if text:
+        message.set_content(text)
+        message.add_alternative(html, subtype="html")
+    else:
+        message.set_content(html, subtype="html")
+    return message.as_bytes()
+
+
+def test_the_html_of_a_message_is_shown_as_sent_sanitised_and_sandboxed(receive, invoices, member, client):
+    html = (
+        '<h1 onclick="steal()">Invoice</h1><table><tr><td style="color: red">Total</td><td>99</td></tr></table>'
+        '<script>steal()</script><img src="https://tracker.example/p.png"><a href="https://pay.example/">Pay</a>'
+        '<form action="https://evil.example/"><input name="card"></form>'
+    )
+    message = receive(html_mail(html, text="Total: 99"))
+    assert message.has_html and message.status == MessageStatus.PROCESSED
+    item_page = login(member).get(f"/items/{message.item_id}/").content.decode()
+    assert f'href="/mail/messages/{message.pk}/html/"' in item_page
+    shown = login(member).get(f"/mail/messages/{message.pk}/html/")
+    body = shown.content.decode()
+    assert shown.status_code == 200 and shown["Content-Type"].startswith("text/html")
+    assert "<table>" in body and ">Total</td>" in body and "Pay</a>" in body
+    assert "<script" not in body and "onclick" not in body and "<form" not in body and "<input" not in body
+    assert "<title>Invoice &lt;4711&gt;</title>" in body
+    policy = shown["Content-Security-Policy"]
+    assert "sandbox" in policy and "default-src 'none'" in policy and "img-src data:" in policy
+    assert shown["Referrer-Policy"] == "no-referrer" and shown["X-Content-Type-Options"] == "nosniff"
+    assert client.get(f"/mail/messages/{message.pk}/html/").status_code == 302  # to log in
+
+
+def test_a_plain_text_message_has_no_html_page(receive, invoices, member):
+    message = receive(mail())
+    assert not message.has_html
+    assert "/html/" not in login(member).get(f"/items/{message.item_id}/").content.decode()
+    assert login(member).get(f"/mail/messages/{message.pk}/html/").status_code == 404
+
+
+def test_only_admins_see_the_html_of_mail_that_made_no_item(receive, invoices, member, admin_user):
+    rejected = receive(html_mail("<p>Hello</p>"), recipients=("nobody@tandem.test",))
+    assert rejected.status == MessageStatus.REJECTED and rejected.has_html
+    assert login(member).get(f"/mail/messages/{rejected.pk}/html/").status_code == 403
+    assert "<p>Hello</p>" in login(admin_user).get(f"/mail/messages/{rejected.pk}/html/").content.decode()

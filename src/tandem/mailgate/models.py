@@ -109,6 +109,7 @@ class InboundMessage(models.Model):
     automatic = models.CharField(max_length=200, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     raw = models.FileField(upload_to="mail/%Y/%m/", max_length=300, blank=True)
+    has_html = models.BooleanField(default=False)  # it has an HTML part, shown sanitised on request
     item = models.ForeignKey(
         "work.Item", null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_messages"
     )

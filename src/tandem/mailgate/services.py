@@ -257,6 +257,13 @@ def reprocess(message: InboundMessage, *, by: User) -> InboundMessage:
     return current
 
 
+def message_html(message: InboundMessage) -> str:
+    """The message's HTML as sent, sanitised (no scripts, no forms, no event handlers; links open
+    apart), read from the stored original; "" when it has no HTML part."""
+    parsed, _problem = _parse(_read_raw(message))
+    return parsed.html if parsed is not None else ""
+
+
 def _read_raw(message: InboundMessage) -> bytes:
     try:
         with message.raw.open("rb") as handle:
@@ -302,6 +309,7 @@ def _fill(
         message.subject = parsed.subject[:500]
         message.sent_at = parsed.date
         message.automatic = parsed.automatic[:200]
+        message.has_html = bool(parsed.html)
     if not message.raw:
         save_file(
             message.raw,

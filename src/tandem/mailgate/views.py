@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +29,13 @@ from tandem.work.queries import get_board_for_user, get_item_for_user
 
 @guarded_view(Permission.VIEW_WORK)
 def raw_message(request: HttpRequest, pk: int) -> FileResponse:
+    message = _message_for(request, pk)
+    return serve(message.raw, name=f"message-{message.pk}.eml", content_type="message/rfc822")
+
+
+def _message_for(request: HttpRequest, pk: int) -> InboundMessage:
+    """A received message, for whoever may see the item it made or threaded into (one that made
+    nothing: admins only)."""
     user = acting_user(request)
     message = InboundMessage.objects.filter(pk=pk).first()
     if message is None or not message.raw:
@@ -36,7 +44,29 @@ def raw_message(request: HttpRequest, pk: int) -> FileResponse:
         get_item_for_user(user, message.item_id)
     elif not can(user, Permission.MANAGE_MAIL):
         raise NotAllowed(_("Only admins see mail that made no item."))
-    return serve(message.raw, name=f"message-{message.pk}.eml", content_type="message/rfc822")
+    return message
+
+
+# The sanitised HTML of a message is shown on a page of its own that may run nothing, load
+# nothing from elsewhere (no tracking pixels) and reach nothing of Tandem's (a sandboxed origin).
+HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox allow-popups allow-popups-to-escape-sandbox"
+
+
+@guarded_view(Permission.VIEW_WORK)
+def message_html(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _message_for(request, pk)
+    html = services.message_html(message)
+    if not html:
+        raise Http404(_("This message has no HTML part; its text is on the item."))
+    page = (
+        '<!doctype html><html><head><meta charset="utf-8"><base target="_blank">'
+        f"<title>{escape(message.subject)}</title></head><body>{html}</body></html>"
+    )
+    response = HttpResponse(page, content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = HTML_POLICY
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @guarded_view(Permission.MANAGE_BOARDS)
