@@ -8,6 +8,7 @@ State is built with the real services, so the rules hold in tests as in producti
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,28 @@ def make_user(email: str, role: str, *, active: bool = True, full_name: str = ""
         user.is_active = False
         user.save(update_fields=["is_active"])
     return user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_sessions_left_on_the_test_database(django_db_setup: None, django_db_blocker: Any) -> Any:
+    """On PostgreSQL, the test database is dropped at the end of the run, which fails while any
+    session still uses it. A request thread of the browser tests' live server that was still
+    answering a page's poll when the page closed can hold one a moment longer: wait for such
+    sessions to end, then end the stragglers, so the database is always dropped."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            return
+        others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        with connection.cursor() as cursor:
+            for _ in range(25):
+                cursor.execute(f"SELECT count(*) {others}")
+                if cursor.fetchone()[0] == 0:
+                    return
+                time.sleep(0.2)
+            cursor.execute(f"SELECT pg_terminate_backend(pid) {others}")
 
 
 @pytest.fixture(autouse=True)
