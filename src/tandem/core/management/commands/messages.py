@@ -103,8 +103,11 @@ class Command(BaseCommand):
                     found.append(f"{kept} is missing: run `tandem messages`.")
                     continue
                 extract(copy, language)
-                fresh = catalogue(copy, language)
-                missing = sorted(msgids(fresh, Path(scratch), every=True) - msgids(kept, Path(scratch)))
+                # the code's strings, each "translated" as itself by msgen, against the kept ones
+                every = Path(scratch) / "every.po"
+                subprocess.run(["msgen", "-o", str(every), str(catalogue(copy, language))], check=True)
+                compiled = compile_to(kept, Path(scratch) / "kept.mo")
+                missing = sorted(msgids(compile_to(every, Path(scratch) / "every.mo")) - msgids(compiled))
                 if missing:
                     shown = "; ".join(repr(m) for m in missing[:5])
                     found.append(
@@ -112,28 +115,23 @@ class Command(BaseCommand):
                         f"{' ...' if len(missing) > 5 else ''}): run `tandem messages` and translate them."
                     )
                 found.extend(problems(kept))
-                compiled = kept.with_suffix(".mo")
-                subprocess.run(["msgfmt", "-o", str(Path(scratch) / "fresh.mo"), str(kept)], check=True)
-                if (
-                    not compiled.exists()
-                    or compiled.read_bytes() != (Path(scratch) / "fresh.mo").read_bytes()
-                ):
-                    found.append(f"{compiled} is not compiled from {kept.name}: run `tandem messages`.")
+                committed = kept.with_suffix(".mo")
+                if not committed.exists() or committed.read_bytes() != compiled.read_bytes():
+                    found.append(f"{committed} is not compiled from {kept.name}: run `tandem messages`.")
         if found:
             raise CommandError("\n".join(found))
         self.stdout.write("The translation catalogues are complete and compiled.")
 
 
-def msgids(po: Path, scratch: Path, *, every: bool = False) -> set[str]:
-    """The msgids a catalogue translates, as gettext reads them from its compiled form (a context
-    joined with \\x04, as gettext keys it). `every`: all of its msgids, translated or not (msgen
-    fills each untranslated one with itself first)."""
-    source = po
-    if every:
-        source = scratch / f"{po.stem}-every.po"
-        subprocess.run(["msgen", "-o", str(source), str(po)], check=True)
-    compiled = scratch / f"{source.stem}-ids.mo"
-    subprocess.run(["msgfmt", "-o", str(compiled), str(source)], check=True)
-    with compiled.open("rb") as handle:
+def compile_to(po: Path, mo: Path) -> Path:
+    """`po` compiled by msgfmt into `mo`, as `compilemessages` compiles it."""
+    subprocess.run(["msgfmt", "-o", str(mo), str(po)], check=True)
+    return mo
+
+
+def msgids(mo: Path) -> set[str]:
+    """The msgids a compiled catalogue translates, as gettext reads them (a context joined with
+    \\x04, as gettext keys it)."""
+    with mo.open("rb") as handle:
         catalog = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
     return {key[0] if isinstance(key, tuple) else key for key in catalog} - {""}
