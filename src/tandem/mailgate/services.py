@@ -197,7 +197,7 @@ def _deliver_to_other_boards(
     """One delivery for several boards' addresses (To: invoices@, support@ in one LMTP transaction,
     or in the headers): each other board gets its own record and item, as it would from a delivery
     of its own; they share the stored original."""
-    recipients = [a.lower() for _name, a in getaddresses(_recipients(envelope, parsed)) if "@" in a]
+    recipients = _addresses(_recipients(envelope, parsed))
     if len(recipients) < 2:
         return
     boards = {message.address.board_id} if message.address else set()
@@ -214,6 +214,11 @@ def _deliver_to_other_boards(
         copy.raw.name = copy.raw.name or message.raw.name
         _fill(copy, raw, narrowed, parsed, spool_name=spool_name)
         _conclude(copy, parsed, "", narrowed)
+
+
+def _addresses(recipients: Iterable[str]) -> list[str]:
+    """The bare, lower-cased addresses of recipients as written ("Ana <ana@x>", "ana@x")."""
+    return [a.lower() for _name, a in getaddresses(list(recipients)) if "@" in a]
 
 
 def _recipients(envelope: Mapping[str, Any], parsed: Parsed) -> list[str]:
@@ -436,7 +441,7 @@ def _decide(
 
 
 def _route(recipients: Iterable[str]) -> tuple[replies.ReplyTo | None, MailAddress | None]:
-    addresses = [a.lower() for _name, a in getaddresses(list(recipients)) if "@" in a]
+    addresses = _addresses(recipients)
     for address in addresses:
         reply = replies.read_reply_address(address)
         if reply is not None:
