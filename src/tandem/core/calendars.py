@@ -31,8 +31,12 @@ def active() -> str:
     return _active.get()
 
 
+def _known(calendar: str) -> str:
+    return calendar if calendar in dict(CHOICES) else GREGORIAN
+
+
 def activate(calendar: str) -> None:
-    _active.set(calendar if calendar in dict(CHOICES) else GREGORIAN)
+    _active.set(_known(calendar))
 
 
 def deactivate() -> None:
@@ -41,7 +45,7 @@ def deactivate() -> None:
 
 @contextmanager
 def override(calendar: str) -> Iterator[None]:
-    token = _active.set(calendar if calendar in dict(CHOICES) else GREGORIAN)
+    token = _active.set(_known(calendar))
     try:
         yield
     finally:
