@@ -76,7 +76,7 @@ def test_the_partial_shows_labels_and_changed_fields(member, make_org, monkeypat
 
     html = render_to_string(
         "activity/partials/timeline.html",
-        {"page": timeline([("organization", [org.pk])]), "show_target": False},
+        {"page": timeline([("organization", [org.pk])], viewer=None), "show_target": False},
     )
     assert "reworked" in html
     assert "brought in" in html
@@ -90,7 +90,7 @@ def test_the_partial_names_the_target_type_with_its_label(member, make_org, monk
     monkeypatch.setitem(verbs.TARGET_TYPE_LABELS, "organization", "company")
     html = render_to_string(
         "activity/partials/timeline.html",
-        {"page": timeline([("organization", None)]), "show_target": True},
+        {"page": timeline([("organization", None)], viewer=None), "show_target": True},
     )
     assert "company" in html
     assert "Acme Corp" in html
@@ -102,7 +102,7 @@ def test_an_unknown_verb_renders_as_stored(member, make_org):
     HistoryEntry.objects.create(actor=member, verb="teleported", target_type="organization", target_id=org.pk)
     html = render_to_string(
         "activity/partials/timeline.html",
-        {"page": timeline([("organization", [org.pk])]), "show_target": False},
+        {"page": timeline([("organization", [org.pk])], viewer=None), "show_target": False},
     )
     assert "teleported" in html
 

@@ -250,7 +250,7 @@ def test_customer_timeline(db_floor: Database, feeds_data: Any, monkeypatch: Any
     monkeypatch.setattr(queries, "LARGE_PART", large_part)
     monkeypatch.setattr(activity_floors, "LARGE_PART", large_part)
     _member, org = feeds_data
-    shown = queries.timeline(queries.customer_scope(org))
+    shown = queries.timeline(queries.customer_scope(org), viewer=None)
     floor = activity_floors.customer_timeline_floor(db_floor, {"id": org.pk})
     assert floor["exists"] == org.pk
     assert ids(floor["items"]) == entry_ids(shown) and len(floor["items"]) == queries.TIMELINE_PAGE

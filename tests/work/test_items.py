@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
+from tandem.accounts.models import Team
 from tandem.activity.models import HistoryEntry
-from tandem.core.errors import InvalidInput, NotAllowed, StaleVersion
+from tandem.core.errors import InvalidInput, NotAllowed, NotFound, StaleVersion
 from tandem.work import queries, services
 from tandem.work.models import Item, ItemType
 from tests.work.conftest import fresh
@@ -89,7 +90,7 @@ def test_subtasks_at_any_depth_and_progress(member, make_item):
     services.close_item(child_a, by=member)
     (with_progress,) = queries.with_progress(Item.objects.filter(pk=parent.pk))
     assert (with_progress.children_total, with_progress.children_closed) == (2, 1)
-    assert [c.title for c in queries.children_of(parent)] == ["Build", "Design"]  # open first
+    assert [c.title for c in queries.children_of(parent, user=member)] == ["Build", "Design"]  # open first
 
 
 def test_no_parent_loops(member, make_item):
@@ -106,8 +107,14 @@ def test_no_parent_loops(member, make_item):
     assert fresh(top).parent is None
 
 
-def test_guests_read_but_do_not_write(guest, board, make_item):
+def test_guests_read_but_do_not_write(guest, manager, board, make_item):
     item = make_item("Visible")
+    # a guest (a contractor) reads the boards of their teams only
+    with pytest.raises(NotFound):
+        queries.get_item_for_user(guest, item.pk)
+    team = Team.objects.create(name="Sales", slug="sales")
+    services.update_board(board, by=manager, version=None, data={"team": team})
+    guest.teams.add(team)
     assert queries.get_item_for_user(guest, item.pk) == item
     with pytest.raises(NotAllowed):
         services.create_item(by=guest, board=board, data={"title": "Nope"})

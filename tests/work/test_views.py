@@ -4,6 +4,7 @@ customer page's work sections, and roles (guests read, members work, managers sh
 
 from __future__ import annotations
 
+from tandem.accounts.models import Team
 from tandem.work import services
 from tandem.work.models import Board, Comment, Item, ItemLink, ItemState, Label, SavedView
 from tests.conftest import login
@@ -144,6 +145,11 @@ def test_managers_shape_boards_members_and_guests_do_not(manager, member, guest,
     for outsider in (member, guest):
         assert login(outsider).get(f"/boards/{support.pk}/settings/").status_code == 403
         assert login(outsider).post("/boards/new/", {"name": "X", "default_type": "task"}).status_code == 403
+    # a guest reads the boards of their teams only
+    assert login(guest).get(f"/boards/{support.pk}/").status_code == 404
+    team = Team.objects.create(name="Support", slug="support")
+    services.update_board(support, by=manager, version=None, data={"team": team})
+    guest.teams.add(team)
     assert login(guest).get(f"/boards/{support.pk}/").status_code == 200
     assert login(guest).post(f"/items/new/?board={support.pk}", {"title": "x"}).status_code == 403
 

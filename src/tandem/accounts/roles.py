@@ -36,6 +36,7 @@ class Permission(StrEnum):
     MANAGE_BOARDS = "manage_boards"  # create and change boards, columns and labels
     EXPORT_HISTORY = "export_history"  # download the whole history (admins)
     MANAGE_MAIL = "manage_mail"  # read all received mail, reprocess quarantined mail (admins)
+    READ_MAIL = "read_mail"  # an item's received mail as sent: the raw .eml and its HTML (not guests)
 
 
 GRANTS: dict[str, frozenset[Permission]] = {
@@ -55,6 +56,7 @@ GRANTS: dict[str, frozenset[Permission]] = {
             Permission.USE_API,
             Permission.VIEW_WORK,
             Permission.EDIT_WORK,
+            Permission.READ_MAIL,
         }
     ),
     Role.MANAGER: frozenset(
@@ -67,6 +69,7 @@ GRANTS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_WORK,
             Permission.EDIT_WORK,
             Permission.MANAGE_BOARDS,
+            Permission.READ_MAIL,
         }
     ),
     Role.ADMIN: frozenset(Permission),

@@ -53,13 +53,13 @@ def new_work_feed(
     request: HttpRequest, before: str | None = None, organization: int | None = None
 ) -> dict[str, Any]:
     """Every item and deal created, newest first; `organization`: only that customer's."""
-    _user, cursor = _page(request, before)
+    user, cursor = _page(request, before)
     customer = None
     if organization is not None:
         customer = Organization.objects.filter(pk=organization).first()
         if customer is None:
             raise NotFound(_("Not found."))
-    return timeline_out(feed_scopes.new_work(customer, cursor))
+    return timeline_out(feed_scopes.new_work(customer, cursor, viewer=user))
 
 
 @feeds.get("/boards/{id}", response={200: TimelineOut, **errors(404)})
@@ -68,14 +68,14 @@ def board_feed(request: HttpRequest, id: PathId, before: str | None = None) -> d
 
     user, cursor = _page(request, before)
     return timeline_out(
-        queries.timeline(feed_scopes.board_scope(get_board_for_user(user, id)), before=cursor)
+        queries.timeline(feed_scopes.board_scope(get_board_for_user(user, id)), viewer=user, before=cursor)
     )
 
 
 @feeds.get("/teams/{id}", response={200: TimelineOut, **errors(404)})
 def team_feed(request: HttpRequest, id: PathId, before: str | None = None) -> dict[str, Any]:
-    _user, cursor = _page(request, before)
+    user, cursor = _page(request, before)
     team = Team.objects.filter(pk=id).first()
     if team is None:
         raise NotFound(_("Not found."))
-    return timeline_out(queries.timeline(feed_scopes.team_scope(team), before=cursor))
+    return timeline_out(queries.timeline(feed_scopes.team_scope(team), viewer=user, before=cursor))

@@ -54,8 +54,8 @@ def new_work_scope(organization: Any = None) -> Scope:
 
 
 def home(user: Any, before: Any = None) -> TimelinePage:
-    return timeline(home_scope(user), before=before, not_by=user)
+    return timeline(home_scope(user), viewer=user, before=before, not_by=user)
 
 
-def new_work(organization: Any = None, before: Any = None) -> TimelinePage:
-    return timeline(new_work_scope(organization), before=before, verbs=NEW_WORK_VERBS)
+def new_work(organization: Any = None, before: Any = None, *, viewer: Any) -> TimelinePage:
+    return timeline(new_work_scope(organization), viewer=viewer, before=before, verbs=NEW_WORK_VERBS)

@@ -72,18 +72,55 @@ class TimelinePage:
     more: str | None  # the cursor of the next page, if there is one
 
 
+def without_hidden_items(entries: QuerySet[HistoryEntry], viewer: Any) -> QuerySet[HistoryEntry]:
+    """Leave out the history of the items on boards `viewer` may not see (private boards). A viewer
+    of None sees everything: for Tandem's own tools and the tests, never for a request."""
+    from tandem.work.queries import hidden_items
+
+    if viewer is None:
+        return entries
+    hidden = hidden_items(viewer)
+    if hidden is None:
+        return entries
+    return entries.exclude(target_type="item", target_id__in=hidden)
+
+
+def mask_private_links(entries: Sequence[HistoryEntry], viewer: Any) -> None:
+    """A link entry whose other end is on a board `viewer` may not see names it only as "a private
+    item": its number and title are taken out of the entry's changes (in memory, never saved)."""
+    from tandem.work.queries import visible_item_ids
+
+    if viewer is None:
+        return
+    links = [e for e in entries if e.verb in LINK_VERBS and isinstance(e.changes, dict)]
+    ids = {int(e.changes["target"]) for e in links if str(e.changes.get("target", "")).isdigit()}
+    if not ids:
+        return
+    seen = visible_item_ids(viewer, ids)
+    for entry in links:
+        if str(entry.changes.get("target", "")).isdigit() and int(entry.changes["target"]) not in seen:
+            entry.changes = {"kind": entry.changes.get("kind", ""), "_private": True}
+
+
+LINK_VERBS = ("linked", "unlinked")
+
+
 def timeline(
     scope: Scope,
     *,
+    viewer: Any,
     before: tuple[datetime, int] | None = None,
     limit: int = TIMELINE_PAGE,
     verbs: Sequence[str] = (),
     not_by: Any = None,
 ) -> TimelinePage:
-    """The history of every record in `scope`, newest first, one page after `before` (keyset on
-    time and id, so a later page costs what the first does); comments are in it as "commented".
-    `verbs` keeps only those; `not_by` leaves out what that user did."""
-    entries = HistoryEntry.objects.select_related("actor").order_by("-at", "-id")
+    """The history of every record in `scope` that `viewer` may see (nothing of items on boards
+    private to them), newest first, one page after `before` (keyset on time and id, so a later page
+    costs what the first does); comments are in it as "commented". `verbs` keeps only those;
+    `not_by` leaves out what that user did."""
+    entries = without_hidden_items(
+        HistoryEntry.objects.select_related("actor").order_by("-at", "-id"), viewer
+    )
     if verbs:
         entries = entries.filter(verb__in=list(verbs))
     if not_by is not None:
@@ -112,6 +149,7 @@ def timeline(
             found[entry.pk] = entry
     rows = sorted(found.values(), key=lambda e: (e.at, e.pk), reverse=True)[: limit + 1]
     shown = rows[:limit]
+    mask_private_links(shown, viewer)
     days: list[tuple[date, list[HistoryEntry]]] = []
     for entry in shown:
         day = timezone.localtime(entry.at).date()

@@ -137,6 +137,10 @@ def changes_summary(verb: str, changes: Any) -> str:
     """A few words on what an entry's `changes` hold ("changed industry, tags"), never the raw data."""
     if not isinstance(changes, dict):
         return ""
+    if verb in {"linked", "unlinked"} and changes.get("_private"):
+        # the other end is on a board the reader may not see (tandem.activity.queries.mask_private_links)
+        kind = str(LINK_LABELS.get(str(changes.get("kind")), changes.get("kind", "")))
+        return f"{kind} {gettext('a private item')}".strip()
     # keys starting with "_" are for Tandem itself (who was assigned or mentioned, by id)
     changes = {name: value for name, value in changes.items() if not str(name).startswith("_")}
     if not changes:

@@ -87,7 +87,9 @@ def timeline_context(kind: str, record: Any, request: HttpRequest) -> dict[str, 
     else:
         scope = [(kind, [record.pk])]
     return {
-        "page": queries.timeline(scope, before=queries.parse_cursor(request.GET.get("before"))),
+        "page": queries.timeline(
+            scope, viewer=acting_user(request), before=queries.parse_cursor(request.GET.get("before"))
+        ),
         "more_url": reverse("activity:timeline", args=[kind, record.pk]),
         "show_target": kind in ("organization", "person"),
     }
@@ -142,18 +144,18 @@ def feed(request: HttpRequest, kind: str) -> HttpResponse:
         page = feeds.home(user, before)
     elif kind == "board":
         subject = get_board_for_user(user, int_or_none(request.GET.get("board")) or 0)
-        page = queries.timeline(feeds.board_scope(subject), before=before)
+        page = queries.timeline(feeds.board_scope(subject), viewer=user, before=before)
     elif kind == "team":
         subject = Team.objects.filter(pk=int_or_none(request.GET.get("team")) or 0).first()
         if subject is None:
             raise Http404(_("Not found."))
-        page = queries.timeline(feeds.team_scope(subject), before=before)
+        page = queries.timeline(feeds.team_scope(subject), viewer=user, before=before)
     elif kind == "new-work":
         organization = int_or_none(request.GET.get("organization"))
         subject = Organization.objects.filter(pk=organization).first() if organization else None
         if organization and subject is None:
             raise Http404(_("Not found."))
-        page = feeds.new_work(subject, before)
+        page = feeds.new_work(subject, before, viewer=user)
     else:
         raise Http404(_("Not found."))
     query = {k: v for k, v in request.GET.items() if k in ("board", "team", "organization")}

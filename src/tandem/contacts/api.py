@@ -228,7 +228,9 @@ def organization_timeline(request: HttpRequest, id: PathId, before: str | None =
     """The customer's whole timeline, newest first, 30 at a time: the organization, its people and
     the items and deals linked to it. `before`: the `next` of the page before."""
     org = queries.get_organization_for_user(acting_user(request), id)
-    page = timeline_queries.timeline(timeline_queries.customer_scope(org), before=cursor_from(before))
+    page = timeline_queries.timeline(
+        timeline_queries.customer_scope(org), viewer=acting_user(request), before=cursor_from(before)
+    )
     return timeline_out(page)
 
 

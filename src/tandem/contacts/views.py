@@ -160,16 +160,18 @@ MAIL_ON_CUSTOMER_PAGE = 5
 def _work_context(request: HttpRequest, **customer: Organization | Person) -> dict[str, Any]:
     """The customer's deals and other work items, for the sections of its page."""
     ((kind, record),) = customer.items()
-    work = (
-        work_for_customer(organization=record) if kind == "organization" else work_for_customer(person=record)
-    )
     user = acting_user(request)
+    work = (
+        work_for_customer(user=user, organization=record)
+        if kind == "organization"
+        else work_for_customer(user=user, person=record)
+    )
     sections = [
         (_("Deals"), work.deals, work.deals_open, _("No deals yet"), "deals"),
         (_("Work items"), work.other, work.other_open, _("No work items yet"), "work-items"),
     ]
     return {
-        "customer_mail": list(mail_of_customer(record)[:MAIL_ON_CUSTOMER_PAGE]),
+        "customer_mail": list(mail_of_customer(record, user=user)[:MAIL_ON_CUSTOMER_PAGE]),
         "work_sections": sections,
         "customer_param": (kind, record.pk),
         "work_boards": list(boards_for(user)) if can(user, Permission.EDIT_WORK) else [],

@@ -29,18 +29,24 @@ from tandem.mailgate.schemas import (
     SentReplyOut,
 )
 from tandem.work.models import Board, Label
-from tandem.work.queries import get_board_for_user, get_item_for_user
+from tandem.work.queries import board_visibility, get_board_for_user, get_item_for_user
 
 mail = Router(tags=["Mail gateway"])
 
 
-def _addresses() -> QuerySet[MailAddress]:
-    return MailAddress.objects.select_related("assignee").prefetch_related("labels").order_by("address")
+def _addresses(user: User) -> QuerySet[MailAddress]:
+    """The addresses of the boards `user` may see."""
+    return (
+        MailAddress.objects.filter(board_visibility(user, through="board__"))
+        .select_related("assignee")
+        .prefetch_related("labels")
+        .order_by("address")
+    )
 
 
 def _address(user: User, pk: int) -> MailAddress:
     require(user, Permission.MANAGE_BOARDS)
-    found = _addresses().filter(pk=pk).first()
+    found = _addresses(user).filter(pk=pk).first()
     if found is None:
         raise NotFound(_("Not found."))
     return found
@@ -74,7 +80,7 @@ def list_addresses(
     """Every address, or one board's (`board`)."""
     user = acting_user(request)
     require(user, Permission.MANAGE_BOARDS)
-    qs = _addresses()
+    qs = _addresses(user)
     if board:
         qs = qs.filter(board=get_board_for_user(user, board))
     return paginate(qs, page)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from tandem.contacts.models import Organization, Person
 from tandem.mailgate.models import InboundMessage, MessageStatus
 from tandem.work.models import Item
+from tandem.work.queries import board_visibility
 
 
 def messages_for_item(item: Item) -> QuerySet[InboundMessage]:
@@ -14,15 +17,16 @@ def messages_for_item(item: Item) -> QuerySet[InboundMessage]:
     return InboundMessage.objects.filter(item=item).order_by("received_at", "id")
 
 
-def mail_of_customer(record: Organization | Person) -> QuerySet[InboundMessage]:
-    """The mail a customer sent that made or threaded into items, newest first: a person's own, an
-    organization's own and its people's."""
+def mail_of_customer(record: Organization | Person, *, user: Any) -> QuerySet[InboundMessage]:
+    """The mail a customer sent that made or threaded into items `user` may see, newest first: a
+    person's own, an organization's own and its people's."""
     if isinstance(record, Person):
         mine = Q(person=record)
     else:
         mine = Q(organization=record) | Q(person__memberships__organization=record)
     return (
         InboundMessage.objects.filter(mine, status__in=[MessageStatus.PROCESSED, MessageStatus.THREADED])
+        .filter(board_visibility(user, through="item__board__"))
         .select_related("item")
         .distinct()
         .order_by("-received_at", "-id")

@@ -27,7 +27,7 @@ from tandem.work.models import Board
 from tandem.work.queries import get_board_for_user, get_item_for_user
 
 
-@guarded_view(Permission.VIEW_WORK)
+@guarded_view(Permission.READ_MAIL)
 def raw_message(request: HttpRequest, pk: int) -> FileResponse:
     message = _message_for(request, pk)
     return serve(message.raw, name=f"message-{message.pk}.eml", content_type="message/rfc822")
@@ -52,7 +52,7 @@ def _message_for(request: HttpRequest, pk: int) -> InboundMessage:
 HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox allow-popups allow-popups-to-escape-sandbox"
 
 
-@guarded_view(Permission.VIEW_WORK)
+@guarded_view(Permission.READ_MAIL)
 def message_html(request: HttpRequest, pk: int) -> HttpResponse:
     message = _message_for(request, pk)
     html = services.message_html(message)

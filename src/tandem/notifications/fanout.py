@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -181,12 +181,13 @@ def _item_audiences(entries: Sequence[HistoryEntry]) -> dict[int, dict[int, str]
     from tandem.work.models import Item, TeamNotifications
 
     ids = {entry.target_id for entry in entries}
-    items = {
-        pk: (team_id, setting)
-        for pk, team_id, setting in Item.objects.filter(pk__in=ids).values_list(
-            "pk", "board__team_id", "board__team_notifications"
+    rows = list(
+        Item.objects.filter(pk__in=ids).values_list(
+            "pk", "board__team_id", "board__team_notifications", "board__private"
         )
-    }
+    )
+    items = {pk: (team_id, setting) for pk, team_id, setting, _private in rows}
+    private = {pk for pk, _team, _setting, is_private in rows if is_private}
     assignees = _pairs(
         Item.assignees.through.objects.filter(item_id__in=ids).values_list("item_id", "user_id")
     )
@@ -216,7 +217,46 @@ def _item_audiences(entries: Sequence[HistoryEntry]) -> dict[int, dict[int, str]
         ):
             _add(audience, members.get(team, ()), Reason.TEAM)
         audiences[entry.pk] = audience
+    _only_who_may_see(audiences, entries, items, private)
     return audiences
+
+
+def _only_who_may_see(
+    audiences: dict[int, dict[int, str]],
+    entries: Sequence[HistoryEntry],
+    items: Mapping[int, tuple[int | None, str]],
+    private: set[int],
+) -> None:
+    """Nobody hears of an item on a board they may not see (tandem.work.queries.board_visibility:
+    a private board's team and admins; a guest only their teams' boards), whatever else ties them to
+    it (watching it, assigned before the board became private, mentioned). Two queries a batch."""
+    from tandem.accounts.models import User
+    from tandem.accounts.roles import Role
+
+    uids = {uid for audience in audiences.values() for uid in audience}
+    if not uids:
+        return
+    roles = dict(User.objects.filter(pk__in=uids).values_list("pk", "role"))
+    teams = {team for team, _setting in items.values() if team is not None}
+    member_of = set(
+        User.teams.through.objects.filter(user_id__in=uids, team_id__in=teams).values_list(
+            "user_id", "team_id"
+        )
+    )
+    for entry in entries:
+        audience = audiences.get(entry.pk)
+        if not audience:
+            continue
+        team, _setting = items.get(entry.target_id, (None, ""))
+        for uid in list(audience):
+            role = roles.get(uid)
+            sees = (
+                role == Role.ADMIN
+                or (team is not None and (uid, team) in member_of)
+                or (entry.target_id not in private and role != Role.GUEST)
+            )
+            if not sees:
+                del audience[uid]
 
 
 def _owner_audiences(app_label: str, model_name: str) -> Any:

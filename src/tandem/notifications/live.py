@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tandem.activity.models import HistoryEntry
+from tandem.activity.queries import without_hidden_items
 from tandem.notifications import services
 from tandem.notifications.models import Notification
 
@@ -57,7 +58,8 @@ def look(user: Any, *, topic: str, history_after: int | None, notification_after
     if topic == "inbox":
         state.changed = notification_after is not None and newest_notification > notification_after
     rows = list(
-        HistoryEntry.objects.filter(pk__gt=history_after)
+        # what happened on items of boards the reader may not see is no change to them
+        without_hidden_items(HistoryEntry.objects.filter(pk__gt=history_after), user)
         .exclude(actor=user)
         .order_by("pk")
         .values_list("pk", "target_type", "target_id")[: LOOK_AT + 1]
@@ -67,15 +69,16 @@ def look(user: Any, *, topic: str, history_after: int | None, notification_after
     state.history = max(pk for pk, _t, _i in rows)
     if len(rows) > LOOK_AT:
         state.history = newest_history_id()
-        state.changed = state.changed or bool(_scope_of(topic))
+        state.changed = state.changed or bool(_scope_of(topic, user))
         return state
     if topic != "inbox":
-        state.changed = _touches(topic, [(t, i) for _pk, t, i in rows])
+        state.changed = _touches(topic, [(t, i) for _pk, t, i in rows], user)
     return state
 
 
-def _scope_of(topic: str) -> list[tuple[str, Any]]:
-    """The topic's records, as a timeline scope (tandem.activity)."""
+def _scope_of(topic: str, user: Any) -> list[tuple[str, Any]]:
+    """The topic's records, as a timeline scope (tandem.activity); nothing for a board or item
+    the user may not see."""
     kind, _sep, raw = topic.partition(":")
     try:
         pk = int(raw)
@@ -83,13 +86,13 @@ def _scope_of(topic: str) -> list[tuple[str, Any]]:
         return []
     from tandem.activity import feeds, queries
     from tandem.contacts.models import Organization, Person
-    from tandem.work.models import Board, Item
+    from tandem.work.queries import items_visible_to, visible_boards
 
     if kind == "board":
-        board = Board.objects.filter(pk=pk).first()
+        board = visible_boards(user).filter(pk=pk).first()
         return list(feeds.board_scope(board)) if board else []
     if kind == "item":
-        return [("item", [pk])] if Item.objects.filter(pk=pk).exists() else []
+        return [("item", [pk])] if items_visible_to(user).filter(pk=pk).exists() else []
     if kind == "organization":
         organization = Organization.objects.filter(pk=pk).first()
         return list(queries.customer_scope(organization)) if organization else []
@@ -99,13 +102,13 @@ def _scope_of(topic: str) -> list[tuple[str, Any]]:
     return []
 
 
-def _touches(topic: str, changed: list[tuple[str, int]]) -> bool:
+def _touches(topic: str, changed: list[tuple[str, int]], user: Any) -> bool:
     """Whether any of these (type, id) records is in the topic's scope: one query per scope part
     that the changes have rows for."""
     wanted: dict[str, set[int]] = {}
     for target_type, target_id in changed:
         wanted.setdefault(target_type, set()).add(target_id)
-    for target_type, ids in _scope_of(topic):
+    for target_type, ids in _scope_of(topic, user):
         candidates = wanted.get(target_type)
         if not candidates:
             continue

@@ -22,8 +22,8 @@ from tandem.api.pagination import Page, PageParams, paginate
 from tandem.api.types import PathId
 from tandem.contacts.models import Organization, Person
 from tandem.core.errors import InvalidInput, NotFound
+from tandem.sales import queries, services
 from tandem.sales import reports as sales_reports
-from tandem.sales import services
 from tandem.sales.models import Deal, DealContact, Lead, Pipeline, Stage, StageKind
 from tandem.sales.schemas import (
     ChecklistIn,
@@ -69,19 +69,28 @@ def _readable(request: HttpRequest) -> User:
     return user
 
 
-def _pipeline(pk: int) -> Pipeline:
-    pipeline = Pipeline.objects.filter(pk=pk).first()
+def _pipeline(request: HttpRequest, pk: int) -> Pipeline:
+    pipeline = queries.pipelines_for(acting_user(request)).filter(pk=pk).first()
     if pipeline is None:
         raise NotFound(_("Not found."))
+    return pipeline
+
+
+def _visible_pipeline(request: HttpRequest, pk: int) -> Pipeline:
+    """A pipeline named in a request's body: a 422 when there is none the user may see."""
+    pipeline = queries.pipelines_for(acting_user(request)).filter(pk=pk).first()
+    if pipeline is None:
+        raise InvalidInput(_("No such record: %(id)s.") % {"id": pk}, field="pipeline")
     return pipeline
 
 
 _CONTACTS = Prefetch("contacts", queryset=DealContact.objects.select_related("person").order_by("pk"))
 
 
-def _deal(pk: int) -> Deal:
+def _deal(request: HttpRequest, pk: int) -> Deal:
     deal = (
-        Deal.objects.select_related("item", "stage__label", "owner", "pipeline")
+        queries.deals_for(acting_user(request))
+        .select_related("item", "stage__label", "owner", "pipeline")
         .prefetch_related("documents", "invoices", _CONTACTS)
         .filter(pk=pk)
         .first()
@@ -104,7 +113,7 @@ def _stage(pipeline: Pipeline, pk: int) -> Stage:
 @pipelines.get("", response={200: Page[PipelineOut], **errors()})
 def list_pipelines(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     _readable(request)
-    return paginate(Pipeline.objects.order_by("name", "id"), page)
+    return paginate(queries.pipelines_for(acting_user(request)).order_by("name", "id"), page)
 
 
 @pipelines.post("", response={201: PipelineOut, **errors(403)})
@@ -127,7 +136,7 @@ def create_pipeline(request: HttpRequest, payload: PipelineIn) -> Status[Pipelin
 @pipelines.get("/{id}", response={200: PipelineOut, **errors(404)})
 def get_pipeline(request: HttpRequest, id: PathId) -> Pipeline:
     _readable(request)
-    return _pipeline(id)
+    return _pipeline(request, id)
 
 
 @pipelines.patch("/{id}", response={200: PipelineOut, **errors(403, 404)})
@@ -136,7 +145,7 @@ def update_pipeline(request: HttpRequest, id: PathId, payload: PipelinePatch) ->
     data = payload.model_dump(exclude_unset=True)
     if "finance_board" in data:
         data["finance_board"] = _get(Board, data["finance_board"], "finance_board")
-    return services.update_pipeline(_pipeline(id), by=acting_user(request), data=data)
+    return services.update_pipeline(_pipeline(request, id), by=acting_user(request), data=data)
 
 
 def _pipeline_stage(pipeline: Pipeline, stage_id: int) -> Stage:
@@ -153,14 +162,16 @@ def add_stage(request: HttpRequest, id: PathId, payload: NewStageIn) -> Status[S
         raise InvalidInput(_("A pipeline has one Won and one Lost stage already."), field="kind")
     spec = payload.model_dump(exclude={"position", "kind"})
     spec["required_document"] = spec["required_document"] or ""
-    stage = services.add_stage(_pipeline(id), by=acting_user(request), spec=spec, position=payload.position)
+    stage = services.add_stage(
+        _pipeline(request, id), by=acting_user(request), spec=spec, position=payload.position
+    )
     return Status(201, stage)
 
 
 @pipelines.patch("/{id}/stages/{stage_id}", response={200: StageOut, **errors(403, 404)})
 def update_stage(request: HttpRequest, id: PathId, stage_id: PathId, payload: StagePatch) -> Stage:
     user = acting_user(request)
-    stage = _pipeline_stage(_pipeline(id), stage_id)
+    stage = _pipeline_stage(_pipeline(request, id), stage_id)
     data = payload.model_dump(exclude_unset=True)
     position = data.pop("position", None)
     if "required_document" in data:
@@ -175,7 +186,7 @@ def update_stage(request: HttpRequest, id: PathId, stage_id: PathId, payload: St
 @pipelines.delete("/{id}/stages/{stage_id}", response={204: None, **errors(403, 404, 409)})
 def remove_stage(request: HttpRequest, id: PathId, stage_id: PathId) -> Status[None]:
     """Only a stage in progress with no deals in it (409 otherwise)."""
-    services.remove_stage(_pipeline_stage(_pipeline(id), stage_id), by=acting_user(request))
+    services.remove_stage(_pipeline_stage(_pipeline(request, id), stage_id), by=acting_user(request))
     return Status(204, None)
 
 
@@ -209,8 +220,7 @@ def qualify_lead(request: HttpRequest, id: PathId, payload: QualifyIn) -> Status
     """Makes (or links) the organization and person and starts the deal in the first stage. 409
     `possible_duplicate` lists look-alikes: send their ids, or `create_new: true`."""
     user = acting_user(request)
-    pipeline = _get(Pipeline, payload.pipeline, "pipeline")
-    assert pipeline is not None
+    pipeline = _visible_pipeline(request, payload.pipeline)
     deal = services.qualify_lead(
         _lead(id),
         by=user,
@@ -219,7 +229,7 @@ def qualify_lead(request: HttpRequest, id: PathId, payload: QualifyIn) -> Status
         person=_get(Person, payload.person, "person"),
         create_new=payload.create_new,
     )
-    return Status(201, _deal(deal.pk))
+    return Status(201, _deal(request, deal.pk))
 
 
 @leads.post("/{id}/disqualify", response={200: LeadOut, **errors(403, 404, 409)})
@@ -242,8 +252,10 @@ def _deal_data(payload: DealFields) -> dict[str, Any]:
 @deals.get("", response={200: Page[DealOut], **errors()})
 def list_deals(request: HttpRequest, page: Query[PageParams], pipeline: int | None = None) -> dict[str, Any]:
     _readable(request)
-    qs = Deal.objects.select_related("item", "stage__label", "owner").prefetch_related(
-        "documents", "invoices", _CONTACTS
+    qs = (
+        queries.deals_for(acting_user(request))
+        .select_related("item", "stage__label", "owner")
+        .prefetch_related("documents", "invoices", _CONTACTS)
     )
     if pipeline is not None:
         qs = qs.filter(pipeline_id=pipeline)
@@ -254,8 +266,7 @@ def list_deals(request: HttpRequest, page: Query[PageParams], pipeline: int | No
 def create_deal(request: HttpRequest, payload: DealIn) -> Status[Deal]:
     """Starts in `stage` (default: the first), whose requirements it must meet (409 lists what is missing)."""
     user = acting_user(request)
-    pipeline = _get(Pipeline, payload.pipeline, "pipeline")
-    assert pipeline is not None
+    pipeline = _visible_pipeline(request, payload.pipeline)
     contacts = [
         (person, "") for pk in payload.contacts if (person := _get(Person, pk, "contacts")) is not None
     ]
@@ -267,19 +278,19 @@ def create_deal(request: HttpRequest, payload: DealIn) -> Status[Deal]:
         stage=_stage(pipeline, payload.stage) if payload.stage else None,
         contacts=contacts,
     )
-    return Status(201, _deal(deal.pk))
+    return Status(201, _deal(request, deal.pk))
 
 
 @deals.get("/{id}", response={200: DealOut, **errors(404)})
 def get_deal(request: HttpRequest, id: PathId) -> Deal:
     _readable(request)
-    return _deal(id)
+    return _deal(request, id)
 
 
 @deals.patch("/{id}", response={200: DealOut, **errors(403, 404)})
 def update_deal(request: HttpRequest, id: PathId, payload: DealFields) -> Deal:
-    services.update_deal(_deal(id), by=acting_user(request), data=_deal_data(payload))
-    return _deal(id)
+    services.update_deal(_deal(request, id), by=acting_user(request), data=_deal_data(payload))
+    return _deal(request, id)
 
 
 @deals.post("/{id}/contacts", response={200: DealOut, **errors(403, 404)})
@@ -287,42 +298,42 @@ def add_contact(request: HttpRequest, id: PathId, payload: ContactIn) -> Deal:
     """Put a person on the deal with their role; posting them again changes the role."""
     person = _get(Person, payload.person, "person")
     assert person is not None
-    services.add_contact(_deal(id), person, by=acting_user(request), role=payload.role)
-    return _deal(id)
+    services.add_contact(_deal(request, id), person, by=acting_user(request), role=payload.role)
+    return _deal(request, id)
 
 
 @deals.delete("/{id}/contacts/{person_id}", response={200: DealOut, **errors(403, 404)})
 def remove_contact(request: HttpRequest, id: PathId, person_id: PathId) -> Deal:
-    deal = _deal(id)
+    deal = _deal(request, id)
     contact = deal.contacts.select_related("person").filter(person_id=person_id).first()
     if contact is None:
         raise NotFound(_("That person is not on the deal."))
     services.remove_contact(deal, contact.person, by=acting_user(request))
-    return _deal(id)
+    return _deal(request, id)
 
 
 @deals.post("/{id}/stage", response={200: DealOut, **errors(403, 404, 409)})
 def move_stage(request: HttpRequest, id: PathId, payload: StageMoveIn) -> Deal:
     """409 names what the stage requires and the deal lacks (`missing`)."""
-    deal = _deal(id)
+    deal = _deal(request, id)
     services.enter_stage(deal, _stage(deal.pipeline, payload.stage), by=acting_user(request))
-    return _deal(id)
+    return _deal(request, id)
 
 
 @deals.post("/{id}/checklist", response={200: DealOut, **errors(403, 404)})
 def tick_step(request: HttpRequest, id: PathId, payload: ChecklistIn) -> Deal:
-    deal = _deal(id)
+    deal = _deal(request, id)
     services.tick_step(
         deal, _stage(deal.pipeline, payload.stage), payload.step, by=acting_user(request), done=payload.done
     )
-    return _deal(id)
+    return _deal(request, id)
 
 
 @deals.post("/{id}/documents", response={201: DocumentOut, **errors(403, 404)})
 def add_document_link(request: HttpRequest, id: PathId, payload: DocumentLinkIn) -> Status[Any]:
     """A link to a document, e.g. `{"kind": "signed_contract", "url": "https://…"}`."""
     document = services.attach_document(
-        _deal(id), by=acting_user(request), kind=payload.kind, url=payload.url, name=payload.name
+        _deal(request, id), by=acting_user(request), kind=payload.kind, url=payload.url, name=payload.name
     )
     return Status(201, document)
 
@@ -336,7 +347,9 @@ def upload_document(
     name: NinjaForm[str] = "",
 ) -> Status[Any]:
     """multipart/form-data with `kind` and `file` (at most 25 MB)."""
-    document = services.attach_document(_deal(id), by=acting_user(request), kind=kind, file=file, name=name)
+    document = services.attach_document(
+        _deal(request, id), by=acting_user(request), kind=kind, file=file, name=name
+    )
     return Status(201, document)
 
 
@@ -344,14 +357,14 @@ def upload_document(
 def win(request: HttpRequest, id: PathId) -> Deal:
     """Needs a signed contract on the deal (409 otherwise); opens the finance ticket that blocks
     the deal until it is closed."""
-    services.win(_deal(id), by=acting_user(request))
-    return _deal(id)
+    services.win(_deal(request, id), by=acting_user(request))
+    return _deal(request, id)
 
 
 @deals.post("/{id}/lose", response={200: DealOut, **errors(403, 404)})
 def lose(request: HttpRequest, id: PathId, payload: LoseIn) -> Deal:
-    services.lose(_deal(id), by=acting_user(request), reason=payload.reason)
-    return _deal(id)
+    services.lose(_deal(request, id), by=acting_user(request), reason=payload.reason)
+    return _deal(request, id)
 
 
 # --- Reports ----------------------------------------------------------------------------------
@@ -361,7 +374,7 @@ reports_router = Router(tags=["Sales reports"])
 
 def _report_scope(request: HttpRequest, pipeline: int, owner: int | None) -> tuple[Pipeline, User | None]:
     _readable(request)
-    found = Pipeline.objects.filter(pk=pipeline).first()
+    found = queries.pipelines_for(acting_user(request)).filter(pk=pipeline).first()
     if found is None:
         raise InvalidInput(_("There is no such pipeline."), field="pipeline")
     return found, _get(User, owner, "owner")

@@ -43,6 +43,7 @@ from tandem.sales.models import (
 )
 from tandem.work import services as work
 from tandem.work.models import Board, ColumnKind, Item, ItemType
+from tandem.work.queries import board_visibility
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 INVOICE_DUE_DAYS = 14
@@ -577,8 +578,10 @@ def open_finance_ticket(deal: Deal, *, by: User | None) -> Item:
     if actor is None:
         raise Conflict(_("Nobody to open the finance ticket as."))
     amount = f"{deal.value} {deal.currency}" if deal.value is not None else _("amount to be agreed")
+    # Tandem's own rule, on the seller's behalf: the finance board may be private to finance
     ticket = work.create_item(
         by=actor,
+        check_access=False,
         board=board,
         data={
             "title": _("Invoice: %(deal)s") % {"deal": deal.item.title},
@@ -597,7 +600,7 @@ def open_finance_ticket(deal: Deal, *, by: User | None) -> Item:
         due_date=ticket.due_date,
         deal=deal,
     )
-    work.link_items(ticket, deal.item, kind="blocks", by=actor)
+    work.link_items(ticket, deal.item, kind="blocks", by=actor, check_access=False)
     return ticket
 
 
@@ -749,6 +752,7 @@ def overdue_for(user: User) -> tuple[list[Deal], list[DealActivity]]:
     today = timezone.localdate()
     deals = list(
         Deal.objects.filter(owner=user, next_step_due__lt=today, item__state="open")
+        .filter(board_visibility(user, through="item__board__"))
         .select_related("item")
         .order_by("next_step_due")[:20]
     )
@@ -756,6 +760,7 @@ def overdue_for(user: User) -> tuple[list[Deal], list[DealActivity]]:
         DealActivity.objects.filter(
             deal__owner=user, done_at__isnull=True, due__lt=today, deal__item__state="open"
         )
+        .filter(board_visibility(user, through="deal__item__board__"))
         .select_related("deal__item")
         .order_by("due")[:20]
     )

@@ -37,12 +37,13 @@ from tandem.sales.forms import (
     StageForm,
 )
 from tandem.sales.models import Deal, DealDocument, Lead, LeadStatus, Pipeline, StageKind
+from tandem.sales.queries import deals_for, pipelines_for
 from tandem.work.forms import show_error
 from tandem.work.queries import get_item_for_user
 
 
-def _deal(pk: int) -> Deal:
-    deal = Deal.objects.select_related("item", "pipeline", "stage").filter(pk=pk).first()
+def _deal(request: HttpRequest, pk: int) -> Deal:
+    deal = deals_for(acting_user(request)).select_related("item", "pipeline", "stage").filter(pk=pk).first()
     if deal is None:
         raise Http404(_("Not found."))
     return deal
@@ -59,7 +60,12 @@ def _back(deal: Deal) -> HttpResponse:
 
 @guarded_view(Permission.VIEW_WORK)
 def pipeline_list(request: HttpRequest) -> HttpResponse:
-    pipelines = Pipeline.objects.select_related("board").prefetch_related("stages").order_by("name")
+    pipelines = (
+        pipelines_for(acting_user(request))
+        .select_related("board")
+        .prefetch_related("stages")
+        .order_by("name")
+    )
     return render(request, "sales/pipeline_list.html", {"pipelines": pipelines, "nav": "sales"})
 
 
@@ -83,8 +89,10 @@ def pipeline_create(request: HttpRequest) -> HttpResponse:
     return render(request, "sales/pipeline_form.html", {"form": form, "nav": "sales"})
 
 
-def _pipeline(pk: int) -> Pipeline:
-    pipeline = Pipeline.objects.select_related("board", "finance_board").filter(pk=pk).first()
+def _pipeline(request: HttpRequest, pk: int) -> Pipeline:
+    pipeline = (
+        pipelines_for(acting_user(request)).select_related("board", "finance_board").filter(pk=pk).first()
+    )
     if pipeline is None:
         raise Http404(_("Not found."))
     return pipeline
@@ -94,7 +102,7 @@ def _pipeline(pk: int) -> Pipeline:
 def pipeline_settings(request: HttpRequest, pk: int) -> HttpResponse:
     """The pipeline's name, currency and finance board, and each stage: its probability, what must
     be true to enter it, its checklist and stale limit; stages added, reordered and removed."""
-    pipeline = _pipeline(pk)
+    pipeline = _pipeline(request, pk)
     user = acting_user(request)
     initial = {"name": pipeline.name, "currency": pipeline.currency, "finance_board": pipeline.finance_board}
     action = request.POST.get("action", "") if request.method == "POST" else ""
@@ -167,7 +175,7 @@ def pipeline_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @guarded_view(Permission.EDIT_WORK)
 @require_POST
 def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    deal = _deal(pk)
+    deal = _deal(request, pk)
     form = DealForm(request.POST)
     if not form.is_valid():
         _refused(request, form)
@@ -183,7 +191,7 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def deal_contact(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a person with their role on the deal, change the role, or (`remove`) take them off."""
-    deal = _deal(pk)
+    deal = _deal(request, pk)
     user = acting_user(request)
     try:
         remove = int_or_none(request.POST.get("remove"))
@@ -208,7 +216,7 @@ def deal_contact(request: HttpRequest, pk: int) -> HttpResponse:
 @guarded_view(Permission.VIEW_WORK)
 def deal_document_file(request: HttpRequest, pk: int, document_pk: int) -> HttpResponseBase:
     """A document's file, to whoever may see the deal's item."""
-    deal = _deal(pk)
+    deal = _deal(request, pk)
     get_item_for_user(acting_user(request), deal.item_id)
     document = DealDocument.objects.filter(pk=document_pk, deal=deal).exclude(file="").first()
     if document is None:
@@ -220,7 +228,7 @@ def deal_document_file(request: HttpRequest, pk: int, document_pk: int) -> HttpR
 @guarded_view(Permission.EDIT_WORK)
 @require_POST
 def deal_document(request: HttpRequest, pk: int) -> HttpResponse:
-    deal = _deal(pk)
+    deal = _deal(request, pk)
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
         _refused(request, form)
@@ -244,7 +252,7 @@ def deal_document(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def deal_outcome(request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
     """Win (needs a signed contract) or lose (needs a reason)."""
-    deal = _deal(pk)
+    deal = _deal(request, pk)
     try:
         if outcome == "win":
             services.win(deal, by=acting_user(request))
@@ -261,7 +269,7 @@ def deal_outcome(request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
 @guarded_view(Permission.EDIT_WORK)
 @require_POST
 def deal_step(request: HttpRequest, pk: int) -> HttpResponse:
-    deal = _deal(pk)
+    deal = _deal(request, pk)
     stage = deal.pipeline.stages.filter(pk=request.POST.get("stage") or 0).first()
     if stage is None:
         raise Http404(_("Not found."))
@@ -276,7 +284,7 @@ def deal_step(request: HttpRequest, pk: int) -> HttpResponse:
 @guarded_view(Permission.EDIT_WORK)
 @require_POST
 def deal_activity(request: HttpRequest, pk: int) -> HttpResponse:
-    deal = _deal(pk)
+    deal = _deal(request, pk)
     done = request.POST.get("done", "")
     try:
         if done.isdigit():
@@ -325,6 +333,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if lead is None:
         raise Http404(_("Not found."))
     form = QualifyForm(posted(request))
+    form.fields["pipeline"].queryset = pipelines_for(user).order_by("name")  # type: ignore[attr-defined]
     matches = services.lead_matches(lead)
     if request.method == "POST":
         if request.POST.get("action") == "disqualify":
@@ -363,7 +372,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     owner and period; `?format=csv` downloads every table as CSV. The conversion, which reads the
     whole stage history, comes in its own request (`?part=conversion`, loaded by htmx once the
     page is shown), so the page itself answers in the time of the other reports."""
-    pipeline = _pipeline(pk)
+    pipeline = _pipeline(request, pk)
     owner_id = request.GET.get("owner", "")
     owner = User.objects.filter(pk=int(owner_id)).first() if owner_id.isdigit() else None
     since, until = day_or_none(request.GET.get("since")), day_or_none(request.GET.get("until"))
@@ -389,7 +398,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     busiest = max((row.open_count + row.won + row.lost for row in owners), default=0) or 1
     context = {
         "pipeline": pipeline,
-        "pipelines": Pipeline.objects.order_by("name", "id").only("name"),
+        "pipelines": pipelines_for(acting_user(request)).order_by("name", "id").only("name"),
         "funnel": [(row, round(row.count * 100 / widest)) for row in funnel],
         "forecast": [(row, _share(row.weighted, heaviest[row.currency])) for row in forecast],
         "outcomes": outcomes,

@@ -77,7 +77,7 @@ def _many[M: (User, Label, Organization, Person)](
     return [found[pk] for pk in dict.fromkeys(ids)]
 
 
-def _item_data(payload: BaseModel, board: Board) -> dict[str, Any]:
+def _item_data(payload: BaseModel, board: Board, *, user: User) -> dict[str, Any]:
     """What the client sent, as the services take it: only the fields present change."""
     data = payload.model_dump(exclude_unset=True, exclude={"version", "board"})
     if "assignees" in data:
@@ -98,7 +98,7 @@ def _item_data(payload: BaseModel, board: Board) -> dict[str, Any]:
             Person, data["people"], "people", Person.objects.filter(merged_into__isnull=True)
         )
     if data.get("parent") is not None:
-        parent = Item.objects.filter(pk=data["parent"]).first()
+        parent = queries.items_visible_to(user).filter(pk=data["parent"]).first()
         if parent is None:
             raise InvalidInput(_("There is no such item."), field="parent")
         data["parent"] = parent
@@ -113,7 +113,7 @@ def _item_out(request: HttpRequest, response: HttpResponse, pk: int) -> Item:
     """The item as it is now, with its rendered description, card data and ETag."""
     item = queries.get_item_for_user(acting_user(request), pk)
     item.description_html = markdown.render(  # type: ignore[attr-defined]
-        item.description, references=queries.references, mentions=queries.mentions
+        item.description, references=queries.references_for(acting_user(request)), mentions=queries.mentions
     )
     (counted,) = queries.with_progress(Item.objects.filter(pk=pk))
     item.children_total, item.children_closed = counted.children_total, counted.children_closed  # type: ignore[attr-defined]
@@ -311,10 +311,10 @@ def create_item(request: HttpRequest, payload: ItemIn, response: HttpResponse) -
     """`board` and `title` are required; the board's title prefix and default type apply."""
     user = acting_user(request)
     require(user, Permission.EDIT_WORK)
-    board = Board.objects.filter(pk=payload.board).first()
+    board = queries.visible_boards(user).filter(pk=payload.board).first()
     if board is None:
         raise InvalidInput(_("There is no such board."), field="board")
-    data = _item_data(payload, board)
+    data = _item_data(payload, board, user=user)
     data.setdefault("type", board.default_type)
     data["title"] = payload.title
     item = services.create_item(by=user, board=board, data=data)
@@ -360,7 +360,7 @@ def update_item(
     precondition = edit_precondition(if_match, payload.version)
     with stale_as_412(precondition.from_header):
         services.update_item(
-            item, by=user, version=precondition.version, data=_item_data(payload, item.board)
+            item, by=user, version=precondition.version, data=_item_data(payload, item.board, user=user)
         )
     return _item_out(request, response, id)
 
@@ -408,22 +408,26 @@ def reopen_item(request: HttpRequest, id: PathId, response: HttpResponse) -> Ite
     return _item_out(request, response, id)
 
 
-def _links_out(item: Item) -> dict[str, list[dict[str, Any]]]:
-    links = queries.links_of(item)
+def _links_out(item: Item, *, user: User) -> dict[str, list[dict[str, Any]]]:
+    """An other end on a board the user may not see is `"item": null, "private": true`."""
+    links = queries.links_of(item, user=user)
+
+    def out(link: ItemLink, kind: str, other: Item) -> dict[str, Any]:
+        if other.hidden:  # type: ignore[attr-defined]
+            return {"id": link.pk, "kind": kind, "item": None, "private": True}
+        return {"id": link.pk, "kind": kind, "item": other, "private": False}
+
     return {
-        "blocks": [{"id": link.pk, "kind": "blocks", "item": link.target} for link in links.blocks],
-        "blocked_by": [
-            {"id": link.pk, "kind": "blocked_by", "item": link.source} for link in links.blocked_by
-        ],
-        "relates_to": [
-            {"id": link.pk, "kind": "relates_to", "item": other} for link, other in links.relates_to
-        ],
+        "blocks": [out(link, "blocks", link.target) for link in links.blocks],
+        "blocked_by": [out(link, "blocked_by", link.source) for link in links.blocked_by],
+        "relates_to": [out(link, "relates_to", other) for link, other in links.relates_to],
     }
 
 
 @items.get("/{id}/links", response={200: LinksOut, **errors(404)})
 def list_links(request: HttpRequest, id: PathId) -> dict[str, Any]:
-    return _links_out(_item(acting_user(request), id))
+    user = acting_user(request)
+    return _links_out(_item(user, id), user=user)
 
 
 @items.post("/{id}/links", response={201: LinksOut, **errors(403, 404, 409)})
@@ -432,11 +436,11 @@ def add_link(request: HttpRequest, id: PathId, payload: LinkIn) -> Status[dict[s
     this one is open). Answers the item's links. 409 for a duplicate or a cycle of `blocks`."""
     user = acting_user(request)
     item = _item(user, id)
-    target = Item.objects.filter(pk=payload.target).first()
+    target = queries.items_visible_to(user).filter(pk=payload.target).first()
     if target is None:
         raise InvalidInput(_("There is no such item."), field="target")
     services.link_items(item, target, kind=LinkKind(payload.kind), by=user)
-    return Status(201, _links_out(item))
+    return Status(201, _links_out(item, user=user))
 
 
 @items.delete("/{id}/links/{link_id}", response={204: None, **errors(403, 404)})
@@ -450,17 +454,18 @@ def delete_link(request: HttpRequest, id: PathId, link_id: PathId) -> Status[Non
     return Status(204, None)
 
 
-def _rendered(comment: Comment) -> Comment:
+def _rendered(comment: Comment, *, user: User) -> Comment:
     comment.body_html = markdown.render(  # type: ignore[attr-defined]
-        comment.body, references=queries.references, mentions=queries.mentions
+        comment.body, references=queries.references_for(user), mentions=queries.mentions
     )
     return comment
 
 
 @items.get("/{id}/comments", response={200: Page[CommentOut], **errors(404)})
 def list_comments(request: HttpRequest, id: PathId, page: Query[PageParams]) -> dict[str, Any]:
-    result = paginate(queries.comments_of(_item(acting_user(request), id)), page)
-    result["items"] = [_rendered(comment) for comment in result["items"]]
+    user = acting_user(request)
+    result = paginate(queries.comments_of(_item(user, id)), page)
+    result["items"] = [_rendered(comment, user=user) for comment in result["items"]]
     return result
 
 
@@ -469,7 +474,7 @@ def add_comment(request: HttpRequest, id: PathId, payload: CommentIn) -> Status[
     """Markdown; `@handle` mentions a user, who starts watching the item."""
     user = acting_user(request)
     comment = services.add_comment(_item(user, id), by=user, body=payload.body)
-    return Status(201, _rendered(comment))
+    return Status(201, _rendered(comment, user=user))
 
 
 def _comment(user: User, item_id: int, pk: int) -> Comment:
@@ -482,7 +487,9 @@ def _comment(user: User, item_id: int, pk: int) -> Comment:
 @items.patch("/{id}/comments/{comment_id}", response={200: CommentOut, **errors(403, 404)})
 def edit_comment(request: HttpRequest, id: PathId, comment_id: PathId, payload: CommentIn) -> Comment:
     user = acting_user(request)
-    return _rendered(services.edit_comment(_comment(user, id, comment_id), by=user, body=payload.body))
+    return _rendered(
+        services.edit_comment(_comment(user, id, comment_id), by=user, body=payload.body), user=user
+    )
 
 
 @items.delete("/{id}/comments/{comment_id}", response={204: None, **errors(403, 404)})

@@ -27,6 +27,7 @@ from tandem.work.models import (
     SumField,
     TeamNotifications,
 )
+from tandem.work.queries import items_visible_to
 
 
 class UserChoice(forms.ModelMultipleChoiceField[User]):
@@ -97,10 +98,11 @@ class ItemForm(BootstrapForm):
         help_text=_("Type a few letters and pick one."),
     )
 
-    def __init__(self, *args: Any, board: Board, item: Item | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, board: Board, user: User, item: Item | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.board = board
         self.item = item
+        self.user = user
         self.fields["add_organization"].widget.attrs.update(customer_picker("organization"))
         self.fields["add_person"].widget.attrs.update(customer_picker("person"))
         self.fields["labels"].queryset = Label.objects.filter(Q(board=board) | Q(board__isnull=True))  # type: ignore[attr-defined]
@@ -129,7 +131,7 @@ class ItemForm(BootstrapForm):
         number = self.cleaned_data.get("parent")
         if not number:
             return None
-        parent = Item.objects.filter(pk=number).first()
+        parent = items_visible_to(self.user).filter(pk=number).first()
         if parent is None:
             raise forms.ValidationError(_("There is no item #%(number)s.") % {"number": number})
         return parent
@@ -174,6 +176,14 @@ class BoardForm(BootstrapForm):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.order_by("name"), required=False)
+    private = forms.BooleanField(
+        label=_("Private to its team"),
+        required=False,
+        help_text=_(
+            "Only the team's members and admins see the board and everything on it; "
+            "for everyone else it does not exist. Needs a team."
+        ),
+    )
     default_type = forms.ChoiceField(label=_("Type of new items"), choices=ItemType.choices)
     title_prefix = forms.CharField(
         label=_("Title prefix"),
@@ -258,9 +268,16 @@ class LinkForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("This item"), choices=KINDS)
     target = forms.CharField(label=_("Item"), max_length=20, help_text=_("Its number, e.g. #42."))
 
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def clean_target(self) -> Item:
         text = str(self.cleaned_data.get("target") or "").strip().lstrip("#")
-        item = Item.objects.filter(pk=int(text)).first() if text.isdigit() and len(text) < 19 else None
+        found = (
+            items_visible_to(self.user).filter(pk=int(text)) if text.isdigit() and len(text) < 19 else None
+        )
+        item = found.first() if found is not None else None
         if item is None:
             raise forms.ValidationError(_("There is no such item."))
         return item

@@ -83,6 +83,14 @@ class Board(models.Model):
         default=TeamNotifications.ASSIGNMENTS,
         help_text=_("Everyone in the board's team is notified of these, so no work is done twice."),
     )
+    private = models.BooleanField(
+        _("private to its team"),
+        default=False,
+        help_text=_(
+            "Only the members of the board's team and admins see the board and everything on it; "
+            "for everyone else it does not exist."
+        ),
+    )
     default_type = models.CharField(
         _("type of new items"), max_length=16, choices=ItemType.choices, default=ItemType.TASK
     )

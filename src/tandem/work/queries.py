@@ -23,8 +23,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from tandem.accounts.models import User
-from tandem.accounts.roles import Permission, require
+from tandem.accounts.models import Team, User
+from tandem.accounts.roles import Permission, Role, require
 from tandem.core.counting import cache_key
 from tandem.core.errors import NotFound
 from tandem.work import rules
@@ -34,14 +34,73 @@ from tandem.work.models import Board, Column, Comment, Item, ItemLink, ItemState
 CARDS_PER_PAGE = 50
 
 
+# --- Who sees which board -------------------------------------------------------------------
+# The one definition of board visibility; every read of boards, items and what hangs on them
+# (comments, files, mail, links, history, notifications, deals) filters through it:
+# * admins and Tandem's own accounts (the mail gateway) see every board;
+# * a guest sees only the boards of the teams they belong to;
+# * everyone else sees every board that is not private, and the private boards of their teams.
+# For everyone who may not see it, a board and all on it behave as if they did not exist (404).
+
+
+def sees_every_board(user: Any) -> bool:
+    return bool(getattr(user, "is_system", False) or getattr(user, "role", None) == Role.ADMIN)
+
+
+def board_visibility(user: Any, *, through: str = "") -> Q:
+    """A filter keeping the boards `user` may see, or the rows that reach a board through the
+    relation `through` ("board__" for items, "item__board__" for comments, files, mail...)."""
+    if sees_every_board(user):
+        return Q()
+    if user is None or not getattr(user, "pk", None):
+        return Q(pk__in=[])
+    in_team = Q(**{f"{through}team__in": Team.objects.filter(members=user).values("pk")})
+    if user.role == Role.GUEST:
+        return in_team
+    return Q(**{f"{through}private": False}) | in_team
+
+
+def visible_boards(user: Any) -> QuerySet[Board]:
+    return Board.objects.filter(board_visibility(user))
+
+
+def items_visible_to(user: Any) -> QuerySet[Item]:
+    """Every item on a board `user` may see (archived boards included)."""
+    return Item.objects.filter(board_visibility(user, through="board__"))
+
+
+def hidden_items(user: Any) -> QuerySet[Item, Any] | None:
+    """The items `user` may not see (a subquery of ids), or None when they see every board."""
+    if sees_every_board(user):
+        return None
+    return Item.objects.exclude(board__in=visible_boards(user).values("pk")).values("pk")
+
+
+def visible_item_ids(user: Any, ids: Any) -> set[int]:
+    """Which of these item ids `user` may see (one query)."""
+    return set(items_visible_to(user).filter(pk__in=list(ids)).values_list("pk", flat=True))
+
+
+def may_see_board(user: Any, board_id: int | None) -> bool:
+    if sees_every_board(user):
+        return True
+    return board_id is not None and visible_boards(user).filter(pk=board_id).exists()
+
+
+def require_visible(user: Any, item: Item) -> None:
+    """NotFound unless `user` may see the item's board: for the services that write."""
+    if not may_see_board(user, item.board_id):
+        raise NotFound(_("Not found."))
+
+
 def boards_for(user: User, *, archived: bool = False) -> QuerySet[Board]:
     require(user, Permission.VIEW_WORK)
-    return Board.objects.filter(archived_at__isnull=not archived).order_by("name", "id")
+    return visible_boards(user).filter(archived_at__isnull=not archived).order_by("name", "id")
 
 
 def get_board_for_user(user: User, pk: int) -> Board:
     require(user, Permission.VIEW_WORK)
-    board = Board.objects.select_related("team").filter(pk=pk).first()
+    board = visible_boards(user).select_related("team").filter(pk=pk).first()
     if board is None:
         raise NotFound(_("Not found."))
     return board
@@ -65,7 +124,7 @@ def labels_for_board(board: Board) -> QuerySet[Label]:
 
 def items_for(user: User) -> QuerySet[Item]:
     require(user, Permission.VIEW_WORK)
-    return Item.objects.filter(board__archived_at__isnull=True)
+    return items_visible_to(user).filter(board__archived_at__isnull=True)
 
 
 def blocked_flag() -> Exists:
@@ -237,7 +296,8 @@ def board_view(board: Board, filters: ItemFilters, *, user: User) -> list[Column
 def get_item_for_user(user: User, pk: int) -> Item:
     require(user, Permission.VIEW_WORK)
     item = (
-        Item.objects.select_related("board", "column", "parent", "created_by", "closed_by")
+        items_visible_to(user)
+        .select_related("board", "column", "parent", "created_by", "closed_by")
         .annotate(is_blocked=blocked_flag())
         .prefetch_related(
             Prefetch("labels", queryset=Label.objects.order_by("name")),
@@ -251,6 +311,8 @@ def get_item_for_user(user: User, pk: int) -> Item:
     )
     if item is None:
         raise NotFound(_("Not found."))
+    if item.parent is not None:
+        mark_hidden([item.parent], user=user)
     return item
 
 
@@ -265,14 +327,18 @@ class ItemLinks:
         return len(self.blocks) + len(self.blocked_by) + len(self.relates_to)
 
 
-def links_of(item: Item) -> ItemLinks:
-    """The item's links as seen from this end, with the item at the other end (two queries)."""
+def links_of(item: Item, *, user: Any) -> ItemLinks:
+    """The item's links as seen from this end, with the item at the other end (two queries; three
+    when `user` does not see every board). An other end on a board `user` may not see is marked
+    `hidden`: pages and the API show it as "a private item", without its number or title."""
     outgoing = list(
         ItemLink.objects.filter(source=item).select_related("target").order_by("kind", "target_id")
     )
     incoming = list(
         ItemLink.objects.filter(target=item).select_related("source").order_by("kind", "source_id")
     )
+    others = [link.target for link in outgoing] + [link.source for link in incoming]
+    mark_hidden(others, user=user)
     relates = [(link, link.target) for link in outgoing if link.kind == LinkKind.RELATES_TO]
     relates += [(link, link.source) for link in incoming if link.kind == LinkKind.RELATES_TO]
     return ItemLinks(
@@ -282,9 +348,21 @@ def links_of(item: Item) -> ItemLinks:
     )
 
 
-def children_of(item: Item) -> list[Item]:
-    # open ones first ("open" sorts after "closed")
-    return list(with_progress(Item.objects.filter(parent=item)).order_by("-state", "rank"))
+def mark_hidden(items: list[Item], *, user: Any) -> None:
+    """Set `hidden` on each item: True for those on a board `user` may not see (one query)."""
+    boards = {item.board_id for item in items}
+    if sees_every_board(user) or not boards:
+        seen = boards
+    else:
+        seen = set(visible_boards(user).filter(pk__in=boards).values_list("pk", flat=True))
+    for each in items:
+        each.hidden = each.board_id not in seen  # type: ignore[attr-defined]
+
+
+def children_of(item: Item, *, user: Any) -> list[Item]:
+    # open ones first ("open" sorts after "closed"); a subtask on a board `user` may not see is left out
+    children = items_visible_to(user).filter(parent=item)
+    return list(with_progress(children).order_by("-state", "rank"))
 
 
 def comments_of(item: Item) -> QuerySet[Comment]:
@@ -301,11 +379,13 @@ class CustomerWork:
     other_open: int
 
 
-def work_for_customer(*, organization: Any = None, person: Any = None, limit: int = 10) -> CustomerWork:
+def work_for_customer(
+    *, user: Any, organization: Any = None, person: Any = None, limit: int = 10
+) -> CustomerWork:
     if organization is not None:
-        linked = Item.objects.filter(organizations=organization)
+        linked = items_visible_to(user).filter(organizations=organization)
     else:
-        linked = Item.objects.filter(people=person)
+        linked = items_visible_to(user).filter(people=person)
     linked = linked.filter(board__archived_at__isnull=True).select_related("board", "column")
     shown = linked.order_by("-state", "due_date", "-id")  # open first ("open" > "closed"), soonest due
     counts = dict(
@@ -325,12 +405,17 @@ def work_for_customer(*, organization: Any = None, person: Any = None, limit: in
     )
 
 
-def references(ids: list[int]) -> dict[int, tuple[str, str]]:
-    """For Markdown rendering: `#123` -> (url, title) for the items that exist (one query)."""
-    return {
-        pk: (f"/items/{pk}/", title)
-        for pk, title in Item.objects.filter(pk__in=ids).values_list("pk", "title")
-    }
+def references_for(user: Any) -> Any:
+    """For Markdown rendering: `#123` -> (url, title) for the items that exist and `user` may see
+    (one query). A reference to an item on a board they may not see stays plain text."""
+
+    def references(ids: list[int]) -> dict[int, tuple[str, str]]:
+        return {
+            pk: (f"/items/{pk}/", title)
+            for pk, title in items_visible_to(user).filter(pk__in=ids).values_list("pk", "title")
+        }
+
+    return references
 
 
 def mentions(handles: list[str]) -> dict[str, tuple[str, str]]:

@@ -82,6 +82,9 @@ class BoardIn(_Input):
     team_notifications: TeamNotifications = Field(
         TeamNotifications.ASSIGNMENTS, description="What the board's team is notified of."
     )
+    private: bool = Field(
+        False, description="Only the team's members and admins see the board (needs a `team`; else 422)."
+    )
     stages: Annotated[
         list[Annotated[str, Field(strict=True, min_length=1, max_length=50)]], Field(max_length=20)
     ] = Field([], description="A column per stage, in order, between Open and Closed (labels scope::stage).")
@@ -99,6 +102,7 @@ class BoardPatch(_Input):
     title_prefix: Prefix = ""
     sum_field: SumField = SumField.NONE
     team_notifications: TeamNotifications = TeamNotifications.ASSIGNMENTS
+    private: bool = Field(False, description="Only the team's members and admins see the board.")
 
 
 class BoardOut(Schema):
@@ -111,6 +115,7 @@ class BoardOut(Schema):
     title_prefix: str
     sum_field: str
     team_notifications: TeamNotifications
+    private: bool = Field(description="Only the members of `team` and admins see the board.")
     archived_at: datetime | None
     created_at: datetime
     url: str
@@ -273,7 +278,10 @@ class LinkIn(_Input):
 class LinkOut(Schema):
     id: int
     kind: str = Field(description="blocks, blocked_by or relates_to, seen from this item.")
-    item: ItemRef = Field(description="The item at the other end.")
+    item: ItemRef | None = Field(
+        description="The item at the other end; null when it is on a private board you may not see."
+    )
+    private: bool = Field(False, description="The other end is a private item you may not see.")
 
 
 class LinksOut(Schema):

@@ -47,6 +47,7 @@ from tandem.work.models import (
     TeamNotifications,
     label_scope,
 )
+from tandem.work.queries import may_see_board, require_visible
 
 TITLE_MAX = 255
 # A `blocks` chain longer than this is not followed further when looking for a cycle.
@@ -114,6 +115,7 @@ def _apply_board(board: Board, data: Mapping[str, Any]) -> dict[str, Any]:
             v or TeamNotifications.ASSIGNMENTS, TeamNotifications, "team_notifications"
         ),
         "team": lambda v: v,
+        "private": bool,
     }
     for name, clean in cleaners.items():
         if name in data:
@@ -121,11 +123,18 @@ def _apply_board(board: Board, data: Mapping[str, Any]) -> dict[str, Any]:
             if getattr(board, name) != value:
                 changes[name] = [_text(getattr(board, name)), _text(value)]
                 setattr(board, name, value)
+    if board.private and board.team_id is None:
+        # a private board is its team's: without one nobody but admins would ever see it
+        raise InvalidInput(
+            _("A private board needs a team: choose the team that may see it."), field="private"
+        )
     return changes
 
 
 def update_board(board: Board, *, by: User, version: int | None, data: Mapping[str, Any]) -> Board:
     require(by, Permission.MANAGE_BOARDS)
+    if not may_see_board(by, board.pk):
+        raise NotFound(_("Not found."))
     with transaction.atomic():
         current = _lock(Board, board.pk, version)
         changes = _apply_board(current, data)
@@ -138,6 +147,8 @@ def update_board(board: Board, *, by: User, version: int | None, data: Mapping[s
 
 def archive_board(board: Board, *, by: User) -> Board:
     require(by, Permission.MANAGE_BOARDS)
+    if not may_see_board(by, board.pk):
+        raise NotFound(_("Not found."))
     with transaction.atomic():
         current = _lock(Board, board.pk, None)
         if current.archived_at is None:
@@ -150,6 +161,8 @@ def archive_board(board: Board, *, by: User) -> Board:
 
 def restore_board(board: Board, *, by: User) -> Board:
     require(by, Permission.MANAGE_BOARDS)
+    if not may_see_board(by, board.pk):
+        raise NotFound(_("Not found."))
     with transaction.atomic():
         current = _lock(Board, board.pk, None)
         if current.archived_at is not None:
@@ -342,13 +355,15 @@ def _refuse_label_duplicate(label: Label) -> None:
 # --- Items: create and edit -----------------------------------------------------------------
 
 
-def create_item(*, by: User, board: Board, data: Mapping[str, Any]) -> Item:
+def create_item(*, by: User, board: Board, data: Mapping[str, Any], check_access: bool = True) -> Item:
     """A new open item at the top of the board. The board's title prefix goes in front of the title
-    (unless the title already starts with it); the board's default type applies unless given."""
+    (unless the title already starts with it); the board's default type applies unless given.
+    `check_access=False` only for Tandem's own rules acting on a person's behalf on a board they
+    may not see (a won deal's finance ticket on a private finance board)."""
     require(by, Permission.EDIT_WORK)
     with transaction.atomic():
         locked = Board.objects.select_for_update().filter(pk=board.pk).first()
-        if locked is None:
+        if locked is None or (check_access and not may_see_board(by, locked.pk)):
             raise NotFound(_("This board no longer exists."))
         if locked.archived_at is not None:
             raise Conflict(_("This board is archived; restore it to add items."))
@@ -388,6 +403,10 @@ def update_item(item: Item, *, by: User, version: int | None, data: Mapping[str,
     `organizations`, `people`) are replaced by the lists given. `version` is the version the edit
     was based on (None: no check). The history keeps the old and new title and description."""
     require(by, Permission.EDIT_WORK)
+    require_visible(by, item)
+    parent = data.get("parent")
+    if isinstance(parent, Item):
+        require_visible(by, parent)
     with transaction.atomic():
         current = _lock(Item, item.pk, version)
         changes: dict[str, Any] = {}
@@ -553,6 +572,7 @@ def _set_labels(
 def add_label(item: Item, label: Label, *, by: User) -> Item:
     """Add one label; a scoped label replaces the item's label of the same scope."""
     require(by, Permission.EDIT_WORK)
+    require_visible(by, item)
     with transaction.atomic():
         current = _lock(Item, item.pk, None)
         labels = list(current.labels.all())
@@ -565,6 +585,7 @@ def add_label(item: Item, label: Label, *, by: User) -> Item:
 
 def remove_label(item: Item, label: Label, *, by: User) -> Item:
     require(by, Permission.EDIT_WORK)
+    require_visible(by, item)
     with transaction.atomic():
         current = _lock(Item, item.pk, None)
         labels = [each for each in current.labels.all() if each.pk != label.pk]
@@ -632,6 +653,7 @@ def move_item(
     label columns and reopens it; entering Closed closes it, which the blocking-close rule may
     refuse. The position is one rank update; moves on one board are serialised by locking it."""
     require(by, Permission.EDIT_WORK)
+    require_visible(by, item)
     with transaction.atomic():
         board = Board.objects.select_for_update().get(pk=item.board_id)
         current = _lock(Item, item.pk, None)
@@ -735,7 +757,9 @@ def open_blockers(item: Item) -> list[Item]:
 def _close(item: Item, *, by: User) -> None:
     blockers = open_blockers(item)
     if blockers:
-        refs = ", ".join(f"#{b.pk} {b.title}" for b in blockers)
+        # a blocker on a board `by` may not see is named only as "a private item"
+        seen = {b.pk for b in blockers if may_see_board(by, b.board_id)}
+        refs = ", ".join(f"#{b.pk} {b.title}" if b.pk in seen else _("a private item") for b in blockers)
         message = ngettext(
             "This item cannot be closed while %(refs)s is open: it blocks this item.",
             "This item cannot be closed while these items are open: %(refs)s. They block this item.",
@@ -747,6 +771,14 @@ def _close(item: Item, *, by: User) -> None:
             extra={
                 "blocking": [
                     {"id": b.pk, "reference": b.reference, "title": b.title, "url": b.get_absolute_url()}
+                    if b.pk in seen
+                    else {
+                        "id": None,
+                        "reference": "",
+                        "title": _("a private item"),
+                        "url": "",
+                        "private": True,
+                    }
                     for b in blockers
                 ]
             },
@@ -768,6 +800,7 @@ def _reopen(item: Item) -> None:
 def close_item(item: Item, *, by: User) -> Item:
     """Close an item. Refused (Blocked, 409) while any item that blocks it is open."""
     require(by, Permission.EDIT_WORK)
+    require_visible(by, item)
     with transaction.atomic():
         current = _lock(Item, item.pk, None)
         if current.state == ItemState.CLOSED:
@@ -782,6 +815,7 @@ def close_item(item: Item, *, by: User) -> Item:
 def reopen_item(item: Item, *, by: User) -> Item:
     """Reopen an item. What it had unblocked stays as it is."""
     require(by, Permission.EDIT_WORK)
+    require_visible(by, item)
     with transaction.atomic():
         current = _lock(Item, item.pk, None)
         if current.state == ItemState.OPEN:
@@ -796,10 +830,15 @@ def reopen_item(item: Item, *, by: User) -> Item:
 # --- Links ----------------------------------------------------------------------------------
 
 
-def link_items(source: Item, target: Item, *, kind: str, by: User) -> ItemLink:
+def link_items(source: Item, target: Item, *, kind: str, by: User, check_access: bool = True) -> ItemLink:
     """`source` blocks (or relates to) `target`. Refused: a link to itself, a link that exists (in
-    either direction for `relates_to`), a `blocks` link that would close a cycle."""
+    either direction for `relates_to`), a `blocks` link that would close a cycle; an end on a board
+    `by` may not see is not found (`check_access=False` only for Tandem's own rules, as in
+    `create_item`)."""
     require(by, Permission.EDIT_WORK)
+    if check_access:
+        require_visible(by, source)
+        require_visible(by, target)
     kind = _choice(kind, LinkKind, "kind")
     if source.pk == target.pk:
         raise InvalidInput(_("An item cannot be linked to itself."), field="target")
@@ -879,6 +918,8 @@ def _blocks_path(start: Item, goal: Item) -> list[int]:
 
 def unlink_items(link: ItemLink, *, by: User) -> None:
     require(by, Permission.EDIT_WORK)
+    require_visible(by, link.source)
+    require_visible(by, link.target)
     with transaction.atomic():
         _record_link(link, verb="unlinked", by=by)
         link.delete()
@@ -899,6 +940,7 @@ def add_comment(item: Item, *, by: User, body: str) -> Comment:
     system account writes (mail from outside, through the gateway) mentions nobody: a stranger's
     e-mail cannot page a colleague by writing their @handle."""
     require(by, Permission.EDIT_WORK)
+    require_visible(by, item)
     text = str(body or "").strip()
     if not text:
         raise InvalidInput(_("Write a comment first."), field="body")
@@ -989,6 +1031,7 @@ def attach_files(item: Item, *, by: User, files: Sequence[NewFile]) -> list[Item
     """Put files on an item, recorded as one change. Refused whole when one is empty or over the size
     limit (TANDEM_MAX_ATTACHMENT), so nothing is half attached."""
     require(by, Permission.EDIT_WORK)
+    require_visible(by, item)
     if not files:
         raise InvalidInput(_("Choose a file first."), field="file")
     limit = max_file_bytes()
@@ -1033,6 +1076,7 @@ def attach_files(item: Item, *, by: User, files: Sequence[NewFile]) -> list[Item
 
 def remove_file(stored: ItemFile, *, by: User) -> None:
     require(by, Permission.EDIT_WORK)
+    require_visible(by, stored.item)
     with transaction.atomic():
         current = _lock(Item, stored.item_id, None)
         stored.delete()
@@ -1049,6 +1093,7 @@ def _mention_hint(users: Sequence[User]) -> dict[str, Any]:
 def edit_comment(comment: Comment, *, by: User, body: str) -> Comment:
     """Only the author edits a comment (admins may too); newly mentioned users become watchers."""
     require(by, Permission.EDIT_WORK)
+    require_visible(by, comment.item)
     _require_author(comment, by)
     text = str(body or "").strip()
     if not text:
@@ -1070,6 +1115,7 @@ def edit_comment(comment: Comment, *, by: User, body: str) -> Comment:
 
 def delete_comment(comment: Comment, *, by: User) -> None:
     require(by, Permission.EDIT_WORK)
+    require_visible(by, comment.item)
     _require_author(comment, by)
     with transaction.atomic():
         record(
@@ -1091,6 +1137,7 @@ def _require_author(comment: Comment, by: User) -> None:
 
 def watch_item(item: Item, *, by: User, watching: bool = True) -> None:
     require(by, Permission.VIEW_WORK)
+    require_visible(by, item)
     if watching:
         item.watchers.add(by)
     else:
@@ -1153,6 +1200,8 @@ def bulk_update(items: Sequence[Item], *, by: User, action: str, value: Any = No
 def save_view(*, by: User, board: Board, name: str, query: str) -> SavedView:
     """Save (or overwrite) the user's view of a board under a name."""
     require(by, Permission.VIEW_WORK)
+    if not may_see_board(by, board.pk):
+        raise NotFound(_("Not found."))
     clean = _clean_name(name, field="name", max_length=100)
     view, _created = SavedView.objects.update_or_create(
         user=by, board=board, name=clean, defaults={"query": str(query or "").lstrip("?")[:1000]}

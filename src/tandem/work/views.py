@@ -54,8 +54,8 @@ def item_prefix() -> str:
     return reverse("work:item", args=[0]).removesuffix("0/")
 
 
-def render_markdown(text: str) -> str:
-    return markdown.render(text, references=queries.references, mentions=queries.mentions)
+def render_markdown(text: str, *, user: Any) -> str:
+    return markdown.render(text, references=queries.references_for(user), mentions=queries.mentions)
 
 
 def _filters(request: HttpRequest) -> tuple[ItemFilters, str]:
@@ -220,6 +220,7 @@ def board_settings(request: HttpRequest, pk: int) -> HttpResponse:
                 "title_prefix",
                 "sum_field",
                 "team_notifications",
+                "private",
             )
         }
         | {"team": board.team_id},
@@ -368,15 +369,15 @@ def view_delete(request: HttpRequest, pk: int, view_pk: int) -> HttpResponse:
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     item = queries.get_item_for_user(user, pk)
-    links = queries.links_of(item)
+    links = queries.links_of(item, user=user)
     blockers = [link.source for link in links.blocked_by if link.source.is_open]
     comments = list(queries.comments_of(item))
     for comment in comments:
-        comment.html = render_markdown(comment.body)  # type: ignore[attr-defined]
-    children = queries.children_of(item)
+        comment.html = render_markdown(comment.body, user=user)  # type: ignore[attr-defined]
+    children = queries.children_of(item, user=user)
     context = {
         "item": item,
-        "description_html": render_markdown(item.description),
+        "description_html": render_markdown(item.description, user=user),
         "links": links,
         "open_blockers": blockers,
         "children": children,
@@ -385,7 +386,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "files": list(item.files.select_related("uploaded_by")),
         **item_mail(item),
         "comment_form": CommentForm(),
-        "link_form": LinkForm(),
+        "link_form": LinkForm(user=user),
         "timeline": timeline_context("item", item, request),
         "move_targets": list(item.board.columns.all()),
         "can_edit": can(user, Permission.EDIT_WORK),
@@ -406,7 +407,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
     for name, param in (("organizations", "organization"), ("people", "person")):
         number = int_or_none(request.GET.get(param))
         initial[name] = [number] if number else []
-    form = ItemForm(posted(request), board=board, initial=initial)
+    form = ItemForm(posted(request), board=board, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             item = services.create_item(by=user, board=board, data=form.service_data())
@@ -433,7 +434,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "organizations": list(item.organizations.all()),
         "people": list(item.people.all()),
     }
-    form = ItemForm(posted(request), board=item.board, item=item, initial=initial)
+    form = ItemForm(posted(request), board=item.board, user=user, item=item, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_item(
@@ -541,7 +542,7 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
 def item_link(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     item = queries.get_item_for_user(user, pk)
-    form = LinkForm(request.POST)
+    form = LinkForm(request.POST, user=user)
     if not form.is_valid():
         messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
         return _back(request, item)
