@@ -24,6 +24,22 @@ from tandem.contacts.models import Organization, Person
 PASSWORD = "correct horse battery staple"
 
 
+def join_team_of(user: User, board: Any, *, private: bool = False) -> Team:
+    """Put `user` in the board's team (one made for the board when it has none), through the
+    services; `private` makes the board private to that team. Guests read only their teams' boards."""
+    from tandem.work import services as work_services
+
+    board.refresh_from_db()
+    team = board.team or Team.objects.create(name=f"Team of {board.name} {board.pk}", slug=f"team-{board.pk}")
+    admin = User.objects.filter(role=Role.ADMIN, is_active=True).first() or make_user(
+        "boards-admin@tandem.test", Role.ADMIN
+    )
+    work_services.update_board(board, by=admin, version=None, data={"team": team, "private": private})
+    user.teams.add(team)
+    board.refresh_from_db()
+    return team
+
+
 def make_user(email: str, role: str, *, active: bool = True, full_name: str = "") -> User:
     user = User.objects.create_user(
         email, PASSWORD, role=role, full_name=full_name or email.split("@")[0].title()

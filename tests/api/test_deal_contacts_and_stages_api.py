@@ -3,6 +3,9 @@ stages added, edited, moved and removed — with bad input answered 4xx and noth
 
 from __future__ import annotations
 
+from tandem.work.models import Board
+from tests.conftest import join_team_of
+
 
 def test_the_api_puts_people_on_a_deal(api_as, manager, member, guest, make_person):
     ada = make_person("Ada", "Lovelace")
@@ -15,6 +18,8 @@ def test_the_api_puts_people_on_a_deal(api_as, manager, member, guest, make_pers
     assert api.get(f"/deals/{deal['id']}").json()["contacts"][0]["role"] == "decision maker"
     assert api.post(f"/deals/{deal['id']}/contacts", {"person": 999999}).status_code == 422
     assert api.post(f"/deals/{deal['id']}/contacts", {"person": ada.pk, "role": 5}).status_code == 422
+    assert api_as(guest).post(f"/deals/{deal['id']}/contacts", {"person": ada.pk}).status_code == 404
+    join_team_of(guest, Board.objects.get(pk=pipeline["board"]))
     assert api_as(guest).post(f"/deals/{deal['id']}/contacts", {"person": ada.pk}).status_code == 403
     assert api.delete(f"/deals/{deal['id']}/contacts/{ada.pk}").json()["contacts"] == []
     assert api.delete(f"/deals/{deal['id']}/contacts/{ada.pk}").status_code == 404

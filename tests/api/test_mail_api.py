@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tandem.mailgate import services
 from tandem.mailgate.models import InboundMessage, MessageStatus
 from tandem.work import services as work
+from tests.conftest import join_team_of
 from tests.mailgate.conftest import mail
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +109,8 @@ def test_files_on_items_are_uploaded_listed_downloaded_and_removed(api_as, membe
     assert (
         empty.status_code == 422 and len(api.get(f"/items/{item.pk}/files").json()) == 2
     )  # nothing half done
+    assert api_as(guest).delete(f"/items/{item.pk}/files/{files[0]['id']}").status_code == 404
+    join_team_of(guest, board)
     assert api_as(guest).delete(f"/items/{item.pk}/files/{files[0]['id']}").status_code == 403
     assert api.delete(f"/items/{item.pk}/files/{files[0]['id']}").status_code == 204
     assert [f["name"] for f in api.get(f"/items/{item.pk}/files").json()] == ["b.txt"]

@@ -8,6 +8,7 @@ import pytest
 from tandem.work import services
 from tandem.work.models import Board, Item, ItemLink, ItemState
 from tests.api.conftest import ApiClient
+from tests.conftest import join_team_of
 
 
 @pytest.fixture
@@ -177,6 +178,10 @@ def test_comments_history_and_bulk(api_as, member, manager, board):
 def test_guests_read_but_do_not_write(api_as, guest, member, board):
     item = create(api_as(member), board, "Acme")
     api = api_as(guest)
+    # a guest reads only the boards of their teams
+    assert api.get(f"/items/{item['id']}").status_code == 404
+    assert api.get("/boards").json()["count"] == 0
+    join_team_of(guest, board)
     assert api.get(f"/items/{item['id']}").status_code == 200
     assert api.get("/boards").json()["count"] == 1
     assert api.post("/items", {"board": board.pk, "title": "x"}).status_code == 403

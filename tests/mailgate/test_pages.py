@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tandem.contacts.models import Person
 from tandem.mailgate.models import InboundMessage, MailAddress, MessageStatus
-from tests.conftest import login
+from tests.conftest import join_team_of, login
 from tests.mailgate.conftest import mail
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +62,8 @@ def test_the_item_page_shows_its_mail_and_files_and_serves_them_to_who_may_see_i
     page = login(member).get(f"/items/{item.pk}/").content.decode()
     assert "Original message (.eml)" in page and "invoice.pdf" in page and "page.html" in page
     files = {f.name: f for f in item.files.all()}
+    assert login(guest).get(f"/items/{item.pk}/files/{files['invoice.pdf'].pk}/").status_code == 404
+    join_team_of(guest, item.board)  # a guest reads the files of their teams' boards
     pdf = login(guest).get(f"/items/{item.pk}/files/{files['invoice.pdf'].pk}/")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     html = login(guest).get(f"/items/{item.pk}/files/{files['page.html'].pk}/")
@@ -69,7 +71,11 @@ def test_the_item_page_shows_its_mail_and_files_and_serves_them_to_who_may_see_i
     assert html["Content-Type"] == "application/octet-stream" and html["Content-Disposition"].startswith(
         "attachment"
     )
-    raw = login(guest).get(f"/mail/messages/{message.pk}/raw/")
+    # ...but never the mail as sent: the raw message and its HTML are for members and up
+    assert login(guest).get(f"/mail/messages/{message.pk}/raw/").status_code == 403
+    assert login(guest).get(f"/mail/messages/{message.pk}/html/").status_code == 403
+    assert "Original message (.eml)" not in login(guest).get(f"/items/{item.pk}/").content.decode()
+    raw = login(member).get(f"/mail/messages/{message.pk}/raw/")
     assert raw.status_code == 200 and b"Invoice 4711" in b"".join(raw.streaming_content)
     assert client.get(f"/mail/messages/{message.pk}/raw/").status_code == 302  # to the login page
     other = receive(
@@ -95,7 +101,7 @@ def test_files_are_attached_on_the_item_page_and_removed(receive, invoices, memb
         f"/items/{item.pk}/files/", {"files": [SimpleUploadedFile("empty.txt", b"")]}, follow=True
     )
     assert "is empty" in empty.content.decode() and item.files.count() == 1
-    assert login(guest).post(f"/items/{item.pk}/files/{stored.pk}/remove/").status_code == 403
+    assert login(guest).post(f"/items/{item.pk}/files/{stored.pk}/remove/").status_code == 403  # the role
     page.post(f"/items/{item.pk}/files/{stored.pk}/remove/")
     assert not item.files.exists()
 

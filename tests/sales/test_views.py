@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tandem.finance.models import Invoice
 from tandem.sales import services
 from tandem.sales.models import Deal, Lead, LeadStatus, Pipeline, StageKind
-from tests.conftest import login
+from tests.conftest import join_team_of, login
 
 
 def test_a_manager_defines_a_pipeline_from_the_form(manager, finance_board):
@@ -76,6 +76,8 @@ def test_losing_from_the_panel_needs_a_reason(member, guest, pipeline):
     assert Deal.objects.get(pk=deal.pk).stage.kind == StageKind.OPEN
     client.post(f"/deals/{deal.pk}/lose/", {"reason": "No budget"})
     assert Deal.objects.get(pk=deal.pk).lost_reason == "No budget"
+    assert login(guest).get(f"/items/{deal.pk}/").status_code == 404  # not in the board's team
+    join_team_of(guest, pipeline.board)
     assert login(guest).get(f"/items/{deal.pk}/").status_code == 200
     assert login(guest).post(f"/deals/{deal.pk}/win/").status_code == 403
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from tandem.accounts.models import User
+from tandem.accounts.models import Team, User
 from tandem.contacts.models import Organization
 from tandem.work import services
 from tandem.work.models import Board, ItemType, SumField
@@ -61,10 +61,12 @@ def seed_boards(users: list[User], rng: random.Random) -> int:
         from tandem.sales import services as sales  # the demo seeds every app's boards
 
         made += 1
+        # private to the finance team: the rest of the company sees a won deal "blocked by a private item"
         finance = services.create_board_with_stages(
             by=admin,
             data={"name": "Finance", "description": "Invoices to send and payments to chase; reviewed in the weekly finance run.",
-                  "default_type": ItemType.FINANCE},
+                  "default_type": ItemType.FINANCE, "team": Team.objects.filter(slug="finance").first(),
+                  "private": Team.objects.filter(slug="finance").exists()},
             stages=["to invoice", "invoiced", "reminder sent"],
             scope="finance",
         )  # fmt: skip
