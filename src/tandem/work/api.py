@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from tandem.accounts.models import Team, User
 from tandem.accounts.roles import Permission, require
 from tandem.activity.models import HistoryEntry
+from tandem.activity.queries import mask_private_links
 from tandem.activity.schemas import HistoryOut
 from tandem.api.auth import acting_user
 from tandem.api.concurrency import IfMatch, edit_precondition, set_etag, stale_as_412
@@ -255,7 +256,11 @@ def list_labels(request: HttpRequest, page: Query[PageParams], board: int | None
     """All labels, or those a board's items may carry (`board`: its own and the global ones)."""
     user = acting_user(request)
     require(user, Permission.VIEW_WORK)
-    qs = queries.labels_for_board(_board(user, board)) if board else Label.objects.order_by("name", "id")
+    qs = (
+        queries.labels_for_board(_board(user, board))
+        if board
+        else queries.labels_for(user).order_by("name", "id")
+    )
     return paginate(qs, page)
 
 
@@ -269,7 +274,7 @@ def create_label(request: HttpRequest, payload: LabelIn) -> Status[Label]:
 
 def _label(user: User, pk: int) -> Label:
     require(user, Permission.VIEW_WORK)
-    label = Label.objects.filter(pk=pk).first()
+    label = queries.labels_for(user).filter(pk=pk).first()
     if label is None:
         raise NotFound(_("Not found."))
     return label
@@ -550,7 +555,10 @@ def remove_file(request: HttpRequest, id: PathId, file_id: PathId) -> Status[Non
 @items.get("/{id}/history", response={200: Page[HistoryOut], **errors(404)})
 def item_history(request: HttpRequest, id: PathId, page: Query[PageParams]) -> dict[str, Any]:
     """Newest first; edits of the title and description keep the old and the new text."""
-    item = _item(acting_user(request), id)
-    return paginate(
+    user = acting_user(request)
+    item = _item(user, id)
+    result = paginate(
         HistoryEntry.objects.filter(target_type="item", target_id=item.pk).select_related("actor"), page
     )
+    mask_private_links(result["items"], user)  # a link to a private item keeps its title to itself
+    return result

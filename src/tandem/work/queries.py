@@ -117,6 +117,11 @@ def open_counts(board_ids: list[int]) -> dict[int, int]:
     return {row["board_id"]: row["n"] for row in rows}
 
 
+def labels_for(user: Any) -> QuerySet[Label]:
+    """The global labels and those of the boards `user` may see."""
+    return Label.objects.filter(Q(board__isnull=True) | Q(board__in=visible_boards(user).values("pk")))
+
+
 def labels_for_board(board: Board) -> QuerySet[Label]:
     """The labels an item of this board may carry: the board's own and the global ones."""
     return Label.objects.filter(Q(board=board) | Q(board__isnull=True)).order_by("name", "id")
