@@ -117,3 +117,54 @@ def _file(name: str, content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def test_the_sales_story_with_a_private_finance_board(api_as, manager, member, admin_user):
+    """The seller cannot see the finance board: the won deal is blocked by "a private item" and
+    still does not close until finance (the board's team) closes the ticket."""
+    from tandem.accounts.models import Team
+    from tandem.accounts.roles import Role
+    from tests.conftest import make_user
+
+    finance_team = Team.objects.create(name="Finance", slug="finance")
+    clerk = make_user("fiona@tandem.test", Role.MEMBER, full_name="Fiona Finance")
+    clerk.teams.add(finance_team)
+    finance = work.create_board_with_stages(
+        by=manager,
+        data={"name": "Finance", "default_type": "finance", "team": finance_team, "private": True},
+        stages=["to invoice"],
+        scope="finance",
+    )
+    pipeline = (
+        api_as(manager)
+        .post(
+            "/pipelines", {"name": "New business", "finance_board": finance.pk, "stages": [{"name": "Lead"}]}
+        )
+        .json()
+    )
+    api = api_as(member)
+    deal = api.post("/deals", {"pipeline": pipeline["id"], "title": "Zeta pilot", "value": "900"}).json()
+    upload = api.client.post(
+        f"/api/v1/deals/{deal['id']}/documents/upload",
+        {"kind": "signed_contract", "file": _file("contract.pdf", b"%PDF-1.4 signed")},
+        headers=api._headers(None),
+    )
+    assert upload.status_code == 201, upload.content
+    won = api.post(f"/deals/{deal['id']}/win")
+    assert won.status_code == 200, won.content
+    [ticket_id] = won.json()["finance_tickets"]
+    assert api.get(f"/items/{ticket_id}").status_code == 404
+    links = api.get(f"/items/{deal['id']}/links").json()
+    assert links["blocked_by"] == [
+        {"id": links["blocked_by"][0]["id"], "kind": "blocked_by", "item": None, "private": True}
+    ]
+    blocked = api.post(f"/items/{deal['id']}/close")
+    assert blocked.status_code == 409
+    assert blocked.json()["blocking"] == [
+        {"id": None, "reference": "", "title": "a private item", "url": "", "private": True}
+    ]
+    assert "Invoice" not in blocked.content.decode()
+    finance_api = api_as(clerk)
+    assert finance_api.get(f"/items/{ticket_id}").json()["title"].startswith("Invoice")
+    assert finance_api.post(f"/items/{ticket_id}/close").status_code == 200
+    assert api.post(f"/items/{deal['id']}/close").status_code == 200
