@@ -34,6 +34,7 @@ from tandem.core import calendars
 from tandem.core.jobs import seconds_setting
 from tandem.notifications.links import target_url
 from tandem.notifications.models import Mail, Notification
+from tandem.work.queries import visible_item_ids
 
 logger = logging.getLogger("tandem.notifications")
 
@@ -92,7 +93,12 @@ def _send_pending(rows: Any, *, digest: bool) -> int:
         )
         if not taken:
             return 0
-        _send(taken[0].user, taken, digest=digest)
+        # nothing about an item on a board the person may no longer see (made private since)
+        user = taken[0].user
+        seen = visible_item_ids(user, {n.target_id for n in taken if n.target_type == "item"})
+        shown = [n for n in taken if n.target_type != "item" or n.target_id in seen]
+        if shown:
+            _send(user, shown, digest=digest)
         Notification.objects.filter(pk__in=[n.pk for n in taken]).update(mailed_at=timezone.now())
     return 1
 

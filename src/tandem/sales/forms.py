@@ -15,6 +15,7 @@ from tandem.core.text import latin_commas
 from tandem.sales.models import DocumentKind, Pipeline, RequiredField, Stage
 from tandem.work.forms import active_users, customer_picker, picked_customer
 from tandem.work.models import Board, ItemType
+from tandem.work.queries import board_visibility
 
 
 class PipelineSettingsForm(BootstrapForm):
@@ -29,11 +30,15 @@ class PipelineSettingsForm(BootstrapForm):
         help_text=_("Winning a deal opens its invoice ticket there."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, current: Board | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["finance_board"].queryset = Board.objects.filter(  # type: ignore[attr-defined]
-            archived_at__isnull=True, default_type=ItemType.FINANCE
-        ).order_by("name")
+        # the finance boards the user may see, and the one the pipeline has (even if private to finance)
+        boards = Board.objects.filter(
+            board_visibility(user), archived_at__isnull=True, default_type=ItemType.FINANCE
+        )
+        if current is not None:
+            boards = boards | Board.objects.filter(pk=current.pk)
+        self.fields["finance_board"].queryset = boards.order_by("name")  # type: ignore[attr-defined]
 
 
 class PipelineForm(PipelineSettingsForm):

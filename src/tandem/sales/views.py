@@ -71,7 +71,7 @@ def pipeline_list(request: HttpRequest) -> HttpResponse:
 
 @guarded_view(Permission.MANAGE_BOARDS)
 def pipeline_create(request: HttpRequest) -> HttpResponse:
-    form = PipelineForm(posted(request))
+    form = PipelineForm(posted(request), user=acting_user(request))
     if request.method == "POST" and form.is_valid():
         try:
             pipeline = services.create_pipeline(
@@ -106,7 +106,12 @@ def pipeline_settings(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     initial = {"name": pipeline.name, "currency": pipeline.currency, "finance_board": pipeline.finance_board}
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    form = PipelineSettingsForm(request.POST if action == "pipeline" else None, initial=initial)
+    form = PipelineSettingsForm(
+        request.POST if action == "pipeline" else None,
+        initial=initial,
+        user=user,
+        current=pipeline.finance_board,
+    )
     new_stage = StageForm(request.POST if action == "add" else None, prefix="new")
     stages = list(pipeline.stages.annotate(deal_count=Count("deals")).order_by("position", "id"))
     open_ids = [s.pk for s in stages if s.kind == StageKind.OPEN]
