@@ -11,6 +11,7 @@ from tandem.core.errors import Conflict, InvalidInput, NotAllowed
 from tandem.mailgate import services
 from tandem.mailgate.models import MessageStatus, SentMessage, SentStatus
 from tandem.work import services as work
+from tandem.work.markdown import plain_text
 from tests.conftest import login
 from tests.mailgate.conftest import mail
 
@@ -39,7 +40,10 @@ def test_a_reply_goes_from_the_board_address_to_the_sender_and_is_the_items_comm
     assert sent.status == SentStatus.SENT and sent.sent_at is not None
     comment = sent.comment
     assert comment.author == fay and comment.item == item
-    assert "E-mailed to Vera Vendor <vera@vendor.example>" in comment.body and "pay on Friday" in comment.body
+    assert (
+        plain_text(comment.body)
+        == "E-mailed to Vera Vendor <vera@vendor.example>: Thank you, we will pay on Friday."
+    )
     assert services.send_reply.call(sent.pk) is False and len(outbox.outbox) == 1  # never twice
 
 

@@ -1,0 +1,142 @@
+"""A reply e-mailed from an item goes to the address the page shows: the sender of the mail that made
+the item, or a contact the replier picks. A Reply-To a later message names (the invoice-fraud path:
+a known From, `Reply-To: attacker@…`, `[#N]` in the subject) or a later sender the item does not
+know is offered, labelled, but never silently takes the reply."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail as outbox
+
+from tandem.contacts import services as contacts
+from tandem.core.errors import InvalidInput
+from tandem.mailgate import services
+from tandem.mailgate.models import MessageStatus, SentMessage
+from tandem.mailgate.recipients import reply_recipients
+from tandem.work import services as work
+from tandem.work.models import Comment
+from tests.conftest import login
+from tests.mailgate.conftest import mail
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _memory_mail(settings):
+    settings.MAILERS = {
+        "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend", "OPTIONS": {}}
+    }
+
+
+@pytest.fixture
+def invoice_item(receive, invoices):
+    """Northwind's invoice, then the fraud: their own From, the attacker's Reply-To, the item's number."""
+    item = receive(
+        mail(
+            sender="Northwind Billing <info@northwind.example>",
+            subject="Invoice 32",
+            message_id="<32@northwind.example>",
+        )
+    ).item
+    fraud = receive(
+        mail(
+            sender="Northwind Billing <info@northwind.example>",
+            subject=f"Re: [#{item.pk}] Invoice 32: our new bank details",
+            message_id="<fraud@evil.example>",
+            Reply_To="attacker@evil.example",
+            body="Please pay into our new account.",
+        )
+    )
+    assert fraud.status == MessageStatus.THREADED and fraud.item == item
+    return item
+
+
+def _options(html: str) -> dict[str, str]:
+    """The reply form's choices: value -> the option's whole tag and text."""
+    select = re.search(r'<select[^>]*name="to".*?</select>', html, re.S)
+    assert select, "the reply form has no choice of recipient"
+    return {m[1]: m[0] for m in re.finditer(r'<option value="([^"]*)"[^>]*>[^<]*</option>', select[0])}
+
+
+def test_the_page_replies_to_the_known_sender_not_the_reply_to_of_a_later_message(
+    invoice_item, fay, django_capture_on_commit_callbacks
+):
+    page = login(fay)
+    html = page.get(f"/items/{invoice_item.pk}/").content.decode()
+    assert "Reply by e-mail to Northwind Billing" in html
+    options = _options(html)
+    assert " selected" in options["info@northwind.example"]
+    assert " selected" not in options["attacker@evil.example"]
+    assert "attacker@evil.example (not the sender)" in options["attacker@evil.example"]
+    with django_capture_on_commit_callbacks(execute=True):
+        # what the browser sends: the selected option (and a form without the field, as before)
+        page.post(f"/items/{invoice_item.pk}/email-reply/", {"body": "Paid.", "to": "info@northwind.example"})
+        page.post(f"/items/{invoice_item.pk}/email-reply/", {"body": "Paid too."})
+    assert [m.to for m in outbox.outbox] == [["info@northwind.example"], ["info@northwind.example"]]
+    sent = SentMessage.objects.order_by("pk").first()
+    assert sent.to == "info@northwind.example" and sent.in_reply_to == "<fraud@evil.example>"
+    assert "E-mailed to Northwind Billing \\<info@northwind\\.example\\>" in sent.comment.body
+
+
+def test_the_reply_to_is_sent_to_only_when_chosen_and_then_named(invoice_item, fay):
+    offered = reply_recipients(invoice_item)
+    assert [(c.address, c.why, c.default) for c in offered.choices] == [
+        ("info@northwind.example", "sender", True),
+        ("attacker@evil.example", "reply_to", False),
+    ]
+    assert offered.default.address == "info@northwind.example"
+    chosen = services.email_reply(
+        invoice_item, by=fay, body="Confirming by mail.", to="Attacker@Evil.example"
+    )
+    assert chosen.to == "attacker@evil.example" and chosen.in_reply_to == "<fraud@evil.example>"
+    assert "E-mailed to attacker@evil\\.example" in chosen.comment.body
+
+
+def test_an_address_not_offered_is_refused_and_nothing_is_sent(invoice_item, fay):
+    comments = Comment.objects.count()
+    with pytest.raises(InvalidInput) as refused:
+        services.email_reply(invoice_item, by=fay, body="Hello", to="someone@else.example")
+    assert refused.value.field == "to" and "info@northwind.example" in refused.value.message
+    assert not SentMessage.objects.exists() and Comment.objects.count() == comments
+
+
+def test_a_contact_of_the_item_may_be_chosen_and_a_later_unknown_sender_only_explicitly(
+    receive, invoices, fay, admin_user
+):
+    item = receive(mail()).item
+    accounts = contacts.create_person(
+        by=admin_user,
+        data={"first_name": "Anna", "last_name": "Accounts", "emails": [{"email": "anna@vendor.example"}]},
+    )
+    work.update_item(item, by=fay, version=None, data={"people": [*item.people.all(), accounts]})
+    # someone the item does not know answers in its thread (they had the Message-ID)
+    stranger = receive(
+        mail(
+            sender="Mallory <mallory@elsewhere.example>",
+            message_id="<m@x>",
+            In_Reply_To="<4711@vendor.example>",
+        )
+    )
+    assert stranger.status == MessageStatus.THREADED
+    offered = reply_recipients(item)
+    assert [(c.address, c.why, c.default) for c in offered.choices] == [
+        ("vera@vendor.example", "sender", True),
+        ("anna@vendor.example", "contact", True),
+        ("mallory@elsewhere.example", "new_sender", False),
+    ]
+    assert offered.default.address == "vera@vendor.example"
+    to_anna = services.email_reply(item, by=fay, body="Could you check this?", to="anna@vendor.example")
+    assert to_anna.to == "anna@vendor.example" and to_anna.in_reply_to == ""  # she never wrote
+    assert "E-mailed to Anna Accounts \\<anna@vendor\\.example\\>" in to_anna.comment.body
+    assert services.email_reply(item, by=fay, body="Who are you?", to="mallory@elsewhere.example").to == (
+        "mallory@elsewhere.example"
+    )
+    assert services.email_reply(item, by=fay, body="Default").to == "vera@vendor.example"
+
+
+def test_an_item_that_came_by_no_mail_offers_no_reply(fay, finance, invoices):
+    by_hand = work.create_item(by=fay, board=finance, data={"title": "Made by hand"})
+    assert reply_recipients(by_hand).choices == []
+    assert "Reply by e-mail" not in login(fay).get(f"/items/{by_hand.pk}/").content.decode()
