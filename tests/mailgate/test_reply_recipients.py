@@ -5,10 +5,7 @@ know is offered, labelled, but never silently takes the reply."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.core import mail as outbox
 
 from tandem.contacts import services as contacts
 from tandem.core.errors import InvalidInput
@@ -28,56 +25,6 @@ def _memory_mail(settings):
     settings.MAILERS = {
         "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend", "OPTIONS": {}}
     }
-
-
-@pytest.fixture
-def invoice_item(receive, invoices):
-    """Northwind's invoice, then the fraud: their own From, the attacker's Reply-To, the item's number."""
-    item = receive(
-        mail(
-            sender="Northwind Billing <info@northwind.example>",
-            subject="Invoice 32",
-            message_id="<32@northwind.example>",
-        )
-    ).item
-    fraud = receive(
-        mail(
-            sender="Northwind Billing <info@northwind.example>",
-            subject=f"Re: [#{item.pk}] Invoice 32: our new bank details",
-            message_id="<fraud@evil.example>",
-            Reply_To="attacker@evil.example",
-            body="Please pay into our new account.",
-        )
-    )
-    assert fraud.status == MessageStatus.THREADED and fraud.item == item
-    return item
-
-
-def _options(html: str) -> dict[str, str]:
-    """The reply form's choices: value -> the option's whole tag and text."""
-    select = re.search(r'<select[^>]*name="to".*?</select>', html, re.S)
-    assert select, "the reply form has no choice of recipient"
-    return {m[1]: m[0] for m in re.finditer(r'<option value="([^"]*)"[^>]*>[^<]*</option>', select[0])}
-
-
-def test_the_page_replies_to_the_known_sender_not_the_reply_to_of_a_later_message(
-    invoice_item, fay, django_capture_on_commit_callbacks
-):
-    page = login(fay)
-    html = page.get(f"/items/{invoice_item.pk}/").content.decode()
-    assert "Reply by e-mail to Northwind Billing" in html
-    options = _options(html)
-    assert " selected" in options["info@northwind.example"]
-    assert " selected" not in options["attacker@evil.example"]
-    assert "attacker@evil.example (not the sender)" in options["attacker@evil.example"]
-    with django_capture_on_commit_callbacks(execute=True):
-        # what the browser sends: the selected option (and a form without the field, as before)
-        page.post(f"/items/{invoice_item.pk}/email-reply/", {"body": "Paid.", "to": "info@northwind.example"})
-        page.post(f"/items/{invoice_item.pk}/email-reply/", {"body": "Paid too."})
-    assert [m.to for m in outbox.outbox] == [["info@northwind.example"], ["info@northwind.example"]]
-    sent = SentMessage.objects.order_by("pk").first()
-    assert sent.to == "info@northwind.example" and sent.in_reply_to == "<fraud@evil.example>"
-    assert "E-mailed to Northwind Billing \\<info@northwind\\.example\\>" in sent.comment.body
 
 
 def test_the_reply_to_is_sent_to_only_when_chosen_and_then_named(invoice_item, fay):
