@@ -184,6 +184,7 @@ def test_the_page_replies_to_the_known_sender_not_the_reply_to_of_a_later_messag
     assert "Reply by e-mail to Northwind Billing" in html
     assert _selected(options) == "info@northwind.example"
     assert "attacker@evil.example (not the sender)" in options["attacker@evil.example"]
+    assert "asks for answers to attacker@evil.example (Reply-To)" in html  # in the list of messages
     sent = SentMessage.objects.order_by("pk").first()
     assert sent.to == "info@northwind.example" and sent.in_reply_to == "<fraud@evil.example>"
     assert "E-mailed to Northwind Billing \\<info@northwind\\.example\\>" in sent.comment.body

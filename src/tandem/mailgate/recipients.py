@@ -62,6 +62,14 @@ class Recipients:
         wanted = address.strip().lower()
         return next((c for c in self.choices if c.address == wanted), None)
 
+    def sent_from(self, recipient: Recipient | None) -> MailAddress | None:
+        """The board address a reply to `recipient` goes from: the one their message came to, while
+        it takes mail; else the newest such."""
+        answered = recipient.answers if recipient is not None else None
+        if answered is not None and answered.address is not None and answered.address.active:
+            return answered.address
+        return self.board_address
+
 
 def _mail_of(item: Item) -> list[InboundMessage]:
     """The mail from outside that made or threaded into the item, newest first (a colleague's reply

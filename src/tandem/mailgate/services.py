@@ -858,7 +858,8 @@ def email_reply(item: Item, *, by: User, body: str, to: str | None = None) -> Se
     if len(text) > 49_000:  # with the "E-mailed to …" line, a comment
         raise InvalidInput(_("A reply has at most 49,000 characters."), field="body")
     offered = reply_recipients(item)
-    if offered.board_address is None:
+    board_address = offered.board_address
+    if board_address is None or not offered.choices:
         raise Conflict(
             _(
                 "This item did not come by e-mail through an address that still takes mail, so there is no one to reply to."
@@ -871,9 +872,8 @@ def email_reply(item: Item, *, by: User, body: str, to: str | None = None) -> Se
             message = _("%(to)s is not one of the addresses a reply from this item may go to: %(choices)s.")
         else:
             message = _("Choose whom the reply goes to: %(choices)s.")
-        raise InvalidInput(message % {"to": to, "choices": choices or _("none")}, field="to")
+        raise InvalidInput(message % {"to": to, "choices": choices}, field="to")
     answered = recipient.answers
-    address = answered.address if answered and answered.address and answered.address.active else None
     references = ""
     if answered is not None:
         references = " ".join(dict.fromkeys([*answered.references.split(), answered.message_id])).strip()
@@ -882,7 +882,7 @@ def email_reply(item: Item, *, by: User, body: str, to: str | None = None) -> Se
         comment = work.add_comment(item, by=by, body=f"*{_('E-mailed to %s') % shown}:*\n\n{text}")
         return _send_later(
             item,
-            address or offered.board_address,
+            offered.sent_from(recipient) or board_address,
             comment=comment,
             in_reply_to=answered.message_id if answered else "",
             references=references,

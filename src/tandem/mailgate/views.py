@@ -140,5 +140,5 @@ def item_mail(item: Any) -> dict[str, Any]:
         "reply_known": [c for c in recipients.choices if c.default],
         "reply_named": [c for c in recipients.choices if not c.default],
         "reply_default": recipients.default,
-        "reply_from": recipients.board_address,
+        "reply_from": recipients.sent_from(recipients.default),
     }
