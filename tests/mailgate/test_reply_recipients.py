@@ -87,3 +87,33 @@ def test_an_item_that_came_by_no_mail_offers_no_reply(fay, finance, invoices):
     by_hand = work.create_item(by=fay, board=finance, data={"title": "Made by hand"})
     assert reply_recipients(by_hand).choices == []
     assert "Reply by e-mail" not in login(fay).get(f"/items/{by_hand.pk}/").content.decode()
+
+
+def test_mail_into_an_item_no_mail_made_replies_to_its_contact_or_asks_whom(
+    receive, invoices, finance, fay, admin_user
+):
+    anna = contacts.create_person(
+        by=admin_user,
+        data={"first_name": "Anna", "last_name": "Accounts", "emails": [{"email": "anna@vendor.example"}]},
+    )
+    item = work.create_item(by=fay, board=finance, data={"title": "Made by hand", "people": [anna]})
+    asks = receive(
+        mail(sender="Anna <anna@vendor.example>", subject=f"Re: [#{item.pk}] A question", message_id="<a@x>")
+    )
+    assert asks.status == MessageStatus.THREADED and asks.item == item
+    assert [(c.address, c.why, c.default) for c in reply_recipients(item).choices] == [
+        ("anna@vendor.example", "contact", True)
+    ]
+    # once she is off the item, nothing known is left: the replier must say whom
+    work.update_item(item, by=fay, version=None, data={"people": []})
+    assert [(c.address, c.why, c.default) for c in reply_recipients(item).choices] == [
+        ("anna@vendor.example", "new_sender", False)
+    ]
+    with pytest.raises(InvalidInput) as asked:
+        services.email_reply(item, by=fay, body="Hello")
+    assert asked.value.message == "Choose whom the reply goes to: anna@vendor.example."
+    html = login(fay).get(f"/items/{item.pk}/").content.decode()
+    assert '<option value="" selected>Choose whom the reply goes to</option>' in html
+    assert (
+        services.email_reply(item, by=fay, body="Hello", to="anna@vendor.example").to == "anna@vendor.example"
+    )
