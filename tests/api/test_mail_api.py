@@ -132,3 +132,45 @@ def test_replies_through_the_api(api_as, member, board, admin_user):
     assert api.post("/mail/replies", {"item": item.pk, "body": ""}).status_code == 422
     by_hand = work.create_item(by=member, board=board, data={"title": "By hand"})
     assert api.post("/mail/replies", {"item": by_hand.pk, "body": "Hi"}).status_code == 409
+
+
+def test_a_reply_goes_to_the_known_sender_and_a_later_reply_to_only_when_named(
+    api_as, member, board, admin_user
+):
+    """The invoice-fraud path: Northwind's own From, the attacker's Reply-To and the item's number."""
+    services.create_address(by=admin_user, board=board, data={"address": "invoices@tandem.test"})
+    first = mail(
+        sender="Northwind <info@northwind.example>", subject="Invoice 32", message_id="<32@n.example>"
+    )
+    services.deliver(first, sender="info@northwind.example", recipients=["invoices@tandem.test"], via="smtp")
+    services.process_waiting()
+    item = InboundMessage.objects.get().item
+    fraud = mail(
+        sender="Northwind <info@northwind.example>",
+        subject=f"Re: [#{item.pk}] Invoice 32: new bank details",
+        message_id="<fraud@evil.example>",
+        Reply_To="attacker@evil.example",
+    )
+    services.deliver(fraud, sender="info@northwind.example", recipients=["invoices@tandem.test"], via="smtp")
+    services.process_waiting()
+    assert InboundMessage.objects.get(message_id="<fraud@evil.example>").item == item
+    api = api_as(member)
+    made = api.post("/mail/replies", {"item": item.pk, "body": "Paid as invoiced."})
+    assert made.status_code == 201 and made.json()["to"] == "info@northwind.example"
+    offered = api.get("/mail/replies/recipients", {"item": item.pk})
+    assert offered.status_code == 200, offered.content
+    assert [(r["address"], r["name"], r["why"], r["default"]) for r in offered.json()] == [
+        ("info@northwind.example", "Northwind", "sender", True),
+        ("attacker@evil.example", "", "reply_to", False),
+    ]
+    assert "(not the sender)" in offered.json()[1]["label"]
+    refused = api.post("/mail/replies", {"item": item.pk, "body": "Hello", "to": "someone@else.example"})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "to"
+    assert "info@northwind.example" in refused.json()["detail"]
+    assert [r["to"] for r in api.get("/mail/replies", {"item": item.pk}).json()["items"]] == [
+        "info@northwind.example"
+    ]  # the refused one sent nothing
+    chosen = api.post("/mail/replies", {"item": item.pk, "body": "Checking.", "to": "attacker@evil.example"})
+    assert chosen.status_code == 201 and chosen.json()["to"] == "attacker@evil.example"
+    assert api_as(None).get("/mail/replies/recipients", {"item": item.pk}).status_code == 401
+    assert api.get("/mail/replies/recipients", {"item": 999_999}).status_code == 404

@@ -55,6 +55,7 @@ EXPECTED = {
     "/api/v1/mail/messages/{id}/reprocess": {"post"},
     "/api/v1/mail/messages/{id}/raw": {"get"},
     "/api/v1/mail/replies": {"get", "post"},
+    "/api/v1/mail/replies/recipients": {"get"},
     "/api/v1/pipelines": {"get", "post"},
     "/api/v1/pipelines/{id}": {"get", "patch"},
     "/api/v1/pipelines/{id}/stages": {"post"},

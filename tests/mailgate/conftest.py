@@ -8,9 +8,9 @@ import pytest
 from tandem.accounts.models import User
 from tandem.accounts.roles import Role
 from tandem.mailgate import services
-from tandem.mailgate.models import InboundMessage, MailAddress
+from tandem.mailgate.models import InboundMessage, MailAddress, MessageStatus
 from tandem.work import services as work
-from tandem.work.models import Board
+from tandem.work.models import Board, Item
 from tests.conftest import make_user
 
 
@@ -71,3 +71,27 @@ def receive() -> Callable[..., InboundMessage]:
         return InboundMessage.objects.get(spool_name=spooled.name)
 
     return run
+
+
+@pytest.fixture
+def invoice_item(receive: Callable[..., InboundMessage], invoices: MailAddress) -> Item:
+    """Northwind's invoice, then the fraud: their own From, the attacker's Reply-To, the item's number."""
+    item = receive(
+        mail(
+            sender="Northwind Billing <info@northwind.example>",
+            subject="Invoice 32",
+            message_id="<32@northwind.example>",
+        )
+    ).item
+    assert item is not None
+    fraud = receive(
+        mail(
+            sender="Northwind Billing <info@northwind.example>",
+            subject=f"Re: [#{item.pk}] Invoice 32: our new bank details",
+            message_id="<fraud@evil.example>",
+            Reply_To="attacker@evil.example",
+            body="Please pay into our new account.",
+        )
+    )
+    assert fraud.status == MessageStatus.THREADED and fraud.item == item
+    return item

@@ -4,6 +4,8 @@ threads back into the item, whichever of its references their mail program keeps
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail as outbox
 
@@ -11,6 +13,7 @@ from tandem.core.errors import Conflict, InvalidInput, NotAllowed
 from tandem.mailgate import services
 from tandem.mailgate.models import MessageStatus, SentMessage, SentStatus
 from tandem.work import services as work
+from tandem.work.markdown import plain_text
 from tests.conftest import login
 from tests.mailgate.conftest import mail
 
@@ -39,7 +42,10 @@ def test_a_reply_goes_from_the_board_address_to_the_sender_and_is_the_items_comm
     assert sent.status == SentStatus.SENT and sent.sent_at is not None
     comment = sent.comment
     assert comment.author == fay and comment.item == item
-    assert "E-mailed to Vera Vendor <vera@vendor.example>" in comment.body and "pay on Friday" in comment.body
+    assert (
+        plain_text(comment.body)
+        == "E-mailed to Vera Vendor <vera@vendor.example>: Thank you, we will pay on Friday."
+    )
     assert services.send_reply.call(sent.pk) is False and len(outbox.outbox) == 1  # never twice
 
 
@@ -149,3 +155,36 @@ def test_an_address_that_confirms_receipt_tells_a_new_sender_the_items_number(
     assert len(outbox.outbox) == 1
     page = login(fay).get(f"/items/{item.pk}/").content.decode()
     assert "Receipt confirmed to vera@vendor.example" in page
+
+
+def _options(html: str) -> dict[str, str]:
+    """The reply form's choices: value -> the option's whole tag and text."""
+    select = re.search(r'<select[^>]*name="to".*?</select>', html, re.S)
+    assert select, "the reply form has no choice of recipient"
+    return {m[1]: m[0] for m in re.finditer(r'<option value="([^"]*)"[^>]*>[^<]*</option>', select[0])}
+
+
+def _selected(options: dict[str, str]) -> str:
+    (chosen,) = [value for value, option in options.items() if " selected" in option]
+    return chosen
+
+
+def test_the_page_replies_to_the_known_sender_not_the_reply_to_of_a_later_message(
+    invoice_item, fay, django_capture_on_commit_callbacks
+):
+    page = login(fay)
+    with django_capture_on_commit_callbacks(execute=True):
+        # a form without the field, as before; then what the browser sends: the selected option
+        page.post(f"/items/{invoice_item.pk}/email-reply/", {"body": "Paid."})
+        assert SentMessage.objects.get().to == "info@northwind.example"
+        html = page.get(f"/items/{invoice_item.pk}/").content.decode()
+        options = _options(html)
+        page.post(f"/items/{invoice_item.pk}/email-reply/", {"body": "Paid too.", "to": _selected(options)})
+    assert [m.to for m in outbox.outbox] == [["info@northwind.example"], ["info@northwind.example"]]
+    assert "Reply by e-mail to Northwind Billing" in html
+    assert _selected(options) == "info@northwind.example"
+    assert "attacker@evil.example (not the sender)" in options["attacker@evil.example"]
+    assert "asks for answers to attacker@evil.example (Reply-To)" in html  # in the list of messages
+    sent = SentMessage.objects.order_by("pk").first()
+    assert sent.to == "info@northwind.example" and sent.in_reply_to == "<fraud@evil.example>"
+    assert "E-mailed to Northwind Billing \\<info@northwind\\.example\\>" in sent.comment.body

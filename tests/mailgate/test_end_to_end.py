@@ -14,6 +14,7 @@ import pytest
 from tandem.mailgate import jobs
 from tandem.mailgate.listener import AddressBook, listen
 from tandem.mailgate.models import InboundMessage, MessageStatus
+from tandem.work.markdown import plain_text
 from tandem.work.models import Item
 from tests.mailgate.test_listener import free_port
 
@@ -75,7 +76,7 @@ def test_a_multipart_message_over_smtp_becomes_an_item_with_its_files_and_a_repl
     jobs.look_for_mail()  # the worker's beat sees the spool and runs the job (at once, in tests)
     item = Item.objects.get()
     assert item.board == finance and item.title == "Rechnung 4711 für März"
-    assert "the invoice for March is attached." in item.description
+    assert "Dear team, the invoice for March is attached. Vera" in plain_text(item.description)
     files = {f.name: f for f in item.files.all()}
     assert set(files) == {"logo.png", "rechnung-4711.pdf", "lines.csv"}
     assert files["logo.png"].inline and not files["rechnung-4711.pdf"].inline

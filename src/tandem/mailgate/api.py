@@ -18,7 +18,7 @@ from tandem.api.errors import errors
 from tandem.api.pagination import Page, PageParams, paginate
 from tandem.api.types import PathId, SearchText
 from tandem.core.errors import InvalidInput, NotFound
-from tandem.mailgate import services
+from tandem.mailgate import recipients, services
 from tandem.mailgate.models import InboundMessage, MailAddress, MessageStatus, SentMessage
 from tandem.mailgate.schemas import (
     InboundMessageOut,
@@ -26,6 +26,7 @@ from tandem.mailgate.schemas import (
     MailAddressOut,
     MailAddressPatch,
     ReplyIn,
+    ReplyRecipientOut,
     SentReplyOut,
 )
 from tandem.work.models import Board, Label
@@ -173,10 +174,25 @@ def list_replies(request: HttpRequest, item: PathId, page: Query[PageParams]) ->
     return paginate(found.sent_messages.select_related("sent_by").order_by("created_at", "id"), page)
 
 
+@mail.get("/replies/recipients", response={200: list[ReplyRecipientOut], **errors(404)})
+def reply_recipients(request: HttpRequest, item: PathId) -> list[dict[str, Any]]:
+    """Whom a reply from the item may go to, the default first: the sender of the mail that made
+    it, its contacts; then, only when named in `to`, a Reply-To or a later sender it does not
+    know. Empty when the item did not come by mail through an address that still takes mail."""
+    offered = recipients.reply_recipients(get_item_for_user(acting_user(request), item))
+    default = offered.default
+    return [
+        {"address": c.address, "name": c.name, "why": c.why, "label": c.label, "default": c is default}
+        for c in offered.choices
+    ]
+
+
 @mail.post("/replies", response={201: SentReplyOut, **errors(403, 404, 409)})
 def send_reply(request: HttpRequest, payload: ReplyIn) -> Status[SentMessage]:
-    """E-mail a reply from the item's board address to the person whose mail made the item (409
-    when it did not come by mail); it is also the item's comment, and their answer threads back."""
+    """E-mail a reply from the item's board address to `to`, one of its offered recipients, by
+    default the sender of the mail that made the item (422 for an address not offered, 409 when it
+    did not come by mail); it is also the item's comment, and their answer threads back."""
     user = acting_user(request)
-    sent = services.email_reply(get_item_for_user(user, payload.item), by=user, body=payload.body)
+    item = get_item_for_user(user, payload.item)
+    sent = services.email_reply(item, by=user, body=payload.body, to=payload.to)
     return Status(201, SentMessage.objects.select_related("sent_by").get(pk=sent.pk))

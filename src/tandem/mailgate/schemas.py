@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field
@@ -124,6 +124,25 @@ class InboundMessageOut(Schema):
 class ReplyIn(_Input):
     item: RecordId
     body: Annotated[str, Field(min_length=1, max_length=50_000), NoNul]
+    to: Address | None = Field(
+        None,
+        description="One of the item's offered recipients (GET /mail/replies/recipients); "
+        "null or absent: the default, the sender of the mail that made the item.",
+    )
+
+
+class ReplyRecipientOut(Schema):
+    address: str
+    name: str
+    why: Literal["sender", "contact", "reply_to", "new_sender"] = Field(
+        description="sender: the From of the mail that made the item; contact: an e-mail address of "
+        "a person or organization on the item; reply_to: a message's Reply-To that is not its sender; "
+        "new_sender: the sender of a later message, unknown to the item otherwise."
+    )
+    label: str = Field(description="What the item page shows for it, in the reader's language.")
+    default: bool = Field(
+        description="Where a reply goes when `to` is not given (only `sender` or `contact` ever is)."
+    )
 
 
 class SentReplyOut(Schema):

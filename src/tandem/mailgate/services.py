@@ -59,8 +59,10 @@ from tandem.mailgate.models import (
     SentStatus,
 )
 from tandem.mailgate.parsing import Parsed, Unreadable, parse
+from tandem.mailgate.recipients import reply_recipients
 from tandem.mailgate.spool import Spool, Spooled
 from tandem.work import services as work
+from tandem.work.markdown import escape_markdown
 from tandem.work.models import Board, Item, ItemType, Label
 
 logger = logging.getLogger("tandem.mailgate")
@@ -624,13 +626,6 @@ def _title(parsed: Parsed, board: Board) -> str:
     return title[:room].strip()
 
 
-def _markdown_lines(text: str) -> str:
-    """Plain text shown as written: each line break kept (Markdown would join the lines), and no
-    image a sender could make the page load from elsewhere (`![](https://…)`, a read receipt)."""
-    lines = [line.rstrip().replace("![", "\\![") for line in text.replace("\r\n", "\n").split("\n")]
-    return "\n".join(f"{line}  " if line else "" for line in lines).strip()
-
-
 def _notes(parsed: Parsed) -> list[str]:
     notes = []
     for attachment in parsed.attachments:
@@ -650,26 +645,43 @@ def _notes(parsed: Parsed) -> list[str]:
 
 
 def _sender_line(parsed: Parsed) -> str:
+    """Who sent it, as Markdown that shows the name and the address as written."""
     if not parsed.sender_email:
-        return parsed.sender_name or _("unknown")
-    return f"{parsed.sender_name} <{parsed.sender_email}>".strip()
+        return escape_markdown(parsed.sender_name) or _("unknown")
+    return escape_markdown(f"{parsed.sender_name} <{parsed.sender_email}>".strip())
+
+
+# Everything a message brings (its text, its sender's name, file names, the notes on what was not
+# kept) goes into an item's Markdown through escape_markdown: it reads as written and nothing in it
+# becomes a link, an image or HTML. Only the frame around it ("From: …", the emphasis) is Tandem's.
+_TEXT_ROOM = 45_000  # of a description or comment (50,000): the text; the rest is the frame's and the notes'
 
 
 def _shown(text: str, parsed: Parsed) -> list[str]:
     """A message's text as Markdown, and the notes on what of it was not kept, as parts."""
-    parts = [_markdown_lines(text) or f"*{_('The message has no text.')}*"]
+    escaped = escape_markdown(text)
+    shown = _cut(escaped, _TEXT_ROOM)
+    if len(shown) < len(escaped):
+        shown += "\n\n*" + _("The rest of the message is in the original.") + "*"
+    parts = [shown or f"*{_('The message has no text.')}*"]
     notes = _notes(parsed)
     if notes:
-        parts.append("\n".join(f"- *{note}*" for note in notes))
+        parts.append("\n".join(f"- *{_cut(escape_markdown(note), 400)}*" for note in notes[:10]))
     return parts
+
+
+def _cut(markdown: str, room: int) -> str:
+    """Escaped Markdown cut to `room` characters, never between a backslash and what it escapes."""
+    if len(markdown) <= room:
+        return markdown
+    cut = markdown[:room]
+    backslashes = len(cut) - len(cut.rstrip("\\"))
+    return cut[:-1] if backslashes % 2 else cut
 
 
 def _description(parsed: Parsed) -> str:
     parts = [f"*{_('From')}: {_sender_line(parsed)}*", *_shown(parsed.text, parsed)]
-    text = "\n\n".join(parts)
-    if len(text) > 50_000:
-        text = text[:49_900] + "\n\n*" + _("The rest of the message is in the original.") + "*"
-    return text
+    return "\n\n".join(parts)[:50_000]
 
 
 def reply_text(text: str) -> str:
@@ -833,56 +845,49 @@ def delete_address(mail_address: MailAddress, *, by: User) -> None:
 # --- Replies e-mailed from an item ------------------------------------------------------------
 
 
-def reply_target(item: Item) -> InboundMessage | None:
-    """The message a reply from this item answers: the newest one from the sender of the mail that
-    made the item (else the newest from outside), through a board's address that still takes mail
-    (a colleague's reply to a notification came through the reply address, which is no board's)."""
-    from_outside = (
-        InboundMessage.objects.filter(
-            item=item,
-            status__in=[MessageStatus.PROCESSED, MessageStatus.THREADED],
-            address__active=True,
-        )
-        .exclude(sender_email="")
-        .select_related("address")
-        .order_by("-received_at", "-id")
-    )
-    first = from_outside.filter(status=MessageStatus.PROCESSED).first()
-    if first is not None:
-        return from_outside.filter(sender_email=first.sender_email).first()
-    return from_outside.first()
-
-
-def email_reply(item: Item, *, by: User, body: str) -> SentMessage:
-    """E-mail `body` from the board's address to the person whose mail made the item, as a reply
-    to their newest message (their answer threads back here); the reply is also the item's
-    comment. Sent by the worker after the commit, retried until the mail server takes it."""
+def email_reply(item: Item, *, by: User, body: str, to: str | None = None) -> SentMessage:
+    """E-mail `body` from the board's address to `to`, one of the addresses the item offers
+    (tandem.mailgate.recipients); by default the sender of the mail that made the item, never an
+    address a message named by itself. It answers that address's newest message, so their answer
+    threads back here; the reply is also the item's comment. Sent by the worker after the commit,
+    retried until the mail server takes it."""
     require(by, Permission.EDIT_WORK)
     text = str(body or "").strip()
     if not text:
         raise InvalidInput(_("Write the reply first."), field="body")
     if len(text) > 49_000:  # with the "E-mailed to …" line, a comment
         raise InvalidInput(_("A reply has at most 49,000 characters."), field="body")
-    answered = reply_target(item)
-    if answered is None or answered.address is None:
+    offered = reply_recipients(item)
+    board_address = offered.board_address
+    if board_address is None or not offered.choices:
         raise Conflict(
             _(
                 "This item did not come by e-mail through an address that still takes mail, so there is no one to reply to."
             )
         )
-    references = " ".join(dict.fromkeys([*answered.references.split(), answered.message_id])).strip()
+    recipient = offered.find(to) if to else offered.default
+    if recipient is None:
+        choices = ", ".join(c.address for c in offered.choices)
+        if to:
+            message = _("%(to)s is not one of the addresses a reply from this item may go to: %(choices)s.")
+        else:
+            message = _("Choose whom the reply goes to: %(choices)s.")
+        raise InvalidInput(message % {"to": to, "choices": choices}, field="to")
+    answered = recipient.answers
+    references = ""
+    if answered is not None:
+        references = " ".join(dict.fromkeys([*answered.references.split(), answered.message_id])).strip()
     with transaction.atomic():
-        to = answered.reply_to or answered.sender_email  # where they want answers
-        recipient = f"{answered.sender_name} <{to}>" if answered.sender_name else to
-        comment = work.add_comment(item, by=by, body=f"*{_('E-mailed to %s') % recipient}:*\n\n{text}")
+        shown = escape_markdown(recipient.shown)
+        comment = work.add_comment(item, by=by, body=f"*{_('E-mailed to %s') % shown}:*\n\n{text}")
         return _send_later(
             item,
-            answered.address,
+            offered.sent_from(recipient) or board_address,
             comment=comment,
-            in_reply_to=answered.message_id,
+            in_reply_to=answered.message_id if answered else "",
             references=references,
-            to=to,
-            subject=_reply_subject(item, answered.subject),
+            to=recipient.address,
+            subject=_reply_subject(item, answered.subject if answered else ""),
             body=f"{text}\n\n-- \n{by.display_name}\n{item.board.name}",
             sent_by=by,
         )

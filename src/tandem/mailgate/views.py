@@ -23,6 +23,7 @@ from tandem.mailgate import services
 from tandem.mailgate.forms import MailAddressForm
 from tandem.mailgate.models import InboundMessage, MailAddress
 from tandem.mailgate.queries import messages_for_item
+from tandem.mailgate.recipients import reply_recipients
 from tandem.work.models import Board
 from tandem.work.queries import get_board_for_user, get_item_for_user
 
@@ -118,7 +119,9 @@ def email_reply(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     item = get_item_for_user(user, pk)
     try:
-        sent = services.email_reply(item, by=user, body=request.POST.get("body", ""))
+        sent = services.email_reply(
+            item, by=user, body=request.POST.get("body", ""), to=request.POST.get("to") or None
+        )
     except ServiceError as error:
         messages.error(request, error.message)
     else:
@@ -127,9 +130,15 @@ def email_reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def item_mail(item: Any) -> dict[str, Any]:
-    """The item page's e-mail section: the messages, the replies sent, and whom a reply would reach."""
+    """The item page's e-mail section: the messages, the replies sent, and whom a reply may reach
+    (the default first and chosen; the others only when the replier picks one)."""
+    recipients = reply_recipients(item)
     return {
         "mail_messages": list(messages_for_item(item)),
         "sent_replies": list(item.sent_messages.select_related("sent_by")),
-        "reply_to": services.reply_target(item),
+        "reply_recipients": recipients.choices,
+        "reply_known": [c for c in recipients.choices if c.default],
+        "reply_named": [c for c in recipients.choices if not c.default],
+        "reply_default": recipients.default,
+        "reply_from": recipients.sent_from(recipients.default),
     }

@@ -3,7 +3,10 @@ strikethrough, raw HTML shown as text, the result sanitised by nh3. `#123` becom
 123 and `@handle` a link to that user, when they exist — found on the parser's text tokens, so
 never inside code or inside a link someone wrote. The callers answer "which of these exist?" for
 all references (or handles) of a text at once, so a page with many comments asks the database
-once per comment, not once per reference."""
+once per comment, not once per reference.
+
+Text from outside (mail: bodies, names, subjects, file names) goes in through `escape_markdown`, so
+that it renders as the characters written and never as markup."""
 
 from __future__ import annotations
 
@@ -36,6 +39,27 @@ ALLOWED_ATTRIBUTES = {
     "td": {"style"},
     "ol": {"start"},
 }
+
+
+# Every ASCII punctuation character that can begin or take part in CommonMark or its extensions
+# here (emphasis, links and images, HTML, autolinks, entities, code, lists, headings, quotes,
+# tables, strikethrough, thematic breaks and setext underlines); each is escaped wherever it stands,
+# so no context decides whether it is safe.
+_MARKUP_CHARACTERS = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&=])")
+_LEADING_BLANKS = re.compile(r"^[ \t]+")
+
+
+def escape_markdown(text: str) -> str:
+    """`text` as Markdown that renders as exactly these characters: no link, image, HTML, autolink,
+    entity or formatting can come of it. Each line break is kept (Markdown would join the lines),
+    a blank line separates paragraphs, and a line's leading blanks stay as no-break spaces (four
+    spaces would make a code block, where the escapes would show)."""
+    lines = []
+    for line in str(text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = _MARKUP_CHARACTERS.sub(r"\\\1", line.rstrip())
+        line = _LEADING_BLANKS.sub(lambda m: "\u00a0" * len(m[0].expandtabs(4)), line)
+        lines.append(f"{line}  " if line else "")
+    return "\n".join(lines).strip(" \n")
 
 
 def _text_tokens(tokens: list[Token]) -> Iterator[Token]:
@@ -155,8 +179,8 @@ def render(text: str, *, references: References | None = None, mentions: Mention
     )
 
 
-def excerpt(text: str, length: int = 200) -> str:
-    """Plain text: the words of the Markdown without its syntax, cut at a word when too long."""
+def plain_text(text: str) -> str:
+    """The words of the Markdown as a reader sees them, without its syntax (blanks collapsed)."""
     words: list[str] = []
     for token in _parser.parse(text or ""):
         if token.type in {"fence", "code_block"}:
@@ -164,7 +188,12 @@ def excerpt(text: str, length: int = 200) -> str:
         for child in token.children or []:
             if child.type in {"text", "code_inline"}:
                 words.append(child.content)
-    plain = " ".join(" ".join(words).split())
+    return " ".join(" ".join(words).split())
+
+
+def excerpt(text: str, length: int = 200) -> str:
+    """Plain text: the words of the Markdown without its syntax, cut at a word when too long."""
+    plain = plain_text(text)
     if len(plain) <= length:
         return plain
     cut = plain[: length - 1].rsplit(" ", 1)[0] or plain[: length - 1]
