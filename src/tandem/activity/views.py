@@ -5,7 +5,6 @@ everywhere: no page or endpoint edits or deletes it (the admin lists it read onl
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -20,18 +19,12 @@ from django.utils.translation import gettext as _
 from tandem.accounts.roles import Permission
 from tandem.activity import queries
 from tandem.activity.models import HistoryEntry
+from tandem.core.csv_export import SafeWriter
 from tandem.core.dates import day_or_none, on_days
 from tandem.core.htmx import is_htmx_partial
 from tandem.core.views import acting_user, guarded_view, int_or_none
 
 PAGE = 2000
-
-
-class _Line:
-    """What csv.writer writes to: hands the line back instead of storing it."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 def _entries(request: HttpRequest) -> Any:
@@ -49,7 +42,7 @@ def _entries(request: HttpRequest) -> Any:
 
 
 def _rows(entries: Any) -> Iterator[str]:
-    out = csv.writer(_Line())
+    out = SafeWriter()
     yield out.writerow(
         ["id", "at", "actor_id", "actor", "verb", "target_type", "target_id", "target", "changes"]
     )

@@ -4,7 +4,6 @@ sales.rules, whose refusals come back as messages."""
 
 from __future__ import annotations
 
-import csv
 import mimetypes
 from decimal import Decimal
 from typing import Any
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission
 from tandem.contacts.models import Organization, Person
+from tandem.core.csv_export import SafeWriter
 from tandem.core.dates import day_or_none
 from tandem.core.errors import PossibleDuplicate, ServiceError
 from tandem.core.files import serve
@@ -433,10 +433,11 @@ def _report_csv(
     owners: list[reports.OwnerRow],
 ) -> HttpResponse:
     """Every table of the report page in one file, a section per table (first column), money as
-    exact decimals with the currency beside it."""
+    exact decimals with the currency beside it. Names (stages, owners) are people's text, so the
+    file is written by `SafeWriter`: none of them can become a spreadsheet formula."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pipeline-{pipeline.pk}-report.csv"'
-    out = csv.writer(response)
+    out = SafeWriter(response)
     # columns: report, key, currency, count, value, weighted, won (or went on), won value, lost, rate, days
     out.writerow(["report", "stage, month or owner", "currency", "count", "value", "weighted",
                   "won or went on", "won value", "lost", "rate (%)", "days to win"])  # fmt: skip
@@ -448,19 +449,15 @@ def _report_csv(
         out.writerow(
             ["forecast", month.month.isoformat(), month.currency, month.count, month.value, month.weighted]
         )
-    out.writerow(["outcomes", "", "", "", "", "", outcomes.won, "", outcomes.lost, _or_blank(outcomes.win_rate),
-                  _or_blank(outcomes.average_cycle_days)])  # fmt: skip
+    out.writerow(["outcomes", "", "", "", "", "", outcomes.won, "", outcomes.lost, outcomes.win_rate,
+                  outcomes.average_cycle_days])  # fmt: skip
     for step in conversion:
         out.writerow(["conversion", f"{step['from']} -> {step['to']}", "", step["entered"], "", "", step["went_on"],
-                      "", "", _or_blank(step["rate"])])  # fmt: skip
+                      "", "", step["rate"]])  # fmt: skip
     for person in owners:
         # one line per currency; the counts repeat on each, as a spreadsheet filter on currency expects
         for currency in sorted(set(person.open_value) | set(person.won_value)) or [""]:
             out.writerow(["owner", person.owner, currency, person.open_count, person.open_value.get(currency, ""),
                           person.weighted.get(currency, ""), person.won, person.won_value.get(currency, ""),
-                          person.lost, _or_blank(person.win_rate), _or_blank(person.cycle_days)])  # fmt: skip
+                          person.lost, person.win_rate, person.cycle_days])  # fmt: skip
     return response
-
-
-def _or_blank(value: Decimal | None) -> str:
-    return "" if value is None else str(value)
