@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.env import env_bool, env_choice, env_int, env_list, env_str
@@ -73,10 +74,12 @@ INSTALLED_APPS = [
     "tandem.mailgate",
     "tandem.api",
     "tandem.web",
+    "ninja",  # serves the API documentation's scripts from Tandem's static files, not a CDN
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -264,6 +267,21 @@ TASKS = {
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Every page's Content-Security-Policy (Django's own middleware): scripts and styles only from
+# Tandem's static files (no inline script or style attribute, no eval, nothing remote), images
+# from Tandem or data: URLs (Bootstrap's icons), no plugins, no framing, forms post to Tandem only.
+# A page with a stricter policy of its own (a mail's HTML as sent, a served file) keeps it: the
+# middleware never replaces a header a view has set.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:

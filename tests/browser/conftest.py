@@ -1,12 +1,21 @@
 """Browser tests: Playwright's Python package driving Debian's chromium (never a downloaded browser).
-Without chromium they are skipped, except where TANDEM_REQUIRE_BROWSER=1 (CI) makes that a failure."""
+Without chromium they are skipped, except where TANDEM_REQUIRE_BROWSER=1 (CI) makes that a failure.
+
+Every page a test opens runs under Tandem's Content-Security-Policy, and a test fails when the
+browser reports a violation of it (something a page tried to run, style or load was blocked): each
+`securitypolicyviolation` event is recorded (in `window.__cspViolations` and, across page loads,
+in the `csp_violations` fixture's list), as is every console message about the policy. A test that
+provokes a violation on purpose checks it and clears the list."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,17 +57,55 @@ def browser(chromium_path: str) -> Iterator[object]:
         browser.close()
 
 
+# Runs in every document before its own scripts: records what the policy blocked.
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  const violation = {
+    directive: event.effectiveDirective || event.violatedDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile,
+    line: event.lineNumber,
+    sample: event.sample,
+    page: document.location.href,
+  };
+  window.__cspViolations.push(violation);
+  if (window.__tandemCspViolation) window.__tandemCspViolation(violation);
+});
+"""
+
+
 @pytest.fixture
-def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
+def csp_violations() -> list[Any]:
+    """What the Content-Security-Policy blocked during the test (events and console messages)."""
+    return []
+
+
+@pytest.fixture
+def page(browser: object, request: pytest.FixtureRequest, csp_violations: list[Any]) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     context.set_default_timeout(15_000)
+    context.expose_function("__tandemCspViolation", lambda violation: csp_violations.append(violation))
+    context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
+
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            csp_violations.append({"console": message.text, "page": page.url})
+
+    page.on("console", on_console)
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    if not page.is_closed():
+        # a page that is navigating away has reported its events already
+        with contextlib.suppress(Exception):
+            csp_violations.extend(page.evaluate("window.__cspViolations || []"))
     context.close()
+    unique = list({json.dumps(v, sort_keys=True): v for v in csp_violations}.values())
+    assert not unique, f"The Content-Security-Policy blocked something: {unique}"
 
 
 @pytest.hookimpl(wrapper=True)

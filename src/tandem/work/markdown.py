@@ -35,8 +35,8 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class"},
     "img": {"src", "alt", "title"},
-    "th": {"style"},
-    "td": {"style"},
+    "th": {"class"},
+    "td": {"class"},
     "ol": {"start"},
 }
 
@@ -135,6 +135,23 @@ def _autolink(
     return pieces
 
 
+# A table column's alignment as Bootstrap's class: pages carry no style attributes (the
+# Content-Security-Policy takes styles from Tandem's stylesheets only).
+_ALIGN_CLASSES = {
+    "text-align:left": "text-start",
+    "text-align:center": "text-center",
+    "text-align:right": "text-end",
+}
+
+
+def _align_by_class(tokens: list[Token]) -> None:
+    for token in tokens:
+        if token.type in {"th_open", "td_open"} and "style" in token.attrs:
+            align = _ALIGN_CLASSES.get(str(token.attrs.pop("style")))
+            if align:
+                token.attrs["class"] = align
+
+
 def _text(content: str) -> Token:
     token = Token("text", "", 0)
     token.content = content
@@ -168,6 +185,7 @@ def render(text: str, *, references: References | None = None, mentions: Mention
                         _autolink(child, known_refs, known_handles) if id(child) in targets else [child]
                     )
                 token.children = children
+    _align_by_class(tokens)
     html = _parser.renderer.render(tokens, _parser.options, {})
     return nh3.clean(
         html,
@@ -175,7 +193,6 @@ def render(text: str, *, references: References | None = None, mentions: Mention
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
-        filter_style_properties={"text-align"},
     )
 
 

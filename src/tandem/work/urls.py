@@ -5,6 +5,7 @@ from tandem.work import views
 app_name = "work"
 
 urlpatterns: list[URLPattern] = [
+    path("labels.css", views.label_colors, name="label-colors"),
     path("boards/", views.board_list, name="board-list"),
     path("boards/new/", views.board_create, name="board-create"),
     path("boards/<int:pk>/", views.board_detail, name="board"),

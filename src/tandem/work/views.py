@@ -5,6 +5,7 @@ drag and drop, which puts the card back and shows it."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -26,7 +28,7 @@ from tandem.core.pagination import paginate
 from tandem.core.views import acting_user, go, guarded_view, int_or_none, page_or_partial, posted
 from tandem.mailgate.views import board_addresses, item_mail
 from tandem.notifications.live import record_page
-from tandem.work import markdown, queries, services
+from tandem.work import colors, markdown, queries, services
 from tandem.work.filters import ORDERINGS, ItemFilters
 from tandem.work.forms import (
     BoardForm,
@@ -81,6 +83,20 @@ def _filter_context(request: HttpRequest, board: Board, filters: ItemFilters) ->
 
 
 # --- Boards ---------------------------------------------------------------------------------
+
+
+@guarded_view(Permission.VIEW_WORK)
+def label_colors(request: HttpRequest) -> HttpResponse:
+    """`/labels.css`: a class per label colour (see `tandem.work.colors`). The browser asks again on
+    each page (no-cache) and mostly gets 304: a new colour shows on the next page."""
+    css = colors.stylesheet()
+    etag = '"' + hashlib.sha256(css.encode()).hexdigest()[:32] + '"'
+    response: HttpResponse = get_conditional_response(request, etag=etag) or HttpResponse(
+        css, content_type="text/css; charset=utf-8"
+    )
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @guarded_view(Permission.VIEW_WORK)

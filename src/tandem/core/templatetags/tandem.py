@@ -16,6 +16,17 @@ def can(user: Any, permission: str) -> bool:
     return _can(user, permission)
 
 
+@register.filter
+def width_class(percent: Any) -> str:
+    """`pct-37`: a bar's width (0 to 100 %) as one of tandem.css's classes. Pages carry no style
+    attributes: the Content-Security-Policy allows styles from Tandem's stylesheets only."""
+    try:
+        value = round(float(percent))
+    except (TypeError, ValueError, OverflowError):
+        value = 0
+    return f"pct-{min(100, max(0, value))}"
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context: dict[str, Any], **changes: Any) -> str:
     """The current query string with some parameters replaced (for sort links and pagination)."""
