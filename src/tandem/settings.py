@@ -169,10 +169,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling: this many failures for one e-mail (or 4x as many from one address) within the
-# window lock further attempts out for the rest of the window.
+# Login throttling, counted per client (its address; see TANDEM_BEHIND_PROXY): this many failures
+# for one account from one client, or this many from one client for any accounts, within the window
+# refuse that client (for that account, or for all) until the failures leave the window. A client
+# that has not failed is never refused, so nobody can lock an account's owner out.
 TANDEM_LOGIN_MAX_FAILURES = env_int("TANDEM_LOGIN_MAX_FAILURES", 5, minimum=1)
+TANDEM_LOGIN_MAX_CLIENT_FAILURES = env_int("TANDEM_LOGIN_MAX_CLIENT_FAILURES", 20, minimum=1)
 TANDEM_LOGIN_WINDOW_SECONDS = env_int("TANDEM_LOGIN_WINDOW_SECONDS", 15 * 60, minimum=1)
+# Behind a reverse proxy every request comes from the proxy's address: with TANDEM_BEHIND_PROXY the
+# client is the address the proxies wrote into X-Forwarded-For: the TANDEM_PROXY_COUNT-th entry from
+# the right (each proxy appends the address it was connected from; entries further left are the
+# client's to write and are never trusted).
+TANDEM_BEHIND_PROXY = env_bool("TANDEM_BEHIND_PROXY", False)
+TANDEM_PROXY_COUNT = env_int("TANDEM_PROXY_COUNT", 1, minimum=1)
 SESSION_COOKIE_AGE = env_int("TANDEM_SESSION_AGE_SECONDS", 14 * 24 * 3600, minimum=60)
 
 # --- Languages, time zones, formats ---------------------------------------------------------
@@ -291,7 +300,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("TANDEM_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TANDEM_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("TANDEM_HSTS_PRELOAD", False)
-    if env_bool("TANDEM_BEHIND_PROXY", False):
+    if TANDEM_BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 

@@ -1,6 +1,8 @@
-"""After TANDEM_LOGIN_MAX_FAILURES failed logins for one e-mail within the window, further attempts
-are refused, even with the right password; other e-mail addresses are unaffected. The failures live
-in the database, so every web process sees the same count."""
+"""After TANDEM_LOGIN_MAX_FAILURES failed logins for one e-mail from one client within the window,
+further attempts from that client are refused, even with the right password; other e-mail addresses
+are unaffected, and so is the account's owner on another client. A client with
+TANDEM_LOGIN_MAX_CLIENT_FAILURES failures for any addresses is refused for all. The failures live in
+the database, so every web process sees the same count."""
 
 from datetime import timedelta
 
@@ -19,6 +21,7 @@ LOCKED = "Too many failed attempts; try again in"
 @pytest.fixture(autouse=True)
 def limit(settings):
     settings.TANDEM_LOGIN_MAX_FAILURES = 3
+    settings.TANDEM_LOGIN_MAX_CLIENT_FAILURES = 12
     settings.TANDEM_LOGIN_WINDOW_SECONDS = 15 * 60
     return 3
 
@@ -81,6 +84,18 @@ def test_many_addresses_from_one_client_lock_that_client(member, limit):
     _, from_elsewhere = password_login(member.email, PASSWORD, REMOTE_ADDR="198.51.100.1")
     assert from_attacker.status_code == 429
     assert from_elsewhere.status_code == 302
+
+
+def test_failures_from_one_client_do_not_lock_the_owner_out_on_another(member, limit):
+    for _ in range(limit):
+        password_login(member.email, "wrong password", REMOTE_ADDR="203.0.113.9")
+    _, from_attacker = password_login(member.email, PASSWORD, REMOTE_ADDR="203.0.113.9")
+    _, from_owner = password_login(member.email, PASSWORD, REMOTE_ADDR="198.51.100.1")
+    assert from_attacker.status_code == 429
+    assert from_owner.status_code == 302
+    # the owner's success forgets only the owner's own failures: the guessing client stays refused
+    _, again = password_login(member.email, PASSWORD, REMOTE_ADDR="203.0.113.9")
+    assert again.status_code == 429
 
 
 def test_the_admin_login_page_is_throttled_too(admin_user, limit):

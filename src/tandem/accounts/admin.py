@@ -9,13 +9,14 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
-from django.utils.translation import gettext_lazy, ngettext
+from django.urls import URLPattern, path
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from tandem.accounts import services
 from tandem.accounts.forms import AdminLoginForm
-from tandem.accounts.models import ApiToken, LoginFailure, Team, User
+from tandem.accounts.models import ApiToken, LoginFailure, LoginLockLift, Team, User
 from tandem.core.errors import ServiceError
 
 # The admin site's own login page is throttled like Tandem's.
@@ -175,9 +176,13 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
 
 @admin.register(LoginFailure)
 class LoginFailureAdmin(admin.ModelAdmin[LoginFailure]):
+    """Failed logins, with the locks they make on top (client, account, failures, until) and a
+    "Lift" button for each, through `services.lift_login_lock` (recorded in history)."""
+
+    change_list_template = "admin/accounts/loginfailure/change_list.html"
     list_display = ["email", "ip_address", "at"]
     search_fields = ["email", "ip_address"]
-    actions = ["unlock"]
+    actions = ["lift"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -186,16 +191,67 @@ class LoginFailureAdmin(admin.ModelAdmin[LoginFailure]):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: LoginFailure | None = None) -> bool:
-        return False  # unlock instead, through the service
+        return False  # lift a lock instead, through the service
 
-    @admin.action(description=gettext_lazy("Unlock these e-mail addresses"))
-    def unlock(self, request: HttpRequest, queryset: QuerySet[LoginFailure]) -> None:
-        emails = set(queryset.values_list("email", flat=True))
-        for email in emails:
-            services.clear_login_failures(email)
-        count = len(emails)
-        self.message_user(
-            request,
-            ngettext("Unlocked %(count)d e-mail address.", "Unlocked %(count)d e-mail addresses.", count)
-            % {"count": count},
+    def get_urls(self) -> list[URLPattern]:
+        lift = path("lift/", self.admin_site.admin_view(self.lift_view), name="accounts_loginfailure_lift")
+        return [lift, *super().get_urls()]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        return super().changelist_view(
+            request, {**(extra_context or {}), "login_locks": services.login_locks()}
         )
+
+    def lift_view(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        client = request.POST.get("client", "")[:45]
+        email = request.POST.get("email", "")[:254]
+        try:
+            lift = services.lift_login_lock(client=client, email=email, by=_acting_user(request))
+        except ServiceError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            if lift is None:
+                self.message_user(request, gettext("That lock had already lifted."), messages.WARNING)
+            else:
+                self.message_user(request, _lifted_message(lift), messages.SUCCESS)
+        return redirect("admin:accounts_loginfailure_changelist")
+
+    @admin.action(description=gettext_lazy("Lift the locks of these clients for these accounts"))
+    def lift(self, request: HttpRequest, queryset: QuerySet[LoginFailure]) -> None:
+        by = _acting_user(request)
+        pairs = set(queryset.values_list("ip_address", "email"))
+        lifted = [services.lift_login_lock(client=client, email=email, by=by) for client, email in pairs]
+        for done in lifted:
+            if done is not None:
+                self.message_user(request, _lifted_message(done), messages.SUCCESS)
+
+
+def _lifted_message(lift: LoginLockLift) -> str:
+    if lift.email:
+        return gettext("%(client)s may log in to %(email)s again.") % {
+            "client": lift.client,
+            "email": lift.email,
+        }
+    return gettext("%(client)s may log in again.") % {"client": lift.client}
+
+
+@admin.register(LoginLockLift)
+class LoginLockLiftAdmin(admin.ModelAdmin[LoginLockLift]):
+    """Read only: who lifted which lock, when."""
+
+    list_display = ["lifted_at", "client", "email", "failures", "lifted_by"]
+    search_fields = ["client", "email"]
+    list_select_related = ["lifted_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: LoginLockLift | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: LoginLockLift | None = None) -> bool:
+        return False

@@ -24,6 +24,7 @@ from tandem.accounts import services
 from tandem.accounts.models import TIME_ZONE_CHOICES, Team, User
 from tandem.accounts.roles import Role
 from tandem.core import calendars
+from tandem.core.clients import client_address
 from tandem.core.errors import ServiceError
 
 
@@ -58,16 +59,10 @@ class BootstrapForm(forms.Form):
         self.add_error(exc.field if exc.field in self.fields else None, exc.message)
 
 
-def client_ip(request: HttpRequest | None) -> str:
-    if request is None:
-        return ""
-    return str(request.META.get("REMOTE_ADDR") or "")
-
-
 class ThrottledLoginMixin:
-    """Refuses logins for an e-mail (or from an address) with too many recent failures, even with
-    the right password, and counts failed attempts. The count lives in the database, so it holds
-    across every process that serves Tandem."""
+    """Refuses logins from a client with too many recent failures for this e-mail, or for any,
+    even with the right password, and counts failed attempts (`services.login_locked`). The count
+    lives in the database, so it holds across every process that serves Tandem."""
 
     request: HttpRequest | None
     cleaned_data: dict[str, Any]
@@ -80,9 +75,9 @@ class ThrottledLoginMixin:
         email = self.cleaned_data.get("username")
         if not email or not self.cleaned_data.get("password"):
             return super().clean()  # type: ignore[misc]
-        ip_address = client_ip(self.request)
-        if services.login_locked(email, ip_address):
-            wait = services.login_retry_after(email, ip_address)
+        client = client_address(self.request)
+        if services.login_locked(email, client):
+            wait = services.login_retry_after(email, client)
             minutes = max(1, math.ceil(wait.total_seconds() / 60))
             raise ValidationError(
                 ngettext(
@@ -98,9 +93,9 @@ class ThrottledLoginMixin:
         except ValidationError:
             # A right password refused for another reason (the admin site's staff check) is no guess.
             if self.user_cache is None:
-                services.record_login_failure(email, ip_address)
+                services.record_login_failure(email, client)
             raise
-        services.clear_login_failures(email)
+        services.clear_login_failures(email, client)
         return cleaned
 
 

@@ -189,10 +189,11 @@ class ApiToken(models.Model):
 
 class LoginFailure(models.Model):
     """One failed login, kept for the throttling window. Shared by every web process through the
-    database, so throttling holds however many processes serve Tandem."""
+    database, so throttling holds however many processes serve Tandem. `ip_address` is the client
+    as `tandem.core.clients` counts it (an IPv4 address, or an IPv6 /64 network)."""
 
     email = models.CharField(max_length=254, db_index=True)
-    ip_address = models.CharField(max_length=45, db_index=True)
+    ip_address = models.CharField(_("client"), max_length=45, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -201,6 +202,31 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} from {self.ip_address}"
+
+
+class LoginLockLift(models.Model):
+    """An admin lifted a login lock: the client, the account (empty: the client's lock for every
+    account) and how many failures were forgiven. The history entry of the lift points here."""
+
+    client = models.CharField(_("client"), max_length=45)
+    email = models.CharField(_("account"), max_length=254, blank=True)
+    failures = models.PositiveIntegerField(_("failures"))
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("lifted by"),
+    )
+    lifted_at = models.DateTimeField(_("lifted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lifted login lock")
+        verbose_name_plural = _("lifted login locks")
+        ordering = ["-lifted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.email}" if self.email else self.client
 
 
 class PasswordResetRequest(models.Model):

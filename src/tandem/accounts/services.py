@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Count, QuerySet
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,7 +23,15 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from tandem.accounts.models import SYSTEM_ACCOUNTS, ApiToken, LoginFailure, PasswordResetRequest, Team, User
+from tandem.accounts.models import (
+    SYSTEM_ACCOUNTS,
+    ApiToken,
+    LoginFailure,
+    LoginLockLift,
+    PasswordResetRequest,
+    Team,
+    User,
+)
 from tandem.accounts.roles import Permission, Role, require
 from tandem.activity.services import record
 from tandem.core import calendars
@@ -350,44 +360,127 @@ def user_for_token(secret: str) -> User | None:
 
 
 # --- Login throttling -----------------------------------------------------------------------
+#
+# Failures are counted per client (`tandem.core.clients`: its address, the proxy's X-Forwarded-For
+# entry behind a proxy) and per account and client. A client is refused for one account after
+# TANDEM_LOGIN_MAX_FAILURES failures for it, and for every account after
+# TANDEM_LOGIN_MAX_CLIENT_FAILURES failures for any, within the window. There is no lock on an
+# account as such: its owner, on a client that has not failed, always gets in, so nobody can lock
+# them out by guessing. Refused attempts are not counted again.
+
+
+@dataclass(frozen=True)
+class LoginLock:
+    """A client refused for one account (`email`), or for every account (`email` empty)."""
+
+    client: str
+    email: str
+    failures: int
+    until: datetime
 
 
 def _window_start() -> datetime:
     return timezone.now() - timedelta(seconds=settings.TANDEM_LOGIN_WINDOW_SECONDS)
 
 
-def login_locked(email: str, ip_address: str) -> bool:
-    since = _window_start()
-    limit = settings.TANDEM_LOGIN_MAX_FAILURES
-    recent = LoginFailure.objects.filter(at__gte=since)
-    return (
-        recent.filter(email=email.strip().lower()[:254]).count() >= limit
-        or recent.filter(ip_address=ip_address).count() >= limit * 4
-    )
+def _email_key(email: str) -> str:
+    return email.strip().lower()[:254]
 
 
-def login_retry_after(email: str, ip_address: str) -> timedelta:
-    """How long until `login_locked` lifts for this e-mail and address; zero when it isn't locked.
-    A lock lifts when the failure that reached the limit leaves the window."""
-    window = timedelta(seconds=settings.TANDEM_LOGIN_WINDOW_SECONDS)
-    limit = settings.TANDEM_LOGIN_MAX_FAILURES
-    recent = LoginFailure.objects.filter(at__gte=_window_start()).order_by("-at")
+def _limits(email: str, client: str) -> list[tuple[QuerySet[LoginFailure], int]]:
+    recent = LoginFailure.objects.filter(at__gte=_window_start(), ip_address=client)
+    return [
+        (recent.filter(email=_email_key(email)), settings.TANDEM_LOGIN_MAX_FAILURES),
+        (recent, settings.TANDEM_LOGIN_MAX_CLIENT_FAILURES),
+    ]
+
+
+def _lifts_at(failures: QuerySet[LoginFailure], allowed: int) -> datetime | None:
+    """When a lock over these failures lifts: when the failure that reached the limit (the
+    `allowed`-th newest) leaves the window. None when there are fewer."""
+    reached = list(failures.order_by("-at").values_list("at", flat=True)[allowed - 1 : allowed])
+    if not reached:
+        return None
+    return reached[0] + timedelta(seconds=settings.TANDEM_LOGIN_WINDOW_SECONDS)
+
+
+def login_locked(email: str, client: str) -> bool:
+    """Whether a login for `email` from `client` is refused, whatever the password."""
+    return any(failures.count() >= allowed for failures, allowed in _limits(email, client))
+
+
+def login_retry_after(email: str, client: str) -> timedelta:
+    """How long until `login_locked` lifts for this e-mail and client; zero when it isn't locked."""
     now = timezone.now()
     wait = timedelta(0)
-    for failures, allowed in (
-        (recent.filter(email=email.strip().lower()[:254]), limit),
-        (recent.filter(ip_address=ip_address), limit * 4),
-    ):
-        reached = list(failures.values_list("at", flat=True)[allowed - 1 : allowed])
-        if reached:
-            wait = max(wait, reached[0] + window - now)
+    for failures, allowed in _limits(email, client):
+        until = _lifts_at(failures, allowed)
+        if until is not None:
+            wait = max(wait, until - now)
     return wait
 
 
-def record_login_failure(email: str, ip_address: str) -> None:
+def record_login_failure(email: str, client: str) -> None:
     LoginFailure.objects.filter(at__lt=_window_start()).delete()
-    LoginFailure.objects.create(email=email.strip().lower()[:254], ip_address=ip_address[:45])
+    LoginFailure.objects.create(email=_email_key(email), ip_address=client[:45])
 
 
-def clear_login_failures(email: str) -> None:
-    LoginFailure.objects.filter(email=email.strip().lower()[:254]).delete()
+def clear_login_failures(email: str, client: str | None = None) -> None:
+    """Forget the failures for `email` from `client` (a right password from there), or from every
+    client (its owner reset the password)."""
+    failures = LoginFailure.objects.filter(email=_email_key(email))
+    if client is not None:
+        failures = failures.filter(ip_address=client)
+    failures.delete()
+
+
+def login_locks() -> list[LoginLock]:
+    """The locks in force now, the latest to lift first: clients refused for every account, and
+    (account, client) pairs."""
+    recent = LoginFailure.objects.filter(at__gte=_window_start())
+    groups: list[tuple[str, str, int]] = [
+        (row["ip_address"], "", row["n"])
+        for row in recent.values("ip_address")
+        .annotate(n=Count("id"))
+        .filter(n__gte=settings.TANDEM_LOGIN_MAX_CLIENT_FAILURES)
+    ]
+    groups += [
+        (row["ip_address"], row["email"], row["n"])
+        for row in recent.values("ip_address", "email")
+        .annotate(n=Count("id"))
+        .filter(n__gte=settings.TANDEM_LOGIN_MAX_FAILURES)
+    ]
+    locks = []
+    for client, email, count in groups:
+        failures = recent.filter(ip_address=client)
+        if email:
+            failures = failures.filter(email=email)
+        allowed = settings.TANDEM_LOGIN_MAX_FAILURES if email else settings.TANDEM_LOGIN_MAX_CLIENT_FAILURES
+        until = _lifts_at(failures, allowed)
+        if until is not None:
+            locks.append(LoginLock(client=client, email=email, failures=count, until=until))
+    return sorted(locks, key=lambda lock: (lock.until, lock.client, lock.email), reverse=True)
+
+
+def lift_login_lock(*, client: str, email: str = "", by: User) -> LoginLockLift | None:
+    """An admin lets a client in again: for one account (its failures for that account are
+    forgotten), or with `email` empty for every account (all of the client's failures are
+    forgotten). Recorded in history; None when there was nothing to lift."""
+    require(by, Permission.MANAGE_USERS)
+    email = _email_key(email)
+    with transaction.atomic():
+        failures = LoginFailure.objects.filter(ip_address=client)
+        if email:
+            failures = failures.filter(email=email)
+        forgiven, _deleted = failures.delete()
+        if not forgiven:
+            return None
+        lift = LoginLockLift.objects.create(client=client[:45], email=email, failures=forgiven, lifted_by=by)
+        record(
+            actor=by,
+            verb="lifted login lock",
+            target=lift,
+            target_type="login lock",
+            changes={"client": client, "account": email or None, "failures": forgiven},
+        )
+    return lift

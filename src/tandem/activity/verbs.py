@@ -63,6 +63,7 @@ VERB_LABELS: dict[str, StrOrPromise] = {
     "added mail address": pgettext_lazy("history", "added a mail address"),
     "changed mail address": pgettext_lazy("history", "changed a mail address"),
     "removed mail address": pgettext_lazy("history", "removed a mail address"),
+    "lifted login lock": pgettext_lazy("history", "lifted a login lock"),
 }
 
 TARGET_TYPE_LABELS: dict[str, StrOrPromise] = {
@@ -75,6 +76,7 @@ TARGET_TYPE_LABELS: dict[str, StrOrPromise] = {
     "pipeline": _("pipeline"),
     "lead": _("lead"),
     "team": _("team"),
+    "login lock": _("login lock"),
 }
 
 FIELD_LABELS: dict[str, StrOrPromise] = {
