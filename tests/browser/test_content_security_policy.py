@@ -4,8 +4,9 @@
   `<script>`, as a stored XSS would be) and a style attribute are blocked and recorded.
 * HTML pages send the policy; the mail's "As sent (HTML)" page keeps its own stricter one.
 * A walk through the pages of the demo as an admin — home, feeds, boards (labels in colour),
-  items, a Markdown table, customers, sales reports, the API documentation and Django's admin —
-  meets no violation (the `page` fixture fails the test on any)."""
+  items, a Markdown table, customers, sales reports, the API documentation and Django's admin
+  (lifting a login lock, selecting rows for an action) — meets no violation (the `page` fixture
+  fails the test on any)."""
 
 from __future__ import annotations
 
@@ -99,7 +100,8 @@ def test_a_walk_through_the_pages_meets_no_violation(page, live_server):
             "labels": [label],
         },
     )
-    LoginFailure.objects.create(email="someone@demo.example", ip_address="203.0.113.7")
+    for _ in range(5):  # a login lock for the admin's page of locks
+        LoginFailure.objects.create(email="someone@demo.example", ip_address="203.0.113.7")
     pipeline = Pipeline.objects.order_by("pk").first()
 
     log_in(page, base, "admin@demo.example")
@@ -141,6 +143,7 @@ def test_a_walk_through_the_pages_meets_no_violation(page, live_server):
     for path in pages:
         response = page.goto(f"{base}{path}")
         assert response.ok, path
+        assert "/login/" not in page.url, path  # still logged in: the page itself was shown
         page.wait_for_load_state("networkidle")
     # the API documentation really ran (Swagger UI from Tandem's static files)
     page.goto(f"{base}/api/v1/docs")
@@ -150,6 +153,13 @@ def test_a_walk_through_the_pages_meets_no_violation(page, live_server):
     bars = page.locator("#funnel .report-bar")
     assert bars.count() > 0
     assert all(re.search(r"\bpct-\d+\b", bars.nth(n).get_attribute("class")) for n in range(bars.count()))
+    # the admin lifts the login lock from its page
+    page.goto(f"{base}/admin/accounts/loginfailure/")
+    row = page.locator("#login-locks tr", has_text="203.0.113.7")
+    row.get_by_role("button", name="Lift").click()
+    page.wait_for_url(re.compile(r"/admin/accounts/loginfailure/$"))
+    assert "No client is locked out." in page.inner_text("#login-locks")
+    assert not LoginFailure.objects.exists()
     # Django's admin: its own scripts (filters, actions) work under the policy
     page.goto(f"{base}/admin/work/item/")
     page.locator("#action-toggle").check()
