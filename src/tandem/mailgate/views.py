@@ -21,7 +21,7 @@ from tandem.core.files import serve
 from tandem.core.views import acting_user, guarded_view
 from tandem.mailgate import services
 from tandem.mailgate.forms import MailAddressForm
-from tandem.mailgate.models import InboundMessage, MailAddress
+from tandem.mailgate.models import InboundMessage, MailAddress, MessageStatus
 from tandem.mailgate.queries import messages_for_item
 from tandem.work.models import Board
 from tandem.work.queries import get_board_for_user, get_item_for_user
@@ -127,9 +127,17 @@ def email_reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def item_mail(item: Any) -> dict[str, Any]:
-    """The item page's e-mail section: the messages, the replies sent, and whom a reply would reach."""
+    """The item page's e-mail section: the messages, the replies sent, and whom a reply would reach;
+    and which comments and whether the description came from mail whose sender is not verified."""
+    mail_messages = list(messages_for_item(item))
     return {
-        "mail_messages": list(messages_for_item(item)),
+        "unverified_comments": {
+            m.comment_id for m in mail_messages if m.comment_id and not m.sender_verified
+        },
+        "unverified_description": any(
+            m.status == MessageStatus.PROCESSED and not m.sender_verified for m in mail_messages
+        ),
+        "mail_messages": mail_messages,
         "sent_replies": list(item.sent_messages.select_related("sent_by")),
         "reply_to": services.reply_target(item),
     }
