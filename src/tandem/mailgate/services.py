@@ -457,8 +457,9 @@ def _decide(
                 )
                 return
             # a user's address never becomes a contact, verified or not
-            no_record = names_colleague
-            match = Sender(None, None) if no_record else _sender_record(parsed, sender, address, gateway)
+            match = (
+                Sender(None, None) if names_colleague else _sender_record(parsed, sender, address, gateway)
+            )
             item = _new_item(parsed, address, match, gateway, verified=message.sender_verified)
             if address.acknowledge and not names_colleague and _may_receive_receipt(message, known_contact):
                 _acknowledge(message, parsed, address, item, sender)
