@@ -22,8 +22,9 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from email import message_from_bytes, policy
+from email import policy
 from email.message import Message
+from email.parser import BytesHeaderParser
 
 import authres
 import dkim
@@ -83,8 +84,8 @@ def verify(raw: bytes, from_email: str) -> Verdict:
     domain = from_email.rpartition("@")[2].strip().lower() if "@" in from_email else ""
     if not domain:
         return Verdict.unverified("no From address")
-    try:
-        headers = message_from_bytes(raw, policy=policy.compat32)
+    try:  # the headers only: the body is dkimpy's to hash, when it comes to that
+        headers = BytesHeaderParser(policy=policy.compat32).parsebytes(raw)
     except Exception:  # the parser is lenient; a message it cannot read is vouched for by nobody
         return Verdict.unverified("unreadable headers")
     if len(headers.get_all("From") or []) != 1:
