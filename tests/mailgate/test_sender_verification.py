@@ -105,3 +105,11 @@ def test_the_outcome_is_kept_on_the_message(receive, invoices, trusted_mx):
 def test_two_from_headers_are_never_verified(trusted_mx):
     raw = b"From: fay@tandem.test\r\n" + mail(**dmarc_pass("vendor.example"))
     assert trust.verify(raw, "vera@vendor.example").how == "unverified: not exactly one From header"
+
+
+def test_an_unreadable_header_of_the_trusted_mta_lets_none_below_it_count(trusted_mx):
+    raw = (
+        f"Authentication-Results: {MX}; dmarc=((( unreadable\r\n"
+        f"Authentication-Results: {MX}; dmarc=pass header.from=vendor.example\r\n"
+    ).encode() + mail()
+    assert not trust.verify(raw, "vera@vendor.example").verified
