@@ -2,6 +2,7 @@
 own listener (tandem.mailgate.listener) and the worker's job (tandem.mailgate.services.process_waiting).
 
     .venv/bin/python -m bench.mailgate --db sqlite|postgres [--messages 1000] [--runs 3]
+        [--verify off|on|both]
 
 Seeded once with Tandem's services: an admin, a "Finance" board with a label, its address
 invoices@bench.test (assignee and label), 12 organizations with web domains and one known contact
@@ -27,7 +28,15 @@ listener on a free port of 127.0.0.1:
 After each pass it checks that every message made the item or the comment it should (statuses of
 the InboundMessage rows, items, threaded comments, files, new people) and stops with an error when
 not. Medians of `--runs` runs, printed and written to bench/results/<time>-mailgate-<db>.md (and
-.json)."""
+.json).
+
+Sender verification (tandem.mailgate.trust), `--verify`: `off` sends the batch unsigned with
+Tandem's own DKIM check off (`TANDEM_MAIL_VERIFY_DKIM=false`, as before verification existed: every
+sender unverified); `on` sends every message DKIM-signed (rsa-sha256, relaxed/simple, a 2048-bit
+key made for the run with openssl) by its From's domain, and Tandem checks each signature, the keys
+looked up in a dictionary instead of DNS (`trust.dns_lookup`), so every sender is verified; `both`
+does an `off` run and an `on` run in turn, `--runs` times each, and reports both and their ratio.
+The check after each pass also counts the verified senders."""
 
 # ruff: noqa: RUF001 - words in Persian, Russian, Greek and other scripts, not look-alike Latin letters
 
@@ -36,6 +45,7 @@ from __future__ import annotations
 import argparse
 import base64
 import calendar
+import contextlib
 import json
 import os
 import random
@@ -50,6 +60,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -57,6 +68,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
+
+import dkim
 
 from bench.floor import Database
 from bench.report import checkout, machine
@@ -534,6 +547,49 @@ def _drain() -> int:
         taken += done
 
 
+SELECTOR = "bench"
+
+
+@dataclass
+class Signing:
+    """The run's DKIM key, and what DNS would publish for each sender's domain."""
+
+    key: bytes
+    record: str
+
+    @classmethod
+    def new(cls) -> Signing:
+        openssl = shutil.which("openssl") or "openssl"
+        key = subprocess.run([openssl, "genrsa", "2048"], capture_output=True, check=True).stdout  # noqa: S603
+        der = subprocess.run(  # noqa: S603
+            [openssl, "rsa", "-pubout", "-outform", "DER"], input=key, capture_output=True, check=True
+        ).stdout
+        return cls(key, f"v=DKIM1; k=rsa; p={base64.b64encode(der).decode()}")
+
+    def sign(self, out: Outgoing) -> Outgoing:
+        domain = out.sender.rpartition("@")[2]
+        headers = [b"from", b"to", b"subject", b"date", b"message-id", b"in-reply-to", b"references"]
+        header = dkim.sign(out.raw, SELECTOR.encode(), domain.encode(), self.key, include_headers=headers)
+        return Outgoing(**{**out.__dict__, "raw": header + out.raw})
+
+    def lookup(self, batch: list[Outgoing]) -> Callable[..., bytes | str | None]:
+        from tandem.mailgate import trust
+
+        domains = {m.sender.rpartition("@")[2] for m in batch}
+        return trust.dict_lookup({f"{SELECTOR}._domainkey.{d}": self.record for d in domains})
+
+
+@contextlib.contextmanager
+def _verification(lookup: Callable[..., bytes | str | None] | None) -> Iterator[None]:
+    """Tandem's own DKIM check on, with keys from `lookup`; or (None) off."""
+    from django.test import override_settings
+
+    from tandem.mailgate import trust
+
+    with override_settings(TANDEM_MAIL_VERIFY_DKIM=lookup is not None), trust.dns_lookup(lookup):
+        yield
+
+
 def _pass(seeded: Seeded, batch: list[Outgoing], expected: Expected, *, concurrent: bool) -> dict[str, Any]:
     from django.test import override_settings
 
@@ -574,6 +630,12 @@ def _pass(seeded: Seeded, batch: list[Outgoing], expected: Expected, *, concurre
     return result
 
 
+def _verified() -> int:
+    from tandem.mailgate.models import InboundMessage
+
+    return InboundMessage.objects.filter(sender_verified=True).count()
+
+
 def _concurrent(port: int, batch: list[Outgoing]) -> dict[str, Any]:
     """A thread sends while this one drains the spool; ends when the last message is an item."""
     from tandem.mailgate import services
@@ -610,10 +672,14 @@ def _concurrent(port: int, batch: list[Outgoing]) -> dict[str, Any]:
     return {"taken": taken, "handoff_s": handed[0] - start, "end_to_end_s": end - start}
 
 
-def _run(seeded: Seeded, batch: list[Outgoing], expected: Expected) -> dict[str, float]:
+def _run(
+    seeded: Seeded, batch: list[Outgoing], expected: Expected, *, verified: bool = False
+) -> dict[str, float]:
     n = expected.messages
     first = _pass(seeded, batch, expected, concurrent=False)
     second = _pass(seeded, batch, expected, concurrent=True)
+    if _verified() != (n if verified else 0):
+        raise SystemExit(f"{_verified()} of {n} senders verified, expected {n if verified else 0}")
     return {
         "handoff_s": first["handoff_s"],
         "handoff_per_s": n / first["handoff_s"],
@@ -642,6 +708,12 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20261202)
+    parser.add_argument(
+        "--verify",
+        choices=["off", "on", "both"],
+        default="off",
+        help="sender verification: off (unsigned, no DKIM check), on (signed, checked), both in turn",
+    )
     args = parser.parse_args()
     if args.messages < 10:
         parser.error("--messages must be at least 10")
@@ -660,6 +732,13 @@ def main() -> None:
         raise SystemExit(
             f"{busiest[0]} sends {busiest[1]} messages, over the rate limit: more known contacts"
         )
+    modes = ["off", "on"] if args.verify == "both" else [args.verify]
+    batches: dict[str, list[Outgoing]] = {"off": batch}
+    lookup = None
+    if "on" in modes:
+        signing = Signing.new()
+        batches["on"] = [signing.sign(m) for m in batch]
+        lookup = signing.lookup(batch)
     kinds = Counter(m.kind for m in batch)
     data = {
         "messages": len(batch),
@@ -672,13 +751,18 @@ def main() -> None:
         "megabytes": round(sum(len(m.raw) for m in batch) / 1024 / 1024, 1),
         "busiest_sender": busiest[1],
     }
-    print(f"{version}; batch: {data}", flush=True)
-    runs = []
+    print(f"{version}; batch: {data}; verification: {', '.join(modes)}", flush=True)
+    runs: dict[str, list[dict[str, float]]] = {mode: [] for mode in modes}
     for n in range(args.runs):
-        print(f"run {n + 1}:", flush=True)
-        runs.append(_run(seeded, batch, expected))
-        print("  " + ", ".join(f"{k} {v:,.2f}" for k, v in runs[-1].items()), flush=True)
-    median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+        for mode in modes:  # in turn, so that both see the same machine
+            print(f"run {n + 1}, verification {mode}:", flush=True)
+            with _verification(lookup if mode == "on" else None):
+                runs[mode].append(_run(seeded, batches[mode], expected, verified=mode == "on"))
+            print("  " + ", ".join(f"{k} {v:,.2f}" for k, v in runs[mode][-1].items()), flush=True)
+    median = {
+        mode: {key: statistics.median(run[key] for run in runs[mode]) for key in runs[mode][0]}
+        for mode in modes
+    }
     host = machine()
     load = os.getloadavg()
     result: dict[str, Any] = {
@@ -687,17 +771,21 @@ def main() -> None:
         "database": version,
         "machine": host,
         "data": data,
-        "runs": runs,
-        "median": median,
+        "verify": args.verify,
+        "runs": runs if len(modes) > 1 else runs[modes[0]],
+        "median": median if len(modes) > 1 else median[modes[0]],
         "load": load,
     }
+    if len(modes) > 1:
+        result["ratio_on_off"] = {key: median["on"][key] / median["off"][key] for key in median["on"]}
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     out = ROOT / "bench" / "results" / f"{stamp}-mailgate-{args.db}"
     out.with_suffix(".json").write_text(json.dumps(result, indent=2))
+    verify = f" --verify {args.verify}" if args.verify != "off" else ""
     lines = [
         f"# Mail gateway, {args.db}: messages per second from the SMTP handoff to items",
         "",
-        f"`python -m bench.mailgate --db {args.db} --messages {args.messages} --runs {args.runs}`; "
+        f"`python -m bench.mailgate --db {args.db} --messages {args.messages} --runs {args.runs}{verify}`; "
         f"Tandem {tandem}; {host['cores']} cores, {host['cpu_model']}; {version}; load average "
         f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}",
         "",
@@ -705,18 +793,33 @@ def main() -> None:
         f"{data['other_charsets']} in other charsets, {data['replies']} replies that thread; "
         f"{data['from_unknown']} from unknown senders (new people), the rest from {data['known_contacts']} "
         f"known contacts; {data['attachments']} attachments.",
-        "",
-        "| run | handoff s | handoff msg/s | processing s | processing msg/s | end to end s "
-        "| end to end msg/s | concurrent s | concurrent msg/s |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for n, run in enumerate([*runs, median], start=1):
-        name = "median" if n > len(runs) else str(n)
-        lines.append(
-            f"| {name} | {run['handoff_s']:.2f} | {run['handoff_per_s']:,.0f} | {run['processing_s']:.2f} | "
-            f"{run['processing_per_s']:,.0f} | {run['end_to_end_s']:.2f} | {run['end_to_end_per_s']:,.0f} | "
-            f"{run['concurrent_s']:.2f} | {run['concurrent_per_s']:,.0f} |"
-        )
+    for mode in modes:
+        lines += [
+            "",
+            f"Sender verification {mode}"
+            + (": every message DKIM-signed and checked (keys from a dictionary)" if mode == "on" else "")
+            + ".",
+            "",
+            "| run | handoff s | handoff msg/s | processing s | processing msg/s | end to end s "
+            "| end to end msg/s | concurrent s | concurrent msg/s |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for n, run in enumerate([*runs[mode], median[mode]], start=1):
+            name = "median" if n > len(runs[mode]) else str(n)
+            lines.append(
+                f"| {name} | {run['handoff_s']:.2f} | {run['handoff_per_s']:,.0f} | {run['processing_s']:.2f} | "
+                f"{run['processing_per_s']:,.0f} | {run['end_to_end_s']:.2f} | {run['end_to_end_per_s']:,.0f} | "
+                f"{run['concurrent_s']:.2f} | {run['concurrent_per_s']:,.0f} |"
+            )
+    if len(modes) > 1:
+        ratio = result["ratio_on_off"]
+        lines += [
+            "",
+            "Ratio of the medians, verification on / off (messages per second): handoff "
+            f"{ratio['handoff_per_s']:.2f}, processing {ratio['processing_per_s']:.2f}, end to end "
+            f"{ratio['end_to_end_per_s']:.2f}, concurrent {ratio['concurrent_per_s']:.2f}.",
+        ]
     lines += [
         "",
         "End to end: sequential (the whole batch handed over, then processed) from the first MAIL FROM "

@@ -207,6 +207,16 @@ TANDEM_MAIL_MAX_MESSAGE = env_int("TANDEM_MAIL_MAX_MESSAGE", 50 * 1024 * 1024, m
 TANDEM_MAX_ATTACHMENT = env_int("TANDEM_MAX_ATTACHMENT", 25 * 1024 * 1024, minimum=1024)
 # messages one sender may have made into items or comments in an hour; later ones wait in quarantine
 TANDEM_MAIL_RATE = env_int("TANDEM_MAIL_RATE", 30, minimum=1)
+# --- Whose mail it is (tandem.mailgate.trust) ---
+# the authserv-ids of the receiving MTA whose Authentication-Results header Tandem believes (the
+# MTA must remove such headers that arrive from outside); empty: no header is believed
+TANDEM_MAIL_TRUSTED_AUTHSERV = [a.lower() for a in env_list("TANDEM_MAIL_TRUSTED_AUTHSERV", [])]
+# check DKIM signatures itself (DNS lookups of the signers' keys), and how long one lookup may take
+TANDEM_MAIL_VERIFY_DKIM = env_bool("TANDEM_MAIL_VERIFY_DKIM", True)
+TANDEM_MAIL_DNS_TIMEOUT = env_int("TANDEM_MAIL_DNS_TIMEOUT", 5, minimum=1)
+# receipts one address may get in a day; and the days a signed reply address stays valid
+TANDEM_MAIL_RECEIPTS_PER_DAY = env_int("TANDEM_MAIL_RECEIPTS_PER_DAY", 3, minimum=0)
+TANDEM_MAIL_REPLY_DAYS = env_int("TANDEM_MAIL_REPLY_DAYS", 90, minimum=1)
 # where `tandem serve` listens for SMTP ("off" for nowhere); `tandem mail-listen` runs it on its own
 TANDEM_MAIL_LISTEN = env_str("TANDEM_MAIL_LISTEN", "127.0.0.1:2525") or ""
 # replies to notification e-mails go to this address, e.g. reply@crm.example.com ("" for none): its

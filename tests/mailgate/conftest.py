@@ -95,3 +95,21 @@ def invoice_item(receive: Callable[..., InboundMessage], invoices: MailAddress) 
     )
     assert fraud.status == MessageStatus.THREADED and fraud.item == item
     return item
+
+
+@pytest.fixture(autouse=True)
+def no_dns():
+    """No test looks up DKIM keys in the real DNS: the resolver knows nothing unless a test says."""
+    from tandem.mailgate import trust
+
+    with trust.dns_lookup(trust.dict_lookup({})):
+        yield
+
+
+@pytest.fixture
+def trusted_mx(settings) -> str:
+    """The receiving MTA (`mx.tandem.test`) is trusted: its Authentication-Results header counts."""
+    from tests.mailgate.signing import MX
+
+    settings.TANDEM_MAIL_TRUSTED_AUTHSERV = [MX]
+    return MX

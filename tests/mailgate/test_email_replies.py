@@ -16,6 +16,7 @@ from tandem.work import services as work
 from tandem.work.markdown import plain_text
 from tests.conftest import login
 from tests.mailgate.conftest import mail
+from tests.mailgate.signing import dmarc_pass
 
 pytestmark = pytest.mark.django_db
 
@@ -129,11 +130,11 @@ def test_the_item_page_offers_the_reply_and_lists_it(
 
 
 def test_an_address_that_confirms_receipt_tells_a_new_sender_the_items_number(
-    receive, invoices, admin_user, fay, django_capture_on_commit_callbacks
+    receive, invoices, admin_user, fay, django_capture_on_commit_callbacks, trusted_mx
 ):
     services.update_address(invoices, by=admin_user, data={"acknowledge": True})
     with django_capture_on_commit_callbacks(execute=True):
-        item = receive(mail()).item
+        item = receive(mail(**dmarc_pass("vendor.example"))).item  # a verified sender
     (receipt,) = outbox.outbox
     assert receipt.to == ["vera@vendor.example"] and receipt.subject == f"Re: [#{item.pk}] Invoice 4711"
     assert receipt.extra_headers["Auto-Submitted"] == "auto-replied"  # auto-responders leave it alone

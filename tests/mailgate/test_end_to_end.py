@@ -114,3 +114,50 @@ def test_an_unknown_recipient_is_refused_at_rcpt_and_a_known_one_taken(listener,
     jobs.look_for_mail()
     message = InboundMessage.objects.get()
     assert message.recipients == ["invoices@tandem.test"] and message.status == MessageStatus.PROCESSED
+
+
+def test_a_dkim_signed_colleague_over_smtp_is_verified_and_threads_and_a_forged_copy_does_not(
+    listener, invoices, fay
+):
+    from tandem.mailgate import trust
+    from tests.mailgate.signing import resolver, sign
+
+    smtp = listener()
+
+    def colleague(message_id: str, subject: str) -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = "Fay Finance <fay@tandem.test>"
+        message["To"] = "invoices@tandem.test"
+        message["Subject"] = subject
+        message["Message-ID"] = message_id
+        message.set_content("Booked it, paid on Friday.")
+        return message
+
+    with smtplib.SMTP("127.0.0.1", smtp, timeout=10) as client:
+        client.sendmail("vera@vendor.example", ["invoices@tandem.test"], invoice().as_bytes(policy=SMTP))
+    with trust.dns_lookup(resolver("tandem.test")):
+        jobs.look_for_mail()
+        item = Item.objects.get()
+        signed = sign(
+            colleague("<s1@tandem.test>", f"Re: [#{item.pk}] Rechnung").as_bytes(policy=SMTP), "tandem.test"
+        )
+        unsigned = colleague("<s2@tandem.test>", f"Re: [#{item.pk}] Rechnung").as_bytes(policy=SMTP)
+        tampered = sign(
+            colleague("<s3@tandem.test>", f"Re: [#{item.pk}] Rechnung").as_bytes(policy=SMTP), "tandem.test"
+        )
+        tampered = tampered.replace(b"paid on Friday", b"pay to DE99 now")
+        with smtplib.SMTP("127.0.0.1", smtp, timeout=10) as client:
+            for raw in (unsigned, tampered, signed):  # the forgeries before the item knows Fay
+                assert client.sendmail("x@anywhere.example", ["invoices@tandem.test"], raw) == {}
+        jobs.look_for_mail()
+    received = {m.message_id: m for m in InboundMessage.objects.all()}
+    genuine = received["<s1@tandem.test>"]
+    assert (genuine.sender_verified, genuine.verification, genuine.peer) == (
+        True,
+        "dkim=pass d=tandem.test",
+        "127.0.0.1",
+    )
+    assert genuine.status == MessageStatus.THREADED and genuine.item_id == item.pk
+    for forged in (received["<s2@tandem.test>"], received["<s3@tandem.test>"]):
+        assert not forged.sender_verified and forged.status == MessageStatus.PROCESSED
+        assert forged.item_id != item.pk and forged.item.description.startswith("**Unverified sender:**")

@@ -22,6 +22,7 @@ from tandem.work import services as work
 from tandem.work.markdown import plain_text
 from tandem.work.models import Comment, Item
 from tests.mailgate.conftest import mail
+from tests.mailgate.signing import dmarc_pass
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +174,9 @@ def test_a_reply_to_a_notification_email_threads_by_the_references_tandem_sent(r
     assert reply.status == MessageStatus.THREADED and reply.item_id == first.item_id
 
 
-def test_a_reply_to_the_signed_reply_address_is_the_users_comment(receive, invoices, settings, fay):
+def test_a_reply_to_the_signed_reply_address_is_the_users_comment(
+    receive, invoices, settings, fay, trusted_mx
+):
     settings.TANDEM_MAIL_REPLY_ADDRESS = "reply@tandem.test"
     item = receive(mail()).item
     address = replies.reply_address(item.pk, fay.pk)
@@ -185,6 +188,7 @@ def test_a_reply_to_the_signed_reply_address_is_the_users_comment(receive, invoi
             subject="Re: [#1] Invoice 4711",
             message_id="<r1@mail.tandem.test>",
             body="Booked, thanks.\n\n-----Original Message-----\nold text",
+            **dmarc_pass("tandem.test"),  # her own mail, verified
         ),
         recipients=(address,),
     )
@@ -238,7 +242,9 @@ def test_unknown_recipients_are_rejected_unless_there_is_a_catch_all(receive, in
     assert book.accepts("anything@tandem.test")
 
 
-def test_an_address_for_known_senders_refuses_strangers(receive, invoices, admin_user, member, fay):
+def test_an_address_for_known_senders_refuses_strangers(
+    receive, invoices, admin_user, member, fay, trusted_mx
+):
     services.update_address(invoices, by=admin_user, data={"senders": SenderPolicy.KNOWN})
     stranger = receive(mail(sender="eve@elsewhere.example", message_id="<e1@x>"))
     assert stranger.status == MessageStatus.REJECTED and "eve@elsewhere.example" in stranger.reason
@@ -248,7 +254,8 @@ def test_an_address_for_known_senders_refuses_strangers(receive, invoices, admin
     assert (
         receive(mail(sender="kim@elsewhere.example", message_id="<e2@x>")).status == MessageStatus.PROCESSED
     )
-    assert receive(mail(sender=fay.email, message_id="<e3@x>")).status == MessageStatus.PROCESSED
+    colleague = receive(mail(sender=fay.email, message_id="<e3@x>", **dmarc_pass("tandem.test")))
+    assert colleague.status == MessageStatus.PROCESSED
     assert Item.objects.count() == 2
 
 
@@ -536,7 +543,7 @@ def test_the_same_message_delivered_apart_to_two_boards_makes_an_item_on_each(re
 
 
 def test_odd_names_and_types_of_files_boards_and_titles_are_kept(
-    receive, invoices, admin_user, finance, settings
+    receive, invoices, admin_user, finance, settings, trusted_mx
 ):
     persian = "صورتحساب" * 19 + ".pdf"  # 156 letters, over 300 bytes
     work.update_board(
@@ -546,6 +553,7 @@ def test_odd_names_and_types_of_files_boards_and_titles_are_kept(
     raw = mail(
         subject="x" * 300,
         attachments=((persian, b"%PDF", "application/pdf"), ("a.bin", b"data", "application/x\x00y")),
+        **dmarc_pass("vendor.example"),
     )
     message = receive(raw)
     assert message.status == MessageStatus.PROCESSED, message.reason
@@ -575,8 +583,8 @@ def test_a_bounce_with_an_empty_envelope_sender_makes_nothing(invoices):
     assert Item.objects.count() == 0
 
 
-def test_receipts_go_to_the_reply_to_address_and_replies_when_it_is_chosen(
-    receive, invoices, admin_user, fay, settings, django_capture_on_commit_callbacks
+def test_receipts_go_to_the_verified_from_and_replies_to_the_reply_to_when_it_is_chosen(
+    receive, invoices, admin_user, fay, settings, django_capture_on_commit_callbacks, trusted_mx
 ):
     settings.MAILERS = {
         "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend", "OPTIONS": {}}
@@ -584,11 +592,16 @@ def test_receipts_go_to_the_reply_to_address_and_replies_when_it_is_chosen(
     services.update_address(invoices, by=admin_user, data={"acknowledge": True})
     with django_capture_on_commit_callbacks(execute=True):
         item = receive(
-            mail(sender="Web form <noreply@vendor.example>", Reply_To="Vera <vera@vendor.example>")
+            mail(
+                sender="Web form <noreply@vendor.example>",
+                Reply_To="Vera <vera@vendor.example>",
+                **dmarc_pass("vendor.example"),
+            )
         ).item
         # a web form's Reply-To is offered, never taken by itself (tests/mailgate/test_reply_recipients.py)
         services.email_reply(item, by=fay, body="Thanks", to="vera@vendor.example")
-    assert [m.to for m in outbox.outbox] == [["vera@vendor.example"], ["vera@vendor.example"]]
+    # the receipt goes to the verified From, never to a Reply-To
+    assert [m.to for m in outbox.outbox] == [["noreply@vendor.example"], ["vera@vendor.example"]]
 
 
 def test_stored_files_are_never_served_from_media(receive, invoices, member, client):

@@ -27,8 +27,17 @@ class MailAddressAdmin(ReadOnlyAdmin):
 
 @admin.register(InboundMessage)
 class InboundMessageAdmin(ReadOnlyAdmin):
-    list_display = ["received_at", "status", "sender_email", "subject", "address", "item_link", "reason"]
-    list_filter = ["status", "via", "address"]
+    list_display = [
+        "received_at",
+        "status",
+        "sender_email",
+        "sender_verified",
+        "subject",
+        "address",
+        "item_link",
+        "reason",
+    ]
+    list_filter = ["status", "sender_verified", "via", "address"]
     search_fields = ["sender_email", "sender_name", "subject", "message_id"]
     list_select_related = ["address", "item"]
     date_hierarchy = "received_at"
@@ -41,6 +50,8 @@ class InboundMessageAdmin(ReadOnlyAdmin):
         "comment",
         "sender_email",
         "sender_name",
+        "sender_verified",
+        "verification",
         "subject",
         "message_id",
         "identity",
@@ -48,6 +59,7 @@ class InboundMessageAdmin(ReadOnlyAdmin):
         "processed_at",
         "via",
         "envelope_from",
+        "peer",
         "recipients",
         "address",
         "person",

@@ -98,6 +98,12 @@ class InboundMessage(models.Model):
     sender_email = models.CharField(_("sender"), max_length=254, blank=True, db_index=True)
     sender_name = models.CharField(max_length=200, blank=True)
     reply_to = models.CharField(max_length=254, blank=True)  # the message's Reply-To, when not its From
+    # whether the From's domain vouched for it (DMARC/DKIM, tandem.mailgate.trust), and how or why not
+    sender_verified = models.BooleanField(_("sender verified"), default=False)
+    verification = models.CharField(max_length=200, blank=True)
+    peer = models.CharField(max_length=64, blank=True)  # the connecting client's IP address (SMTP/LMTP)
+    # what the rate limit counts by: the verified From, else the peer and the envelope's sender
+    rate_key = models.CharField(max_length=400, blank=True)
     subject = models.CharField(_("subject"), max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
@@ -132,6 +138,7 @@ class InboundMessage(models.Model):
             models.Index(fields=["status", "received_at"], name="inbound_status_at"),
             models.Index(fields=["sender_email", "received_at"], name="inbound_sender_at"),
             models.Index(fields=["item", "received_at"], name="inbound_item_at"),
+            models.Index(fields=["rate_key", "processed_at"], name="inbound_rate_at"),
         ]
 
     def __str__(self) -> str:

@@ -95,6 +95,12 @@ class InboundMessageOut(Schema):
     automatic: str
     size: int
     raw: str = Field(description="Where to download the message as received (.eml).")
+    sender_verified: bool = Field(
+        description="Whether the From's domain vouched for it (DMARC, or an aligned DKIM signature)."
+    )
+    verification: str = Field(
+        description='How it was verified or why not, e.g. "dkim=pass d=example.com", "unverified: no signature".'
+    )
 
     @staticmethod
     def resolve_address(obj: Any) -> str | None:

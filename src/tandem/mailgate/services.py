@@ -8,8 +8,13 @@ The SMTP/LMTP listener, `tandem ingest-mail` and the IMAP poller only put messag
 3. The route, from the envelope's recipients (else To and Cc): a signed reply address of a
    notification e-mail (tandem.mailgate.replies) → a comment by that user; an active address
    (MailAddress) → its board; else the catch-all address; else rejected.
-4. The address's sender policy (anyone, known contacts and colleagues, the allowed domains).
-5. The rate limit per sender (TANDEM_MAIL_RATE an hour) → quarantined, to reprocess later.
+4. The address's sender policy (anyone, known contacts and colleagues, the allowed domains). A
+   colleague is someone whose From is a user's address *and verified* (tandem.mailgate.trust):
+   unverified mail naming a colleague is an outsider's (no privileges, no threading by number into
+   an item that does not know the address, no @mentions), and is marked "unverified sender".
+5. The rate limit (TANDEM_MAIL_RATE an hour) → quarantined, to reprocess later. It counts the
+   verified From, else the connecting client and the envelope's sender, so a forged From cannot
+   spend someone else's quota. Replies to signed reply addresses count too.
 6. A reply to an item of that board (In-Reply-To/References of its messages or of Tandem's
    notification e-mails, or `[#123]` in the subject) → a comment on it; otherwise a new item with
    the address's type, labels and assignee, linked to the sender's person and organization (an
@@ -49,7 +54,7 @@ from tandem.contacts.services import Sender, known_sender, sender_for_mail
 from tandem.core.errors import Conflict, InvalidInput, ServiceError
 from tandem.core.files import atomic_with_files, save_file
 from tandem.core.text import latin_commas
-from tandem.mailgate import replies
+from tandem.mailgate import replies, trust
 from tandem.mailgate.models import (
     InboundMessage,
     MailAddress,
@@ -85,10 +90,15 @@ def spool() -> Spool:
     return Spool(settings.TANDEM_MAIL_SPOOL)
 
 
-def deliver(raw: bytes, *, sender: str = "", recipients: Iterable[str] = (), via: str) -> Spooled:
+def deliver(
+    raw: bytes, *, sender: str = "", recipients: Iterable[str] = (), via: str, peer: str = ""
+) -> Spooled:
     """Store one message durably for the worker (the IMAP poller and tests; the listener and
     `tandem ingest-mail` write to the spool the same way)."""
-    return spool().deliver(raw, {"from": sender, "to": list(recipients), "via": via})
+    envelope: dict[str, Any] = {"from": sender, "to": list(recipients), "via": via}
+    if peer:
+        envelope["peer"] = peer
+    return spool().deliver(raw, envelope)
 
 
 def process_waiting(limit: int | None = None) -> int:
@@ -169,6 +179,8 @@ def receive(raw: bytes, envelope: Mapping[str, Any], *, spool_name: str = "") ->
     """Record one message and make of it what it should be (see the module's text)."""
     parsed, problem = _parse(raw)
     identity = _identity(parsed, raw)
+    # before the transaction: a DKIM check may wait on DNS
+    verdict = trust.verify(raw, parsed.sender_email) if parsed is not None else None
     with atomic_with_files():
         message, new = _claim(identity)
         if not new and message.status in FINAL:
@@ -180,10 +192,12 @@ def receive(raw: bytes, envelope: Mapping[str, Any], *, spool_name: str = "") ->
             message, new = _claim(_identity_for(identity, elsewhere))
             if not new and message.status in FINAL:
                 return message
-        _fill(message, raw, envelope, parsed, spool_name=spool_name)
+        _fill(message, raw, envelope, parsed, spool_name=spool_name, verdict=verdict)
         _conclude(message, parsed, problem, envelope)
         if parsed is not None and not parsed.automatic and message.address is not None:
-            _deliver_to_other_boards(message, raw, envelope, parsed, identity, spool_name=spool_name)
+            _deliver_to_other_boards(
+                message, raw, envelope, parsed, identity, spool_name=spool_name, verdict=verdict
+            )
     return message
 
 
@@ -195,6 +209,7 @@ def _deliver_to_other_boards(
     identity: str,
     *,
     spool_name: str,
+    verdict: trust.Verdict | None,
 ) -> None:
     """One delivery for several boards' addresses (To: invoices@, support@ in one LMTP transaction,
     or in the headers): each other board gets its own record and item, as it would from a delivery
@@ -214,7 +229,7 @@ def _deliver_to_other_boards(
             continue
         narrowed = {**envelope, "to": [other.address]}
         copy.raw.name = copy.raw.name or message.raw.name
-        _fill(copy, raw, narrowed, parsed, spool_name=spool_name)
+        _fill(copy, raw, narrowed, parsed, spool_name=spool_name, verdict=verdict)
         _conclude(copy, parsed, "", narrowed)
 
 
@@ -299,8 +314,10 @@ def _fill(
     parsed: Parsed | None,
     *,
     spool_name: str,
+    verdict: trust.Verdict | None = None,
 ) -> None:
     message.spool_name = _plain(spool_name)[:200]
+    message.peer = _plain(envelope.get("peer"))[:64]
     message.via = _plain(envelope.get("via"))[:16]
     message.envelope_from = _plain(envelope.get("from"))[:254]
     message.recipients = [_plain(r)[:254] for r in _as_list(envelope.get("to"))][:100]
@@ -317,12 +334,28 @@ def _fill(
         message.sent_at = parsed.date
         message.automatic = parsed.automatic[:200]
         message.has_html = bool(parsed.html)
+    verdict = verdict or trust.Verdict.unverified("not checked")
+    message.sender_verified = verdict.verified and bool(message.sender_email)
+    message.verification = verdict.how[:200]
+    message.rate_key = _rate_key(message)
     if not message.raw:
         save_file(
             message.raw,
             f"{timezone.now():%d%H%M%S}-{hashlib.sha256(raw).hexdigest()[:16]}.eml",
             ContentFile(raw),
         )
+
+
+def _rate_key(message: InboundMessage) -> str:
+    """What the rate limit counts this message by: its verified From; else the client that handed
+    it over and the envelope's sender (a forged From then spends the forger's quota, not the named
+    sender's); with neither (a file, a mailbox without Return-Path), the From as written."""
+    if message.sender_verified:
+        return f"from:{message.sender_email}"[:400]
+    envelope_from = message.envelope_from.lower()
+    if message.peer or envelope_from:
+        return f"peer:{message.peer} envelope:{envelope_from}"[:400]
+    return f"unverified-from:{message.sender_email}"[:400]
 
 
 def _plain(value: Any) -> str:
@@ -384,7 +417,7 @@ def _decide(
     recipients = _recipients(envelope, parsed)
     reply, address = _route(recipients)
     if reply is not None:
-        _as_reply(message, parsed, reply)
+        _as_reply(message, parsed, reply, rate_limit=rate_limit)
         return
     if address is None:
         _finish(
@@ -395,25 +428,24 @@ def _decide(
         return
     message.address = address
     sender = message.sender_email
-    colleague = bool(sender) and _is_colleague(sender)
+    # a user's address is a colleague only when verified; unverified, it is an outsider's mail
+    names_colleague = bool(sender) and _is_colleague(sender)
+    colleague = names_colleague and message.sender_verified
     refusal = _sender_refused(address, sender, colleague=colleague)
     if refusal:
         _finish(message, MessageStatus.REJECTED, refusal)
         return
-    if rate_limit and _over_rate(sender):
-        _finish(
-            message,
-            MessageStatus.QUARANTINED,
-            _("%(sender)s sent more than %(limit)s messages within an hour; reprocess it to let it in.")
-            % {"sender": sender, "limit": settings.TANDEM_MAIL_RATE},
-        )
+    if rate_limit and _over_rate(message):
+        _quarantine_over_rate(message)
         return
     gateway = system_account("mail")
+    known_contact = bool(sender) and _known_contact(sender)  # before this message makes a person
     try:
         with atomic_with_files():
             item = _thread_target(parsed, address, sender, colleague=colleague)
             if item is not None:
-                comment = work.add_comment(item, by=gateway, body=_comment_body(parsed, external=True))
+                body = _flagged(_comment_body(parsed, external=True), verified=message.sender_verified)
+                comment = work.add_comment(item, by=gateway, body=body)
                 _attach(item, parsed, gateway)
                 known = known_sender(sender) if sender else None
                 _finish(
@@ -426,10 +458,13 @@ def _decide(
                     organization=known.organization if known else None,
                 )
                 return
-            match = Sender(None, None) if colleague else _sender_record(parsed, sender, address, gateway)
-            item = _new_item(parsed, address, match, gateway)
-            if address.acknowledge and sender and not colleague:
-                _acknowledge(message, parsed, address, item, parsed.reply_to or sender)
+            # a user's address never becomes a contact, verified or not
+            match = (
+                Sender(None, None) if names_colleague else _sender_record(parsed, sender, address, gateway)
+            )
+            item = _new_item(parsed, address, match, gateway, verified=message.sender_verified)
+            if address.acknowledge and not names_colleague and _may_receive_receipt(message, known_contact):
+                _acknowledge(message, parsed, address, item, sender)
             _finish(
                 message,
                 MessageStatus.PROCESSED,
@@ -490,16 +525,63 @@ def _sender_refused(address: MailAddress, sender: str, *, colleague: bool) -> st
     }
 
 
-def _over_rate(sender: str) -> bool:
-    if not sender:
+def _over_rate(message: InboundMessage) -> bool:
+    if not message.rate_key:
         return False
     since = timezone.now() - timedelta(hours=1)
     made = InboundMessage.objects.filter(
-        sender_email=sender,
+        rate_key=message.rate_key,
         status__in=[MessageStatus.PROCESSED, MessageStatus.THREADED],
         processed_at__gte=since,
     ).count()
     return made >= settings.TANDEM_MAIL_RATE
+
+
+def _quarantine_over_rate(message: InboundMessage) -> None:
+    if message.sender_verified:
+        who = message.sender_email
+    else:
+        who = _("%(client)s with the envelope sender %(sender)s (the From is not verified)") % {
+            "client": message.peer or _("an unknown client"),
+            "sender": message.envelope_from or message.sender_email or _("none"),
+        }
+    _finish(
+        message,
+        MessageStatus.QUARANTINED,
+        _("%(sender)s sent more than %(limit)s messages within an hour; reprocess it to let it in.")
+        % {"sender": who, "limit": settings.TANDEM_MAIL_RATE},
+    )
+
+
+def _known_contact(email: str) -> bool:
+    """Whether a person someone has looked at, or an organization, has this address (a person the
+    gateway made from earlier mail, still flagged for review, does not count)."""
+    return (
+        EmailAddress.objects.filter(email=email)
+        .filter(Q(organization__isnull=False) | Q(person__isnull=False, person__review_note=""))
+        .exists()
+    )
+
+
+def _may_receive_receipt(message: InboundMessage, known_contact: bool) -> bool:
+    """A receipt goes to the From, when it is verified or a known contact's, at most
+    TANDEM_MAIL_RECEIPTS_PER_DAY a day to one address: never a relay for someone else's address."""
+    to = message.sender_email
+    if not to or not (message.sender_verified or known_contact):
+        return False
+    today = SentMessage.objects.filter(
+        to=to, automatic=True, created_at__gte=timezone.now() - timedelta(days=1)
+    ).count()
+    return today < settings.TANDEM_MAIL_RECEIPTS_PER_DAY
+
+
+def _flagged(text: str, *, verified: bool) -> str:
+    """The text of a description or comment from mail, headed by a plain warning when nothing
+    confirmed that the mail comes from the address it names."""
+    if verified:
+        return text
+    warning = _("nothing confirms that this message comes from the address it names.")
+    return f"**{_('Unverified sender')}:** *{warning}*\n\n{text}"
 
 
 def _thread_target(parsed: Parsed, address: MailAddress, sender: str, *, colleague: bool) -> Item | None:
@@ -553,7 +635,9 @@ def _knows(item: Item, sender: str) -> bool:
     )
 
 
-def _as_reply(message: InboundMessage, parsed: Parsed, reply: replies.ReplyTo) -> None:
+def _as_reply(
+    message: InboundMessage, parsed: Parsed, reply: replies.ReplyTo, *, rate_limit: bool = True
+) -> None:
     """A reply to a notification e-mail: the comment of the user it was sent to."""
     if not reply.valid:
         _finish(
@@ -561,6 +645,19 @@ def _as_reply(message: InboundMessage, parsed: Parsed, reply: replies.ReplyTo) -
             MessageStatus.REJECTED,
             _("The reply address is not one Tandem gave out (changed, or forged)."),
         )
+        return
+    if reply.expired:
+        _finish(
+            message,
+            MessageStatus.REJECTED,
+            _(
+                "The reply address has expired (reply addresses are valid for %(days)s days); reply to a newer notification e-mail, or comment on the item."
+            )
+            % {"days": settings.TANDEM_MAIL_REPLY_DAYS},
+        )
+        return
+    if rate_limit and _over_rate(message):
+        _quarantine_over_rate(message)
         return
     user = User.objects.filter(pk=reply.user_id, is_active=True).first()
     item = Item.objects.filter(pk=reply.item_id).first()
@@ -572,12 +669,16 @@ def _as_reply(message: InboundMessage, parsed: Parsed, reply: replies.ReplyTo) -
         )
         return
     # The signature says which item and whose e-mail this answers; only mail from that person's own
-    # address is their comment (a customer's reply-all to it is the customer's, by the gateway).
-    own = message.sender_email == user.email.lower()
+    # address, verified, is their comment (a customer's reply-all to it is the customer's, and an
+    # unverified From naming the user is anyone's: both by the gateway).
+    own = message.sender_email == user.email.lower() and message.sender_verified
     author = user if own else system_account("mail")
+    body = _comment_body(parsed, external=not own)
     try:
         with atomic_with_files():
-            comment = work.add_comment(item, by=author, body=_comment_body(parsed, external=not own))
+            comment = work.add_comment(
+                item, by=author, body=_flagged(body, verified=own or message.sender_verified)
+            )
             _attach(item, parsed, author)
             _finish(message, MessageStatus.THREADED, "", item=item, comment=comment)
     except ServiceError as refused:
@@ -595,10 +696,12 @@ def _sender_record(parsed: Parsed, sender: str, address: MailAddress, gateway: U
     return sender_for_mail(sender, parsed.sender_name, by=gateway, note=note)
 
 
-def _new_item(parsed: Parsed, address: MailAddress, sender: Sender, gateway: User) -> Item:
+def _new_item(
+    parsed: Parsed, address: MailAddress, sender: Sender, gateway: User, *, verified: bool = True
+) -> Item:
     data: dict[str, Any] = {
         "title": _title(parsed, address.board),
-        "description": _description(parsed),
+        "description": _flagged(_description(parsed), verified=verified),
     }
     if address.item_type:
         data["type"] = address.item_type

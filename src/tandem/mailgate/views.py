@@ -21,7 +21,7 @@ from tandem.core.files import serve
 from tandem.core.views import acting_user, guarded_view
 from tandem.mailgate import services
 from tandem.mailgate.forms import MailAddressForm
-from tandem.mailgate.models import InboundMessage, MailAddress
+from tandem.mailgate.models import InboundMessage, MailAddress, MessageStatus
 from tandem.mailgate.queries import messages_for_item
 from tandem.mailgate.recipients import reply_recipients
 from tandem.work.models import Board
@@ -130,11 +130,19 @@ def email_reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def item_mail(item: Any) -> dict[str, Any]:
-    """The item page's e-mail section: the messages, the replies sent, and whom a reply may reach
-    (the default first and chosen; the others only when the replier picks one)."""
+    """The item page's e-mail section: the messages, the replies sent, whom a reply may reach
+    (the default first and chosen; the others only when the replier picks one), and which comments
+    and whether the description came from mail whose sender is not verified."""
     recipients = reply_recipients(item)
+    mail_messages = list(messages_for_item(item))
     return {
-        "mail_messages": list(messages_for_item(item)),
+        "unverified_comments": {
+            m.comment_id for m in mail_messages if m.comment_id and not m.sender_verified
+        },
+        "unverified_description": any(
+            m.status == MessageStatus.PROCESSED and not m.sender_verified for m in mail_messages
+        ),
+        "mail_messages": mail_messages,
         "sent_replies": list(item.sent_messages.select_related("sent_by")),
         "reply_recipients": recipients.choices,
         "reply_known": [c for c in recipients.choices if c.default],
