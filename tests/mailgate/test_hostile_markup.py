@@ -105,8 +105,11 @@ def test_hostile_mail_renders_as_the_text_it_is(listener, invoices, fay, setting
     bodies = _markdown_bodies(page)
     assert len(bodies) == 2  # the description, the reply's comment
     for body in bodies:
-        # (the emphasis of the "From:" line and the list of notes are Tandem's own frame)
-        assert not re.search(r"<(img|a|script|h\d|ol|blockquote|table|pre|code|strong|del|s|hr|b)\b", body)
+        # (the emphasis of the "From:" line, the list of notes and the warning that the sender is not
+        # verified are Tandem's own frame)
+        own = re.sub(r"<p><strong>Unverified sender:</strong> <em>[^<]*</em></p>", "", body, count=1)
+        assert own != body, "the mail is unverified, and says so"
+        assert not re.search(r"<(img|a|script|h\d|ol|blockquote|table|pre|code|strong|del|s|hr|b)\b", own)
         shown = _visible(body)
         for line in HOSTILE:  # every character as it was sent (a reply's "> " lines are its quote)
             if body is bodies[0] or not line.startswith(">"):
