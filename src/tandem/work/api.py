@@ -22,7 +22,7 @@ from tandem.api.auth import acting_user
 from tandem.api.concurrency import IfMatch, edit_precondition, set_etag, stale_as_412
 from tandem.api.errors import errors
 from tandem.api.pagination import Page, PageParams, paginate
-from tandem.api.types import PathId
+from tandem.api.types import Int64, PathId
 from tandem.contacts.models import Organization, Person
 from tandem.core.errors import InvalidInput, NotFound
 from tandem.work import markdown, queries, services
@@ -235,7 +235,11 @@ def delete_column(request: HttpRequest, id: PathId, column_id: PathId) -> Status
 
 @boards.get("/{id}/columns/{column_id}/items", response={200: ColumnPage, **errors(404)})
 def column_items(
-    request: HttpRequest, id: PathId, column_id: PathId, after: str = "", limit: int = queries.CARDS_PER_PAGE
+    request: HttpRequest,
+    id: PathId,
+    column_id: PathId,
+    after: str = "",
+    limit: Int64 = queries.CARDS_PER_PAGE,
 ) -> dict[str, Any]:
     """A column's items in board order, 50 at a time: pass `next_after` back as `after`."""
     user = acting_user(request)
@@ -251,7 +255,7 @@ def column_items(
 
 
 @labels.get("", response={200: Page[LabelOut], **errors()})
-def list_labels(request: HttpRequest, page: Query[PageParams], board: int | None = None) -> dict[str, Any]:
+def list_labels(request: HttpRequest, page: Query[PageParams], board: PathId | None = None) -> dict[str, Any]:
     """All labels, or those a board's items may carry (`board`: its own and the global ones)."""
     user = acting_user(request)
     require(user, Permission.VIEW_WORK)
