@@ -42,8 +42,9 @@ class ErrorOut(Schema):
 
 
 def errors(*codes: int) -> dict[int, type[ErrorOut]]:
-    """The error answers an endpoint documents in OpenAPI; 401 and 422 apply to every endpoint."""
-    return dict.fromkeys((401, 422, *codes), ErrorOut)
+    """The error answers an endpoint documents in OpenAPI; 400 (a request that cannot be read),
+    401 and 422 apply to every endpoint."""
+    return dict.fromkeys((400, 401, 422, *codes), ErrorOut)
 
 
 class PreconditionFailed(ServiceError):

@@ -254,7 +254,7 @@ def column_items(
 # --- Labels -----------------------------------------------------------------------------------
 
 
-@labels.get("", response={200: Page[LabelOut], **errors()})
+@labels.get("", response={200: Page[LabelOut], **errors(404)})
 def list_labels(request: HttpRequest, page: Query[PageParams], board: PathId | None = None) -> dict[str, Any]:
     """All labels, or those a board's items may carry (`board`: its own and the global ones)."""
     user = acting_user(request)
@@ -263,7 +263,7 @@ def list_labels(request: HttpRequest, page: Query[PageParams], board: PathId | N
     return paginate(qs, page)
 
 
-@labels.post("", response={201: LabelOut, **errors(403)})
+@labels.post("", response={201: LabelOut, **errors(403, 404)})
 def create_label(request: HttpRequest, payload: LabelIn) -> Status[Label]:
     user = acting_user(request)
     board = _board(user, payload.board) if payload.board else None
