@@ -50,7 +50,7 @@ def home_feed(request: HttpRequest, before: str | None = None) -> dict[str, Any]
 
 @feeds.get("/new-work", response={200: TimelineOut, **errors(404)})
 def new_work_feed(
-    request: HttpRequest, before: str | None = None, organization: int | None = None
+    request: HttpRequest, before: str | None = None, organization: PathId | None = None
 ) -> dict[str, Any]:
     """Every item and deal created, newest first; `organization`: only that customer's."""
     user, cursor = _page(request, before)

@@ -12,7 +12,9 @@ from typing import Any
 
 import pydantic
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ninja import NinjaAPI, Schema
@@ -40,8 +42,9 @@ class ErrorOut(Schema):
 
 
 def errors(*codes: int) -> dict[int, type[ErrorOut]]:
-    """The error answers an endpoint documents in OpenAPI; 401 and 422 apply to every endpoint."""
-    return dict.fromkeys((401, 422, *codes), ErrorOut)
+    """The error answers an endpoint documents in OpenAPI; 400 (a request that cannot be read),
+    401 and 422 apply to every endpoint."""
+    return dict.fromkeys((400, 401, 422, *codes), ErrorOut)
 
 
 class PreconditionFailed(ServiceError):
@@ -223,6 +226,28 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         return error_response(
             api, request, status=413, code="body_too_large", detail=_("The request body is too large.")
+        )
+
+    @api.exception_handler(MultiPartParserError)
+    def malformed_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        # e.g. multipart/form-data without a boundary: the body cannot be read at all.
+        return error_response(
+            api,
+            request,
+            status=400,
+            code="malformed_body",
+            detail=_("The request body is not valid multipart/form-data (with a boundary)."),
+        )
+
+    @api.exception_handler(ProtectedError)
+    def still_in_use(request: HttpRequest, exc: ProtectedError) -> HttpResponse:
+        # A service should refuse with its own message first; this keeps a missed case a 409.
+        return error_response(
+            api,
+            request,
+            status=409,
+            code="conflict",
+            detail=_("Other records still use this one; change or remove them first."),
         )
 
     @api.exception_handler(SuspiciousOperation)

@@ -9,7 +9,7 @@ from pydantic import AfterValidator, Field
 
 # Ids are 64-bit in the database; a larger number can never name a record, and would make the
 # database driver fail instead of finding nothing.
-MAX_ID = 2**63 - 1
+from tandem.core.numbers import MAX_ID
 
 
 def _no_nul(value: str) -> str:
@@ -26,6 +26,11 @@ RecordId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 
 PathId = Annotated[int, Field(ge=1, le=MAX_ID)]
 """An id in a URL or query string, where everything arrives as text."""
+
+Int64 = Annotated[int, Field(ge=-MAX_ID - 1, le=MAX_ID)]
+"""Any other whole number: one that fits the databases' 64-bit integers (a larger one would make
+the driver fail instead of finding nothing). Every integer the API reads is bounded; a test of the
+OpenAPI document holds every endpoint to it."""
 
 Flag = Annotated[bool, Field(strict=True)]
 """true or false, not "yes" or 1."""

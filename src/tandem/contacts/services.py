@@ -41,6 +41,7 @@ from tandem.contacts.normalize import (
 )
 from tandem.contacts.search import organization_search_text, person_search_text
 from tandem.core.errors import InvalidInput, NotFound, PossibleDuplicate, StaleVersion
+from tandem.core.repoint import references_to, repoint
 
 ORGANIZATION_FIELDS = {"name", "website", "industry", "notes", "owner"}
 PERSON_FIELDS = {"first_name", "last_name", "notes", "owner"}
@@ -576,17 +577,16 @@ def merge[R: (Organization, Person)](survivor: R, duplicate: R, *, by: User) -> 
 
         keep.tags.add(*gone.tags.all())
 
-        # Any other record that points at the duplicate (added by later apps) follows it.
-        handled = {"memberships", "emails", "phones", "addresses"}
-        for relation in model._meta.related_objects:
-            if relation.get_accessor_name() in handled or relation.many_to_many or relation.one_to_one:
-                continue
-            if relation.related_model is model:
-                continue
-            fk = relation.field.name
-            count = relation.related_model._default_manager.filter(**{fk: gone}).update(**{fk: keep})
+        # Any other record that points at the duplicate (added by later apps: deals, items, received
+        # mail…) follows it; a link the survivor already has (both on one deal) is kept once.
+        handled: set[type[models.Model]] = {Membership, EmailAddress, PhoneNumber, Address}
+        handled |= {
+            f.remote_field.through for f in model._meta.many_to_many if f.remote_field.through
+        }  # tags
+        for reference in references_to(model, skip=handled):
+            count = repoint(reference, gone, keep)
             if count:
-                moved[relation.related_model._meta.model_name or fk] = count
+                moved[reference.name] = count
         model.objects.filter(merged_into=gone).update(merged_into=keep)
 
         # Fill the survivor's blanks; keep both sets of notes.

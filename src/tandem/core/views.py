@@ -18,6 +18,7 @@ from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
 from tandem.core.errors import NotAllowed, NotFound
 from tandem.core.htmx import is_htmx_partial
+from tandem.core.numbers import int_or_none as int_or_none  # views read numbers with it
 
 View = Callable[..., HttpResponseBase]
 
@@ -49,13 +50,6 @@ def acting_user(request: HttpRequest) -> User:
 
 def posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
-
-
-def int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value or "")
-    except ValueError:
-        return None
 
 
 def page_or_partial(

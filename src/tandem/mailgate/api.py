@@ -74,7 +74,7 @@ def _data(payload: MailAddressIn | MailAddressPatch, board: Board) -> dict[str, 
     return data
 
 
-@mail.get("/addresses", response={200: Page[MailAddressOut], **errors(403)})
+@mail.get("/addresses", response={200: Page[MailAddressOut], **errors(403, 404)})
 def list_addresses(
     request: HttpRequest, page: Query[PageParams], board: PathId | None = None
 ) -> dict[str, Any]:

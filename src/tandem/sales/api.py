@@ -250,7 +250,9 @@ def _deal_data(payload: DealFields) -> dict[str, Any]:
 
 
 @deals.get("", response={200: Page[DealOut], **errors()})
-def list_deals(request: HttpRequest, page: Query[PageParams], pipeline: int | None = None) -> dict[str, Any]:
+def list_deals(
+    request: HttpRequest, page: Query[PageParams], pipeline: PathId | None = None
+) -> dict[str, Any]:
     _readable(request)
     qs = (
         queries.deals_for(acting_user(request))
@@ -372,7 +374,9 @@ def lose(request: HttpRequest, id: PathId, payload: LoseIn) -> Deal:
 reports_router = Router(tags=["Sales reports"])
 
 
-def _report_scope(request: HttpRequest, pipeline: int, owner: int | None) -> tuple[Pipeline, User | None]:
+def _report_scope(
+    request: HttpRequest, pipeline: PathId, owner: PathId | None
+) -> tuple[Pipeline, User | None]:
     _readable(request)
     found = queries.pipelines_for(acting_user(request)).filter(pk=pipeline).first()
     if found is None:
@@ -381,7 +385,9 @@ def _report_scope(request: HttpRequest, pipeline: int, owner: int | None) -> tup
 
 
 @reports_router.get("/funnel", response={200: list[dict[str, Any]], **errors()})
-def funnel_report(request: HttpRequest, pipeline: int, owner: int | None = None) -> list[dict[str, Any]]:
+def funnel_report(
+    request: HttpRequest, pipeline: PathId, owner: PathId | None = None
+) -> list[dict[str, Any]]:
     """Open deals per stage: count, value and weighted value per currency (decimal strings)."""
     scope, who = _report_scope(request, pipeline, owner)
     return [
@@ -394,8 +400,8 @@ def funnel_report(request: HttpRequest, pipeline: int, owner: int | None = None)
 @reports_router.get("/forecast", response={200: list[dict[str, Any]], **errors()})
 def forecast_report(
     request: HttpRequest,
-    pipeline: int,
-    owner: int | None = None,
+    pipeline: PathId,
+    owner: PathId | None = None,
     since: date | None = None,
     until: date | None = None,
 ) -> list[dict[str, Any]]:
@@ -412,8 +418,8 @@ def forecast_report(
 @reports_router.get("/outcomes", response={200: dict[str, Any], **errors()})
 def outcomes_report(
     request: HttpRequest,
-    pipeline: int,
-    owner: int | None = None,
+    pipeline: PathId,
+    owner: PathId | None = None,
     since: date | None = None,
     until: date | None = None,
 ) -> dict[str, Any]:
@@ -430,7 +436,7 @@ def outcomes_report(
 
 @reports_router.get("/conversion", response={200: list[dict[str, Any]], **errors()})
 def conversion_report(
-    request: HttpRequest, pipeline: int, since: date | None = None, until: date | None = None
+    request: HttpRequest, pipeline: PathId, since: date | None = None, until: date | None = None
 ) -> list[dict[str, Any]]:
     """Stage to stage: deals that entered a stage (in the period) and went on to the next."""
     scope, _who = _report_scope(request, pipeline, None)
@@ -442,7 +448,7 @@ def conversion_report(
 
 @reports_router.get("/owners", response={200: list[dict[str, Any]], **errors()})
 def owners_report(
-    request: HttpRequest, pipeline: int, since: date | None = None, until: date | None = None
+    request: HttpRequest, pipeline: PathId, since: date | None = None, until: date | None = None
 ) -> list[dict[str, Any]]:
     """Per owner: open deals (count, value and weighted value per currency), deals won and lost in
     the period (value won per currency, win rate in %) and the average days to win."""

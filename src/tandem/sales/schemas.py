@@ -17,6 +17,8 @@ from tandem.sales.models import Deal, DocumentKind, LeadStatus, RequiredField, S
 Name = Annotated[str, Field(strict=True, min_length=1, max_length=200), NoNul]
 StageName = Annotated[str, Field(strict=True, min_length=1, max_length=50), NoNul]
 Short = Annotated[str, Field(strict=True, max_length=200), NoNul]
+# A checklist step: kept in a JSON column, which PostgreSQL refuses with a NUL in it.
+Step = Annotated[str, Field(strict=True, min_length=1, max_length=200), NoNul]
 Currency = Annotated[str, Field(strict=True, pattern=r"^[A-Za-z]{3}$")]
 Money = Annotated[Decimal, Field(ge=0, lt=Decimal("1e12"), max_digits=14, decimal_places=2)]
 Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
@@ -31,9 +33,7 @@ class StageIn(_Input):
     kind: StageKind = StageKind.OPEN
     probability: Percent = Decimal(0)
     required_fields: Annotated[list[RequiredField], Field(max_length=5)] = []
-    checklist: Annotated[
-        list[Annotated[str, Field(strict=True, min_length=1, max_length=200)]], Field(max_length=20)
-    ] = []
+    checklist: Annotated[list[Step], Field(max_length=20)] = []
     required_document: DocumentKind | None = None
     stale_after_days: Annotated[int, Field(strict=True, ge=1, le=3650)] | None = None
 
@@ -42,9 +42,7 @@ class StagePatch(_Input):
     name: StageName = "x"
     probability: Percent = Decimal(0)
     required_fields: Annotated[list[RequiredField], Field(max_length=5)] = []
-    checklist: Annotated[
-        list[Annotated[str, Field(strict=True, min_length=1, max_length=200)]], Field(max_length=20)
-    ] = []
+    checklist: Annotated[list[Step], Field(max_length=20)] = []
     required_document: DocumentKind | None = None
     stale_after_days: Annotated[int, Field(strict=True, ge=1, le=3650)] | None = None
     position: Annotated[int, Field(strict=True, ge=0, le=100)] | None = Field(
@@ -181,7 +179,7 @@ class DocumentLinkIn(_Input):
 
 class ChecklistIn(_Input):
     stage: RecordId
-    step: Annotated[str, Field(strict=True, min_length=1, max_length=200)]
+    step: Step
     done: Flag = True
 
 

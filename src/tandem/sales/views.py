@@ -24,6 +24,7 @@ from tandem.core.csv_export import SafeWriter
 from tandem.core.dates import day_or_none
 from tandem.core.errors import PossibleDuplicate, ServiceError
 from tandem.core.files import serve
+from tandem.core.numbers import id_or_none
 from tandem.core.views import acting_user, go, guarded_view, int_or_none, posted
 from tandem.sales import reports, services
 from tandem.sales.forms import (
@@ -292,8 +293,8 @@ def deal_activity(request: HttpRequest, pk: int) -> HttpResponse:
     deal = _deal(request, pk)
     done = request.POST.get("done", "")
     try:
-        if done.isdigit():
-            activity = deal.activities.filter(pk=int(done)).first()
+        if done:
+            activity = deal.activities.filter(pk=id_or_none(done) or 0).first()
             if activity is not None:
                 services.complete_activity(activity, by=acting_user(request))
         else:
@@ -349,8 +350,8 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponseRedirect("/leads/")
         if form.is_valid():
             org_pk, person_pk = request.POST.get("organization") or "", request.POST.get("person") or ""
-            organization = Organization.objects.filter(pk=int(org_pk)).first() if org_pk.isdigit() else None
-            person = Person.objects.filter(pk=int(person_pk)).first() if person_pk.isdigit() else None
+            organization = Organization.objects.filter(pk=id_or_none(org_pk) or 0).first()
+            person = Person.objects.filter(pk=id_or_none(person_pk) or 0).first()
             try:
                 deal = services.qualify_lead(
                     lead,
@@ -379,7 +380,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     page is shown), so the page itself answers in the time of the other reports."""
     pipeline = _pipeline(request, pk)
     owner_id = request.GET.get("owner", "")
-    owner = User.objects.filter(pk=int(owner_id)).first() if owner_id.isdigit() else None
+    owner = User.objects.filter(pk=id_or_none(owner_id) or 0).first()
     since, until = day_or_none(request.GET.get("since")), day_or_none(request.GET.get("until"))
     period = {"since": since, "until": until}
     if request.GET.get("part") == "conversion":

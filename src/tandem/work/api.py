@@ -23,7 +23,7 @@ from tandem.api.auth import acting_user
 from tandem.api.concurrency import IfMatch, edit_precondition, set_etag, stale_as_412
 from tandem.api.errors import errors
 from tandem.api.pagination import Page, PageParams, paginate
-from tandem.api.types import PathId
+from tandem.api.types import Int64, PathId
 from tandem.contacts.models import Organization, Person
 from tandem.core.errors import InvalidInput, NotFound
 from tandem.work import markdown, queries, services
@@ -236,7 +236,11 @@ def delete_column(request: HttpRequest, id: PathId, column_id: PathId) -> Status
 
 @boards.get("/{id}/columns/{column_id}/items", response={200: ColumnPage, **errors(404)})
 def column_items(
-    request: HttpRequest, id: PathId, column_id: PathId, after: str = "", limit: int = queries.CARDS_PER_PAGE
+    request: HttpRequest,
+    id: PathId,
+    column_id: PathId,
+    after: str = "",
+    limit: Int64 = queries.CARDS_PER_PAGE,
 ) -> dict[str, Any]:
     """A column's items in board order, 50 at a time: pass `next_after` back as `after`."""
     user = acting_user(request)
@@ -251,8 +255,8 @@ def column_items(
 # --- Labels -----------------------------------------------------------------------------------
 
 
-@labels.get("", response={200: Page[LabelOut], **errors()})
-def list_labels(request: HttpRequest, page: Query[PageParams], board: int | None = None) -> dict[str, Any]:
+@labels.get("", response={200: Page[LabelOut], **errors(404)})
+def list_labels(request: HttpRequest, page: Query[PageParams], board: PathId | None = None) -> dict[str, Any]:
     """All labels, or those a board's items may carry (`board`: its own and the global ones)."""
     user = acting_user(request)
     require(user, Permission.VIEW_WORK)
@@ -264,7 +268,7 @@ def list_labels(request: HttpRequest, page: Query[PageParams], board: int | None
     return paginate(qs, page)
 
 
-@labels.post("", response={201: LabelOut, **errors(403)})
+@labels.post("", response={201: LabelOut, **errors(403, 404)})
 def create_label(request: HttpRequest, payload: LabelIn) -> Status[Label]:
     user = acting_user(request)
     board = _board(user, payload.board) if payload.board else None

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.core.errors import InvalidInput
+from tandem.core.numbers import id_or_none
 from tandem.core.search import filter_by_text
 from tandem.work.models import Item, ItemState, ItemType
 
@@ -65,9 +66,10 @@ def _date(params: Mapping[str, Any], name: str) -> date | None:
 
 
 def _id(text: str, field: str) -> int:
-    if not text.isdigit() or len(text) > 18:
+    number = id_or_none(text)
+    if number is None:
         raise InvalidInput(_("Choose one of the offered values."), field=field)
-    return int(text)
+    return number
 
 
 @dataclasses.dataclass(frozen=True)
@@ -148,9 +150,9 @@ class ItemFilters:
             qs = qs.filter(type=self.type)
         qs = self._due(qs)
         if self.q:
-            reference = self.q.lstrip("#")
-            if reference.isdigit() and len(reference) < 19:
-                qs = qs.filter(pk=int(reference))
+            reference = id_or_none(self.q.lstrip("#"))
+            if reference is not None:
+                qs = qs.filter(pk=reference)
             else:
                 qs = filter_by_text(qs, self.q, "work_item_fts")
         return qs

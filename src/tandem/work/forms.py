@@ -16,6 +16,7 @@ from tandem.accounts.models import Team, User
 from tandem.contacts.models import Organization, Person
 from tandem.core.errors import ServiceError
 from tandem.core.forms import BootstrapForm
+from tandem.core.numbers import id_or_none
 from tandem.work.models import (
     Board,
     Column,
@@ -115,10 +116,11 @@ class ItemForm(BootstrapForm):
         linked_orgs += [getattr(o, "pk", o) for o in self.initial.get("organizations") or []]
         linked_people += [getattr(p, "pk", p) for p in self.initial.get("people") or []]
         self.fields["organizations"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
-            pk__in=[*linked_orgs, *[v for v in chosen_orgs if str(v).isdigit()]], merged_into__isnull=True
+            pk__in=[*linked_orgs, *[n for v in chosen_orgs if (n := id_or_none(v))]], merged_into__isnull=True
         )
         self.fields["people"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
-            pk__in=[*linked_people, *[v for v in chosen_people if str(v).isdigit()]], merged_into__isnull=True
+            pk__in=[*linked_people, *[n for v in chosen_people if (n := id_or_none(v))]],
+            merged_into__isnull=True,
         )
         if item is None:
             self.fields["type"].initial = board.default_type
@@ -274,10 +276,8 @@ class LinkForm(BootstrapForm):
 
     def clean_target(self) -> Item:
         text = str(self.cleaned_data.get("target") or "").strip().lstrip("#")
-        found = (
-            items_visible_to(self.user).filter(pk=int(text)) if text.isdigit() and len(text) < 19 else None
-        )
-        item = found.first() if found is not None else None
+        number = id_or_none(text)
+        item = items_visible_to(self.user).filter(pk=number).first() if number else None
         if item is None:
             raise forms.ValidationError(_("There is no such item."))
         return item

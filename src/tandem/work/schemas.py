@@ -86,9 +86,9 @@ class BoardIn(_Input):
         False, description="Only the team's members and admins see the board (needs a `team`; else 422)."
     )
     stages: Annotated[
-        list[Annotated[str, Field(strict=True, min_length=1, max_length=50)]], Field(max_length=20)
+        list[Annotated[str, Field(strict=True, min_length=1, max_length=50), NoNul]], Field(max_length=20)
     ] = Field([], description="A column per stage, in order, between Open and Closed (labels scope::stage).")
-    scope: Annotated[str, Field(strict=True, max_length=40)] = Field(
+    scope: Annotated[str, Field(strict=True, max_length=40), NoNul] = Field(
         "", description="The stage labels' scope."
     )
 
@@ -139,7 +139,7 @@ class ColumnOut(Schema):
 class ColumnIn(_Input):
     kind: ColumnKind = ColumnKind.LABEL
     label: RecordId | None = Field(None, description="For a label column: the label's id.")
-    name: Annotated[str, Field(strict=True, max_length=100)] = ""
+    name: Annotated[str, Field(strict=True, max_length=100), NoNul] = ""
     wip_limit: Annotated[int, Field(strict=True, ge=1, le=100_000)] | None = None
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import transaction
-from django.db.models import CharField, Max, Min, Q, Value
+from django.db.models import CharField, Max, Min, ProtectedError, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -320,7 +320,16 @@ def delete_label(label: Label, *, by: User) -> None:
         if label.columns.exists():
             raise Conflict(_("A board column shows this label; remove the column first."))
         record(actor=by, verb="deleted", target=label, target_type="label")
-        label.delete()
+        try:
+            label.delete()
+        except ProtectedError as refusal:
+            # Another app's record stands on the label (a pipeline's stage is its `stage::` label).
+            users = ", ".join(
+                sorted(f"{obj._meta.verbose_name} “{obj}”" for obj in refusal.protected_objects)
+            )
+            raise Conflict(
+                _("This label is in use (%(users)s); remove that first.") % {"users": users}
+            ) from refusal
 
 
 def _apply_label(label: Label, data: Mapping[str, Any]) -> dict[str, Any]:
