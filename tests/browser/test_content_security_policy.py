@@ -21,24 +21,9 @@ from tandem.accounts.models import LoginFailure, User
 from tandem.sales.models import Pipeline
 from tandem.work import services as work
 from tandem.work.models import Board, Item
+from tests.web.test_content_security_policy import POLICY, directives
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-POLICY = {
-    "default-src": "'self'",
-    "script-src": "'self'",
-    "style-src": "'self'",
-    "img-src": "'self' data:",
-    "object-src": "'none'",
-    "base-uri": "'self'",
-    "frame-ancestors": "'none'",
-    "form-action": "'self'",
-}
-
-
-def directives(header: str) -> dict[str, str]:
-    parts = (part.strip().split(None, 1) for part in header.split(";") if part.strip())
-    return {part[0]: part[1] if len(part) > 1 else "" for part in parts}
 
 
 def visit(page: Any, base: str, path: str) -> None:
