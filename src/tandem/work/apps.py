@@ -6,3 +6,10 @@ class WorkConfig(AppConfig):
     name = "tandem.work"
     label = "work"
     verbose_name = _("Boards and work items")
+
+    def ready(self) -> None:
+        # history reads leave out the items of boards a reader may not see (activity.queries)
+        from tandem.activity.queries import register_visibility
+        from tandem.work.queries import hidden_items, visible_item_ids
+
+        register_visibility("item", hidden=hidden_items, visible=visible_item_ids)
