@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "tandem.mailgate",
     "tandem.api",
     "tandem.web",
+    "tandem.demo",
     "ninja",  # serves the API documentation's scripts from Tandem's static files, not a CDN
 ]
 

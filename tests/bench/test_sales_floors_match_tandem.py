@@ -20,7 +20,7 @@ from django.db.models import F
 from bench.floor import Database
 from bench.scenarios import sales as floors
 from tandem.accounts.models import User
-from tandem.core.generate.scales import Sizes
+from tandem.demo.generate.scales import Sizes
 from tandem.sales import reports, services
 from tandem.sales.models import Deal, Pipeline, StageChange
 from tandem.work.models import ItemState

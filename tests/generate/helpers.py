@@ -11,8 +11,8 @@ from typing import Any
 from tandem.accounts.models import User
 from tandem.activity.models import HistoryEntry
 from tandem.contacts.models import Address, EmailAddress, Membership, Organization, Person, PhoneNumber, Tag
-from tandem.core.generate.runner import USER_DOMAIN, Result, generate
-from tandem.core.generate.scales import Sizes
+from tandem.demo.generate.runner import USER_DOMAIN, Result, generate
+from tandem.demo.generate.scales import Sizes
 from tandem.sales.models import Pipeline
 from tandem.work.models import Board, Column, Item, ItemLink
 

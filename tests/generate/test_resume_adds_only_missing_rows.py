@@ -8,9 +8,9 @@ import pytest
 
 from tandem.activity.models import HistoryEntry
 from tandem.contacts.models import EmailAddress, Membership, Organization, Person
-from tandem.core.generate import rows, work
-from tandem.core.generate.runner import GenerationError
-from tandem.core.generate.scales import SCALES
+from tandem.demo.generate import rows, work
+from tandem.demo.generate.runner import GenerationError
+from tandem.demo.generate.scales import SCALES
 from tandem.work.models import Item
 from tests.generate.helpers import BIGGER, SMALL, UNTIL, as_multisets, delete_generated, run, snapshot
 

@@ -21,11 +21,11 @@ from tandem.contacts.normalize import (
 )
 from tandem.contacts.search import organization_search_text, person_search_text
 from tandem.contacts.services import create_organization, create_person
-from tandem.core.generate import data, rows
-from tandem.core.generate.draws import Draws
-from tandem.core.generate.phones import PLANS, phone_number
-from tandem.core.generate.scales import SCALES
-from tandem.core.generate.writer import BulkWriter
+from tandem.demo.generate import data, rows
+from tandem.demo.generate.draws import Draws
+from tandem.demo.generate.phones import PLANS, phone_number
+from tandem.demo.generate.scales import SCALES
+from tandem.demo.generate.writer import BulkWriter
 from tests.generate.helpers import SMALL, UNTIL, run
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tandem.core.generate import rows
-from tandem.core.generate.scales import SCALES
+from tandem.demo.generate import rows
+from tandem.demo.generate.scales import SCALES
 from tests.generate.helpers import SMALL, UNTIL, delete_generated, run, snapshot
 
 

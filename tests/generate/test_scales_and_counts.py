@@ -10,8 +10,8 @@ import pytest
 
 from tandem.activity.models import HistoryEntry
 from tandem.contacts.models import Membership, Organization, Person
-from tandem.core.generate import rows
-from tandem.core.generate.scales import SCALES, Sizes
+from tandem.demo.generate import rows
+from tandem.demo.generate.scales import SCALES, Sizes
 from tandem.work.models import Item
 from tests.generate.helpers import SMALL, UNTIL, generated_users, run
 

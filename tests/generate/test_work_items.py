@@ -8,9 +8,9 @@ from collections import Counter
 
 import pytest
 
-from tandem.core.generate import work
-from tandem.core.generate.rows import Blueprint
-from tandem.core.generate.scales import SCALES
+from tandem.demo.generate import work
+from tandem.demo.generate.rows import Blueprint
+from tandem.demo.generate.scales import SCALES
 from tandem.work import rank
 from tandem.work.models import Board, Column, Item, ItemLink, ItemType
 from tandem.work.services import column_for

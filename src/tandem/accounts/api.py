@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from tandem.accounts import services
+from tandem.accounts.auth import acting_user
 from tandem.accounts.models import ApiToken, Team, User
 from tandem.accounts.roles import Permission, can
 from tandem.accounts.schemas import MeOut, NewTokenOut, TeamOut, TokenIn, TokenOut, UserOut
-from tandem.api.auth import acting_user
-from tandem.api.errors import errors
-from tandem.api.pagination import Page, PageParams, paginate
-from tandem.api.types import PathId
+from tandem.core.api.errors import errors
+from tandem.core.api.pagination import Page, PageParams, paginate
+from tandem.core.api.types import PathId
 from tandem.core.errors import NotFound
 
 directory = Router(tags=["Users and teams"])

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts.roles import Role
+from tandem.accounts.roles import can as _can
 from tandem.core import calendars
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
@@ -84,6 +85,10 @@ SYSTEM_NAMES = dict(SYSTEM_ACCOUNTS.values())
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in to Tandem. Logs in with an e-mail address; what they may do follows `role`."""
+
+    def can(self, permission: str) -> bool:
+        """The role table the services enforce (`accounts.roles.can`), for templates: `user|can:"perm"`."""
+        return _can(self, permission)
 
     email = models.EmailField(_("e-mail"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tandem.accounts.models import User
 from tandem.accounts.roles import GRANTS
-from tandem.api.types import NoNul
+from tandem.core.api.types import NoNul
 
 
 class UserRef(Schema):

@@ -8,15 +8,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
 
+from tandem.accounts.auth import acting_user
 from tandem.accounts.models import Team
 from tandem.accounts.roles import Permission, require
 from tandem.activity import feeds as feed_scopes
 from tandem.activity import queries
 from tandem.activity.schemas import TimelineOut
-from tandem.api.auth import acting_user
-from tandem.api.errors import errors
-from tandem.api.types import PathId
 from tandem.contacts.models import Organization
+from tandem.core.api.errors import errors
+from tandem.core.api.types import PathId
 from tandem.core.errors import InvalidInput, NotFound
 
 feeds = Router(tags=["Feeds"])

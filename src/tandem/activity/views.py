@@ -16,13 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tandem.accounts.guards import acting_user, guarded_view
 from tandem.accounts.roles import Permission
 from tandem.activity import queries
 from tandem.activity.models import HistoryEntry
 from tandem.core.csv_export import SafeWriter
 from tandem.core.dates import day_or_none, on_days
 from tandem.core.htmx import is_htmx_partial
-from tandem.core.views import acting_user, guarded_view, int_or_none
+from tandem.core.views import int_or_none
 
 PAGE = 2000
 

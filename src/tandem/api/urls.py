@@ -1,5 +1,5 @@
 """Tandem's REST API at /api/v1/: one NinjaAPI, bearer-token auth on every endpoint, one error
-format (tandem.api.errors), and each app's routers mounted under their paths."""
+format (tandem.core.api.errors), and each app's routers mounted under their paths."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from ninja.errors import AuthenticationError
 from ninja.operation import Operation
 
 from tandem.accounts.api import directory, tokens
+from tandem.accounts.auth import BearerToken
 from tandem.activity.api import feeds
-from tandem.api.auth import BearerToken
-from tandem.api.errors import error_response, install_error_handlers
 from tandem.contacts.api import organizations, people
+from tandem.core.api.errors import error_response, install_error_handlers
 from tandem.mailgate.api import mail
 from tandem.notifications.api import notifications
 from tandem.sales.api import deals, leads, pipelines, reports_router

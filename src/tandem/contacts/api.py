@@ -12,17 +12,13 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from pydantic import BaseModel
 
+from tandem.accounts.auth import acting_user
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
 from tandem.activity import queries as timeline_queries
 from tandem.activity.api import cursor_from, timeline_out
 from tandem.activity.models import HistoryEntry
 from tandem.activity.schemas import HistoryOut, TimelineOut
-from tandem.api.auth import acting_user
-from tandem.api.concurrency import IfMatch, edit_precondition, if_match_version, set_etag, stale_as_412
-from tandem.api.errors import errors
-from tandem.api.pagination import Page, PageParams, paginate
-from tandem.api.types import PathId
 from tandem.contacts import queries, services
 from tandem.contacts.models import Organization, Person
 from tandem.contacts.schemas import (
@@ -39,6 +35,10 @@ from tandem.contacts.schemas import (
     PersonOut,
     PersonPatch,
 )
+from tandem.core.api.concurrency import IfMatch, edit_precondition, if_match_version, set_etag, stale_as_412
+from tandem.core.api.errors import errors
+from tandem.core.api.pagination import Page, PageParams, paginate
+from tandem.core.api.types import PathId
 from tandem.core.errors import InvalidInput, NotFound
 
 organizations = Router(tags=["Organizations"])

@@ -3,8 +3,6 @@ entered twice looks the same to the duplicate check."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -13,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext as _
 
+from tandem.core.text import fold_text as fold_text  # contacts' keys and search text fold alike
+
 _LEGAL_SUFFIXES = {
     "inc", "incorporated", "llc", "ltd", "limited", "gmbh", "ag", "sa", "sas", "sarl", "bv", "nv",
     "plc", "co", "corp", "corporation", "company", "pty", "srl", "spa", "oy", "ab", "as", "kg",
 }  # fmt: skip
-_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 
 def normalize_email(value: str) -> str:
@@ -58,11 +57,6 @@ def normalize_website(value: str) -> tuple[str, str]:
         raise ValueError(_("“%(value)s” is not a web address.") % {"value": value}) from None
     host = (urlsplit(raw).hostname or "").lower()
     return raw, host.removeprefix("www.")
-
-
-def fold_text(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(_NON_WORD.sub(" ", text).split())
 
 
 def organization_name_key(name: str) -> str:

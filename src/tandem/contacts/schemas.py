@@ -12,8 +12,8 @@ from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field
 
 from tandem.accounts.schemas import UserRef
-from tandem.api.types import MAX_ID, Flag, NoNul, RecordId, SearchText
 from tandem.contacts.models import ContactLabel, Organization, Person, PhoneNumber
+from tandem.core.api.types import MAX_ID, Flag, NoNul, RecordId, SearchText
 
 NOTES_MAX_LENGTH = 50_000
 

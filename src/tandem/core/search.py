@@ -17,7 +17,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from tandem.contacts.normalize import fold_text
+from tandem.core.text import fold_text
 
 _SPLIT = re.compile(r"[\s%_\\]+")
 _PHONE_CHARS = re.compile(r"[\s()+\-./]")

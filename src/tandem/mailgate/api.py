@@ -11,12 +11,12 @@ from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from tandem.accounts.auth import acting_user
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
-from tandem.api.auth import acting_user
-from tandem.api.errors import errors
-from tandem.api.pagination import Page, PageParams, paginate
-from tandem.api.types import PathId, SearchText
+from tandem.core.api.errors import errors
+from tandem.core.api.pagination import Page, PageParams, paginate
+from tandem.core.api.types import PathId, SearchText
 from tandem.core.errors import InvalidInput, NotFound
 from tandem.mailgate import recipients, services
 from tandem.mailgate.models import InboundMessage, MailAddress, MessageStatus, SentMessage

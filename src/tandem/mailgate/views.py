@@ -15,10 +15,10 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tandem.accounts.guards import acting_user, guarded_view
 from tandem.accounts.roles import Permission, can
 from tandem.core.errors import NotAllowed, ServiceError
 from tandem.core.files import serve
-from tandem.core.views import acting_user, guarded_view
 from tandem.mailgate import services
 from tandem.mailgate.forms import MailAddressForm
 from tandem.mailgate.models import InboundMessage, MailAddress, MessageStatus

@@ -8,11 +8,11 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import BaseModel, ConfigDict, Field
 
+from tandem.accounts.auth import acting_user
 from tandem.accounts.roles import Permission, require
 from tandem.activity.schemas import TimelineEntryOut
-from tandem.api.auth import acting_user
-from tandem.api.errors import errors
-from tandem.api.types import MAX_ID, PathId
+from tandem.core.api.errors import errors
+from tandem.core.api.types import MAX_ID, PathId
 from tandem.notifications import services
 from tandem.notifications.kinds import Channel, Kind
 from tandem.notifications.links import target_url

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tandem.accounts.guards import acting_user, guarded_view
 from tandem.accounts.roles import Permission
 from tandem.core.errors import InvalidInput
 from tandem.core.htmx import is_htmx_partial
-from tandem.core.views import acting_user, guarded_view, int_or_none, posted
+from tandem.core.views import int_or_none, posted
 from tandem.notifications import live, services
 from tandem.notifications.kinds import Channel, Kind
 from tandem.notifications.links import target_url

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status, UploadedFile
 from ninja import Form as NinjaForm
 
+from tandem.accounts.auth import acting_user
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
-from tandem.api.auth import acting_user
-from tandem.api.errors import errors
-from tandem.api.pagination import Page, PageParams, paginate
-from tandem.api.types import PathId
 from tandem.contacts.models import Organization, Person
+from tandem.core.api.errors import errors
+from tandem.core.api.pagination import Page, PageParams, paginate
+from tandem.core.api.types import PathId
 from tandem.core.errors import InvalidInput, NotFound
 from tandem.sales import queries, services
 from tandem.sales import reports as sales_reports

@@ -11,7 +11,7 @@ from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field
 
 from tandem.accounts.schemas import UserRef
-from tandem.api.types import Flag, NoNul, RecordId
+from tandem.core.api.types import Flag, NoNul, RecordId
 from tandem.sales.models import Deal, DocumentKind, LeadStatus, RequiredField, StageKind
 
 Name = Annotated[str, Field(strict=True, min_length=1, max_length=200), NoNul]

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tandem.accounts.guards import acting_user, guarded_view
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission
 from tandem.contacts.models import Organization, Person
@@ -25,7 +26,7 @@ from tandem.core.dates import day_or_none
 from tandem.core.errors import PossibleDuplicate, ServiceError
 from tandem.core.files import serve
 from tandem.core.numbers import id_or_none
-from tandem.core.views import acting_user, go, guarded_view, int_or_none, posted
+from tandem.core.views import go, int_or_none, posted
 from tandem.sales import reports, services
 from tandem.sales.forms import (
     ContactForm,

@@ -14,17 +14,17 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from pydantic import BaseModel
 
+from tandem.accounts.auth import acting_user
 from tandem.accounts.models import Team, User
 from tandem.accounts.roles import Permission, require
 from tandem.activity.models import HistoryEntry
 from tandem.activity.queries import mask_private_links
 from tandem.activity.schemas import HistoryOut
-from tandem.api.auth import acting_user
-from tandem.api.concurrency import IfMatch, edit_precondition, set_etag, stale_as_412
-from tandem.api.errors import errors
-from tandem.api.pagination import Page, PageParams, paginate
-from tandem.api.types import Int64, PathId
 from tandem.contacts.models import Organization, Person
+from tandem.core.api.concurrency import IfMatch, edit_precondition, set_etag, stale_as_412
+from tandem.core.api.errors import errors
+from tandem.core.api.pagination import Page, PageParams, paginate
+from tandem.core.api.types import Int64, PathId
 from tandem.core.errors import InvalidInput, NotFound
 from tandem.work import markdown, queries, services
 from tandem.work.filters import ItemFilters

@@ -14,7 +14,7 @@ from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field
 
 from tandem.accounts.schemas import UserRef
-from tandem.api.types import NoNul, RecordId
+from tandem.core.api.types import NoNul, RecordId
 from tandem.work.models import (
     ColumnKind,
     Item,

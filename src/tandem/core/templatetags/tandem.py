@@ -5,15 +5,15 @@ from typing import Any
 from django import template
 from django.http import QueryDict
 
-from tandem.accounts.roles import can as _can
-
 register = template.Library()
 
 
 @register.filter
 def can(user: Any, permission: str) -> bool:
-    """{% if user|can:"edit_customers" %} — the same role table the services enforce."""
-    return _can(user, permission)
+    """{% if user|can:"edit_customers" %} — the same role table the services enforce. The user model
+    answers (`User.can`); an anonymous visitor may do nothing."""
+    check = getattr(user, "can", None)
+    return bool(check(permission)) if callable(check) else False
 
 
 @register.filter

@@ -16,10 +16,10 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from tandem.contacts import normalize, search
-from tandem.core.generate import data, naming
-from tandem.core.generate.draws import Draws, Weighted
-from tandem.core.generate.phones import phone_number
-from tandem.core.generate.scales import Sizes
+from tandem.demo.generate import data, naming
+from tandem.demo.generate.draws import Draws, Weighted
+from tandem.demo.generate.phones import phone_number
+from tandem.demo.generate.scales import Sizes
 
 RECORD_SPAN = timedelta(days=3 * 365)  # customers were entered over the past three years
 UPDATE_SPAN = timedelta(days=2 * 365)  # and edited over the past two

@@ -21,11 +21,11 @@ from tandem.accounts.models import User
 from tandem.accounts.roles import Role
 from tandem.activity.models import HistoryEntry
 from tandem.contacts.models import Address, EmailAddress, Membership, Organization, Person, PhoneNumber, Tag
-from tandem.core.generate import data, rows, work
-from tandem.core.generate.rows import Blueprint, OrganizationDraft, PersonDraft
-from tandem.core.generate.scales import Sizes
-from tandem.core.generate.writer import Batch, BulkWriter
 from tandem.core.progress import Progress, Stream
+from tandem.demo.generate import data, rows, work
+from tandem.demo.generate.rows import Blueprint, OrganizationDraft, PersonDraft
+from tandem.demo.generate.scales import Sizes
+from tandem.demo.generate.writer import Batch, BulkWriter
 from tandem.sales.models import Deal, StageChange
 from tandem.work.models import Item, ItemLink
 

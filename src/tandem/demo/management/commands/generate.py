@@ -12,8 +12,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from tandem.core.generate.runner import GenerationError, generate
-from tandem.core.generate.scales import SCALES
+from tandem.demo.generate.runner import GenerationError, generate
+from tandem.demo.generate.scales import SCALES
 
 DEFAULT_SEED = "20261124"
 

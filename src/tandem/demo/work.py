@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import Team, User
 from tandem.contacts.models import Organization
+from tandem.sales import services as sales
 from tandem.work import services
 from tandem.work.models import Board, ItemType, SumField
 
@@ -58,8 +59,6 @@ def seed_boards(users: list[User], rng: random.Random) -> int:
     orgs = list(Organization.objects.filter(merged_into__isnull=True).order_by("name")[:20])
 
     if not Board.objects.filter(name="Sales funnel").exists():
-        from tandem.sales import services as sales  # the demo seeds every app's boards
-
         made += 1
         # private to the finance team: the rest of the company sees a won deal "blocked by a private item"
         finance = services.create_board_with_stages(

@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta
 
 from tandem.accounts.models import User
 from tandem.contacts.normalize import fold_text
-from tandem.core.generate.draws import Draws, Weighted
-from tandem.core.generate.rows import RECORD_SPAN, USER, Blueprint, _log_uniform
+from tandem.demo.generate.draws import Draws, Weighted
+from tandem.demo.generate.rows import RECORD_SPAN, USER, Blueprint, _log_uniform
 from tandem.sales import services as sales
 from tandem.sales.models import Pipeline
 from tandem.work import rank, services

@@ -13,7 +13,7 @@ from functools import cache
 
 import phonenumbers
 
-from tandem.core.generate.draws import Draws
+from tandem.demo.generate.draws import Draws
 
 
 @dataclass(frozen=True)

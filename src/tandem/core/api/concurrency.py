@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Header
 
-from tandem.api.errors import PreconditionFailed, PreconditionRequired
+from tandem.core.api.errors import PreconditionFailed, PreconditionRequired
 from tandem.core.errors import InvalidInput, StaleVersion
 
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')

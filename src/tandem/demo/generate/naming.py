@@ -7,8 +7,8 @@ import re
 import unicodedata
 from functools import cache
 
-from tandem.core.generate import data
-from tandem.core.generate.draws import Draws, Weighted
+from tandem.demo.generate import data
+from tandem.demo.generate.draws import Draws, Weighted
 
 COUNTRY = Weighted(list(data.COUNTRIES), [weight for weight, _culture in data.COUNTRIES.values()])
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")

@@ -17,8 +17,8 @@ from tandem.contacts.models import EmailAddress, Organization
 from tandem.contacts.normalize import organization_name_key
 from tandem.contacts.services import create_organization, create_person
 from tandem.core import calendars
-from tandem.mailgate.demo import seed_mail
-from tandem.work.demo import seed_boards
+from tandem.demo.mail import seed_mail
+from tandem.demo.work import seed_boards
 
 DEMO_PASSWORD = "tandem-demo"  # noqa: S105 - printed on purpose: these are demo logins
 
