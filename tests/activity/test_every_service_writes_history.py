@@ -1,7 +1,9 @@
 """Every service that changes data writes history: a walk over every public function of every
-app's services.py (and what it calls, across apps) finds those that save, create, update or delete
-rows, and each of them must reach `record(...)`. A new service that writes without history fails
-here. The few that write bookkeeping rather than a change anyone made are named below, with why."""
+app's service modules (`services.py`, or the modules of a `services/` package) and rules
+(`rules.py`, which the board engine runs inside its moves), and what it calls across apps, finds
+those that save, create, update or delete rows, and each of them must reach `record(...)`. A new
+service or rule that writes without history fails here. The few that write bookkeeping rather
+than a change anyone made are named below, with why."""
 
 from __future__ import annotations
 
@@ -38,23 +40,33 @@ NOT_A_CHANGE = {
     ("work", "save_view"): "a person's own saved filter, which nobody else sees",
     ("work", "delete_view"): "a person's own saved filter, which nobody else sees",
     ("mailgate", "send_reply"): "notes that the mail server took a reply; the reply is its comment's history",
+    ("sales", "follow_item_state"): "a deal mirrors its item's state for the reports; work records the close",
+    ("sales", "follow_state"): "the rule that has the deal mirror its item's state (follow_item_state)",
     ("notifications", "mark_read"): "reading one's own notification changes no record",
     ("notifications", "mark_all_read"): "reading one's own notifications changes no record",
     ("notifications", "mark_record_read"): "opening a record reads one's own notifications of it",
 }
 
 
+def _modules() -> list[Path]:
+    """Every app's service modules and rules."""
+    root = Path(tandem.__file__).parent
+    return sorted([*root.glob("*/services.py"), *root.glob("*/services/*.py"), *root.glob("*/rules.py")])
+
+
 def _services() -> dict[tuple[str, str], set[str]]:
-    """(app, function) -> the names it calls."""
-    found = {}
-    for path in sorted(Path(tandem.__file__).parent.glob("*/services.py")):
+    """(app, function) -> the names it calls (a name defined in two modules of one app: both's)."""
+    root = Path(tandem.__file__).parent
+    found: dict[tuple[str, str], set[str]] = {}
+    for path in _modules():
+        app = path.relative_to(root).parts[0]
         for node in ast.parse(path.read_text()).body:
             if isinstance(node, ast.FunctionDef):
-                found[(path.parent.name, node.name)] = {
+                found.setdefault((app, node.name), set()).update(
                     n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", "")
                     for n in ast.walk(node)
                     if isinstance(n, ast.Call)
-                }
+                )
     return found
 
 
@@ -79,6 +91,8 @@ def test_every_service_that_writes_records_history() -> None:
     services = _services()
     public = [key for key in services if not key[1].startswith("_")]
     assert len(public) > 80  # the walk sees the services (accounts, contacts, work, sales, ...)
+    # ... in packages of service modules, and the rules
+    assert {("mailgate", "email_reply"), ("sales", "create_deal"), ("sales", "record_stage")} <= set(public)
     writers = {key for key in public if _reach(services, key) & WRITES}
     missing = sorted(key for key in writers - set(NOT_A_CHANGE) if "record" not in _reach(services, key))
     assert missing == []

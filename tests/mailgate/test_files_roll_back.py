@@ -15,6 +15,7 @@ from tandem.core.errors import InvalidInput
 from tandem.core.files import atomic_with_files
 from tandem.mailgate import services as mailgate
 from tandem.mailgate.models import InboundMessage, MessageStatus
+from tandem.mailgate.services import inbound
 from tandem.work import services as work
 from tandem.work.models import ItemFile
 from tests.mailgate.conftest import mail
@@ -96,14 +97,14 @@ def test_an_inner_change_caught_inside_a_committed_one_loses_only_its_own_files(
 
 
 def test_mail_that_fails_after_its_attachments_were_stored_leaves_only_its_original(invoices, monkeypatch):
-    real = mailgate._new_item
+    real = inbound._new_item
 
     def fails_after_attaching(*args: Any, **kwargs: Any) -> Any:
         made = real(*args, **kwargs)
         assert made.files.count() == 1  # the attachment is in the storage by now
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(mailgate, "_new_item", fails_after_attaching)
+    monkeypatch.setattr(inbound, "_new_item", fails_after_attaching)
     raw = mail(attachments=(("invoice.pdf", PDF, "application/pdf"),))
     mailgate.deliver(raw, sender="vera@vendor.example", recipients=["invoices@tandem.test"], via="smtp")
     assert mailgate.process_waiting() == 1

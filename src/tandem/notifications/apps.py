@@ -8,4 +8,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        from tandem.mailgate import threads
         from tandem.notifications import jobs  # noqa: F401  (registers the worker's periodic checks)
+        from tandem.notifications.mail import thread_id
+
+        # a reply to a notification e-mail that keeps its References threads into the item
+        threads.on_thread_id(thread_id)

@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -176,11 +175,7 @@ def update_stage(request: HttpRequest, id: PathId, stage_id: PathId, payload: St
     position = data.pop("position", None)
     if "required_document" in data:
         data["required_document"] = data["required_document"] or ""
-    with transaction.atomic():  # the edit and the move together, or neither
-        stage = services.update_stage(stage, by=user, data=data)
-        if position is not None:
-            stage = services.move_stage(stage, by=user, position=position)
-    return stage
+    return services.update_stage(stage, by=user, data=data, position=position)
 
 
 @pipelines.delete("/{id}/stages/{stage_id}", response={204: None, **errors(403, 404, 409)})

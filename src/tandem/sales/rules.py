@@ -3,8 +3,8 @@ dragged on the board, changed in a form, moved over the API or in bulk:
 
 * entering a stage needs what the stage requires (fields, checklist, a document kind); Won needs a
   signed contract on the deal;
-* every stage change is recorded, with time and user; winning opens the finance ticket that
-  blocks the deal;
+* every stage change is noted, with time and user, and winning opens the finance ticket that
+  blocks the deal (both through tandem.sales.services, as every write);
 * a deal closes only when lost, or when won and its finance ticket is closed (the blocking-close
   rule does the latter)."""
 
@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tandem.core.errors import Conflict, InvalidInput
-from tandem.sales.models import Deal, DocumentKind, RequiredField, Stage, StageChange, StageKind
+from tandem.sales.models import Deal, DocumentKind, RequiredField, Stage, StageKind
+from tandem.sales.services import deals
 from tandem.work import rules
-from tandem.work.models import ItemState, LinkKind
+from tandem.work.models import LinkKind
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -85,25 +86,12 @@ def record_stage(item: Item, old: Column | None, new: Column | None, by: User | 
     deal = _deal_of(item)
     if stage is None or deal is None or deal.stage_id == stage.pk:
         return
-    now = timezone.now()
-    StageChange.objects.create(deal=deal, from_stage=deal.stage, to_stage=stage, by=by, at=now)
-    deal.stage = stage
-    deal.stage_entered_at = now
-    deal.won_at = now if stage.kind == StageKind.WON else None
-    deal.won_after = now - item.created_at if stage.kind == StageKind.WON else None
-    deal.lost_at = now if stage.kind == StageKind.LOST else None
-    if stage.kind != StageKind.LOST:
-        deal.lost_reason = ""
-    deal.save(update_fields=["stage", "stage_entered_at", "won_at", "won_after", "lost_at", "lost_reason"])
-    if stage.kind == StageKind.WON:
-        from tandem.sales.services import open_finance_ticket
-
-        open_finance_ticket(deal, by=by)
+    deals.note_stage_change(deal, stage, item=item, by=by)
 
 
 def follow_state(item: Item) -> None:
     """A deal's record mirrors its item's state, which the reports read beside the figures."""
-    Deal.objects.filter(pk=item.pk).update(is_open=item.state == ItemState.OPEN)
+    deals.follow_item_state(item)
 
 
 def check_close(item: Item) -> None:

@@ -1,0 +1,67 @@
+"""Activities on a deal: calls, meetings, e-mails and notes logged or scheduled, and what is
+overdue for a deal's owner."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tandem.accounts.models import User
+from tandem.accounts.roles import Permission, require
+from tandem.activity.services import record
+from tandem.core.errors import InvalidInput
+from tandem.sales.models import ActivityKind, Deal, DealActivity
+from tandem.sales.services._values import _date
+from tandem.work.queries import board_visibility
+
+
+def log_activity(deal: Deal, *, by: User, kind: str, summary: str, due: date | None = None) -> DealActivity:
+    """Log a call, meeting, e-mail or note (done now), or schedule one with a due date."""
+    require(by, Permission.EDIT_WORK)
+    if kind not in ActivityKind.values:
+        raise InvalidInput(_("Choose one of the offered kinds."), field="kind")
+    text = " ".join(str(summary or "").split())
+    if not text:
+        raise InvalidInput(_("Say what happened or what is planned."), field="summary")
+    with transaction.atomic():
+        activity = DealActivity.objects.create(
+            deal=deal, kind=kind, summary=text[:300], due=_date(due, "due"), by=by,
+            done_at=None if due else timezone.now(),
+        )  # fmt: skip
+        record(actor=by, verb="logged" if due is None else "scheduled", target=deal.item, target_type="item",
+               changes={"activity": str(activity)})  # fmt: skip
+    return activity
+
+
+def complete_activity(activity: DealActivity, *, by: User) -> DealActivity:
+    require(by, Permission.EDIT_WORK)
+    if activity.done_at is None:
+        with transaction.atomic():
+            activity.done_at = timezone.now()
+            activity.save(update_fields=["done_at"])
+            record(actor=by, verb="completed", target=activity.deal.item, target_type="item",
+                   changes={"activity": str(activity)})  # fmt: skip
+    return activity
+
+
+def overdue_for(user: User) -> tuple[list[Deal], list[DealActivity]]:
+    """What is overdue for a deal owner: next steps past their date, scheduled activities past due."""
+    today = timezone.localdate()
+    deals = list(
+        Deal.objects.filter(owner=user, next_step_due__lt=today, item__state="open")
+        .filter(board_visibility(user, through="item__board__"))
+        .select_related("item")
+        .order_by("next_step_due")[:20]
+    )
+    activities = list(
+        DealActivity.objects.filter(
+            deal__owner=user, done_at__isnull=True, due__lt=today, deal__item__state="open"
+        )
+        .filter(board_visibility(user, through="deal__item__board__"))
+        .select_related("deal__item")
+        .order_by("due")[:20]
+    )
+    return deals, activities
