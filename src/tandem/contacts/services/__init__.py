@@ -5,8 +5,8 @@ Input comes as plain mappings (what a form's cleaned_data or an API schema's dic
 keys present are changed. Lists (emails, phones, addresses, tags, memberships) replace what was there.
 
 One module per part: records (organizations and people: create, edit, archive, restore),
-duplicates (the warnings), merge, senders (of inbound mail) and tags (made by tagging a record).
-Callers import the package: `from tandem.contacts import services; services.create_person(...)`.
+duplicates (the warnings), merge, senders (of inbound mail) and tags. Callers import the package:
+`from tandem.contacts import services; services.create_person(...)`.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from tandem.contacts.services.senders import (
     mark_reviewed,
     sender_for_mail,
 )
+from tandem.contacts.services.tags import clean_tag, create_tag, delete_tag, update_tag
 
 __all__ = [
     "ADDRESS_FIELDS",
@@ -41,8 +42,11 @@ __all__ = [
     "Sender",
     "add_membership",
     "archive",
+    "clean_tag",
     "create_organization",
     "create_person",
+    "create_tag",
+    "delete_tag",
     "find_duplicate_organizations",
     "find_duplicate_people",
     "known_sender",
@@ -52,4 +56,5 @@ __all__ = [
     "sender_for_mail",
     "update_organization",
     "update_person",
+    "update_tag",
 ]
