@@ -17,6 +17,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from tandem.accounts import services
 from tandem.accounts.forms import AdminLoginForm
 from tandem.accounts.models import ApiToken, LoginFailure, LoginLockLift, Team, User
+from tandem.core.admin import ReadOnlyAdmin
 from tandem.core.errors import ServiceError
 
 # The admin site's own login page is throttled like Tandem's.
@@ -175,23 +176,15 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
 
 
 @admin.register(LoginFailure)
-class LoginFailureAdmin(admin.ModelAdmin[LoginFailure]):
+class LoginFailureAdmin(ReadOnlyAdmin):
     """Failed logins, with the locks they make on top (client, account, failures, until) and a
-    "Lift" button for each, through `services.lift_login_lock` (recorded in history)."""
+    "Lift" button for each, through `services.lift_login_lock` (recorded in history). Read only:
+    a lock is lifted through the service, never by deleting failures."""
 
     change_list_template = "admin/accounts/loginfailure/change_list.html"
     list_display = ["email", "ip_address", "at"]
     search_fields = ["email", "ip_address"]
     actions = ["lift"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: LoginFailure | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: LoginFailure | None = None) -> bool:
-        return False  # lift a lock instead, through the service
 
     def get_urls(self) -> list[URLPattern]:
         lift = path("lift/", self.admin_site.admin_view(self.lift_view), name="accounts_loginfailure_lift")
@@ -240,18 +233,9 @@ def _lifted_message(lift: LoginLockLift) -> str:
 
 
 @admin.register(LoginLockLift)
-class LoginLockLiftAdmin(admin.ModelAdmin[LoginLockLift]):
+class LoginLockLiftAdmin(ReadOnlyAdmin):
     """Read only: who lifted which lock, when."""
 
     list_display = ["lifted_at", "client", "email", "failures", "lifted_by"]
     search_fields = ["client", "email"]
     list_select_related = ["lifted_by"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: LoginLockLift | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: LoginLockLift | None = None) -> bool:
-        return False

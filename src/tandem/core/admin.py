@@ -9,7 +9,9 @@ from tandem.core.models import WorkerBeat
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """A list admins read but never add to, change or delete from (what Tandem itself writes)."""
+    """A list admins read but never add to, change or delete from: what Tandem itself writes, and
+    what the app shapes through its services (any writes an admin offers are actions that call them).
+    The one read-only admin every app uses."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
