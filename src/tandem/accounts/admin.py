@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelForm
@@ -81,12 +82,14 @@ class UserAdmin(admin.ModelAdmin[User]):
         # `obj` already carries the edits; apply them to the stored row so the services see the change.
         stored = User.objects.get(pk=obj.pk)
         data = form.cleaned_data
-        by = _acting_user(request)
-        services.update_user(
-            stored, by=by, role=data.get("role"), teams=data.get("teams"), full_name=data.get("full_name")
+        services.edit_user(
+            stored,
+            by=_acting_user(request),
+            role=data.get("role"),
+            teams=data.get("teams"),
+            full_name=data.get("full_name"),
+            active=data.get("is_active"),  # absent when editing oneself (read only)
         )
-        if "is_active" in data:
-            services.set_user_active(stored, active=data["is_active"], by=by)
 
     def save_related(self, request: HttpRequest, form: ModelForm[User], formsets: Any, change: bool) -> None:
         for formset in formsets:  # teams were saved by update_user
@@ -144,10 +147,44 @@ class UserAdmin(admin.ModelAdmin[User]):
         )
 
 
+class TeamForm(forms.ModelForm[Team]):
+    class Meta:
+        model = Team
+        fields = ["name", "slug", "description"]
+
+    def clean_name(self) -> str:
+        # as the services store it, so the form's uniqueness check sees the name that is saved
+        return " ".join(self.cleaned_data["name"].split())
+
+
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin[Team]):
+    """Teams are made, changed and deleted through the services, so history records each change.
+    Who is in a team is set on each person (the user form here, or the team page)."""
+
+    form = TeamForm
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request: HttpRequest, obj: Team, form: ModelForm[Team], change: bool) -> None:
+        data, by = form.cleaned_data, _acting_user(request)
+        if change:
+            services.update_team(
+                obj, by=by, name=data["name"], slug=data["slug"], description=data["description"]
+            )
+        else:
+            saved = services.create_team(
+                name=data["name"], slug=data["slug"], description=data["description"], by=by
+            )
+            obj.pk, obj._state.adding = saved.pk, False  # the admin's message and redirect name it
+
+    def delete_model(self, request: HttpRequest, obj: Team) -> None:
+        services.delete_team(obj, by=_acting_user(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Team]) -> None:
+        by = _acting_user(request)
+        for team in queryset:
+            services.delete_team(team, by=by)
 
 
 @admin.register(ApiToken)
