@@ -18,7 +18,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from tandem.accounts import services
 from tandem.accounts.forms import AdminLoginForm
 from tandem.accounts.models import ApiToken, LoginFailure, LoginLockLift, Team, User
-from tandem.core.admin import ReadOnlyAdmin
+from tandem.core.admin import ReadOnlyAdmin, ServiceAdmin
 from tandem.core.errors import ServiceError
 
 # The admin site's own login page is throttled like Tandem's.
@@ -158,7 +158,7 @@ class TeamForm(forms.ModelForm[Team]):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin[Team]):
+class TeamAdmin(ServiceAdmin):
     """Teams are made, changed and deleted through the services, so history records each change.
     Who is in a team is set on each person (the user form here, or the team page)."""
 
