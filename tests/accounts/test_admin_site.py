@@ -5,6 +5,7 @@ import pytest
 
 from tandem.accounts import services
 from tandem.activity.models import HistoryEntry
+from tandem.core.errors import NotAllowed
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +77,24 @@ def test_users_are_deactivated_not_deleted(admin_user, member, client_for):
     member.refresh_from_db()
     admin_user.refresh_from_db()
     assert not member.is_active and admin_user.is_active
+
+
+def test_a_user_edit_is_saved_whole_or_not_at_all(admin_user):
+    """Name, role and access in one transaction: when deactivating is refused, the role change
+    made just before it is not saved either, and no history is written."""
+    robot = services.system_account("mail")
+    stored, before = (robot.role, robot.full_name), HistoryEntry.objects.count()
+    with pytest.raises(NotAllowed):
+        services.edit_user(robot, by=admin_user, role="admin", full_name="Robot", active=False)
+    robot.refresh_from_db()
+    assert (robot.role, robot.full_name) == stored != ("admin", "Robot")
+    assert HistoryEntry.objects.count() == before
+
+
+def test_a_user_edit_records_each_change(admin_user, member, team):
+    services.edit_user(member, by=admin_user, role="guest", teams=[team], active=False)
+    member.refresh_from_db()
+    assert (member.role, member.is_active) == ("guest", False)
+    updated = HistoryEntry.objects.get(target_type="user", target_id=member.pk, verb="updated")
+    assert updated.changes == {"role": ["member", "guest"], "teams": [[], ["Sales"]]}
+    assert HistoryEntry.objects.filter(target_id=member.pk, verb="deactivated", actor=admin_user).exists()

@@ -4,10 +4,12 @@ matches offered instead of duplicates) and the deal starts in the pipeline's fir
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from tandem.contacts.models import Organization, Person
 from tandem.core.errors import Conflict, InvalidInput, PossibleDuplicate
 from tandem.sales import services
+from tandem.sales.filters import LeadFilters
 from tandem.sales.models import LeadStatus
 
 
@@ -61,3 +63,23 @@ def test_disqualified_leads_stay_out(member, pipeline):
     services.disqualify_lead(lead, by=member)
     with pytest.raises(Conflict):
         services.qualify_lead(lead, by=member, pipeline=pipeline)
+
+
+def test_the_leads_page_and_the_api_read_the_status_alike(member, pipeline, client_for, api_token_for):
+    """One definition (sales.filters.LeadFilters) behind the page's tabs and the API's `status`."""
+    fresh = services.create_lead(by=member, data={"name": "Fresh Lead"})
+    dropped = services.disqualify_lead(
+        services.create_lead(by=member, data={"name": "Dropped Lead"}), by=member
+    )
+    page, api = client_for(member), Client(headers={"Authorization": f"Bearer {api_token_for(member)}"})
+    for status, expected in [
+        ("", {fresh.name}),
+        ("disqualified", {dropped.name}),
+        ("all", {fresh.name, dropped.name}),
+    ]:
+        query = f"?status={status}" if status else ""
+        listed = {lead["name"] for lead in api.get(f"/api/v1/leads{query}").json()["items"]}
+        assert listed == expected, status
+        shown = page.get(f"/leads/{query}").content.decode()
+        assert {name for name in (fresh.name, dropped.name) if name in shown} == expected, status
+    assert LeadFilters.parse({"status": "nonsense"}) == LeadFilters(status="all")  # a page shows all

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelForm
@@ -17,6 +18,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from tandem.accounts import services
 from tandem.accounts.forms import AdminLoginForm
 from tandem.accounts.models import ApiToken, LoginFailure, LoginLockLift, Team, User
+from tandem.core.admin import ReadOnlyAdmin, ServiceAdmin
 from tandem.core.errors import ServiceError
 
 # The admin site's own login page is throttled like Tandem's.
@@ -80,12 +82,14 @@ class UserAdmin(admin.ModelAdmin[User]):
         # `obj` already carries the edits; apply them to the stored row so the services see the change.
         stored = User.objects.get(pk=obj.pk)
         data = form.cleaned_data
-        by = _acting_user(request)
-        services.update_user(
-            stored, by=by, role=data.get("role"), teams=data.get("teams"), full_name=data.get("full_name")
+        services.edit_user(
+            stored,
+            by=_acting_user(request),
+            role=data.get("role"),
+            teams=data.get("teams"),
+            full_name=data.get("full_name"),
+            active=data.get("is_active"),  # absent when editing oneself (read only)
         )
-        if "is_active" in data:
-            services.set_user_active(stored, active=data["is_active"], by=by)
 
     def save_related(self, request: HttpRequest, form: ModelForm[User], formsets: Any, change: bool) -> None:
         for formset in formsets:  # teams were saved by update_user
@@ -143,10 +147,44 @@ class UserAdmin(admin.ModelAdmin[User]):
         )
 
 
+class TeamForm(forms.ModelForm[Team]):
+    class Meta:
+        model = Team
+        fields = ["name", "slug", "description"]
+
+    def clean_name(self) -> str:
+        # as the services store it, so the form's uniqueness check sees the name that is saved
+        return " ".join(self.cleaned_data["name"].split())
+
+
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin[Team]):
+class TeamAdmin(ServiceAdmin):
+    """Teams are made, changed and deleted through the services, so history records each change.
+    Who is in a team is set on each person (the user form here, or the team page)."""
+
+    form = TeamForm
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request: HttpRequest, obj: Team, form: ModelForm[Team], change: bool) -> None:
+        data, by = form.cleaned_data, _acting_user(request)
+        if change:
+            services.update_team(
+                obj, by=by, name=data["name"], slug=data["slug"], description=data["description"]
+            )
+        else:
+            saved = services.create_team(
+                name=data["name"], slug=data["slug"], description=data["description"], by=by
+            )
+            obj.pk, obj._state.adding = saved.pk, False  # the admin's message and redirect name it
+
+    def delete_model(self, request: HttpRequest, obj: Team) -> None:
+        services.delete_team(obj, by=_acting_user(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Team]) -> None:
+        by = _acting_user(request)
+        for team in queryset:
+            services.delete_team(team, by=by)
 
 
 @admin.register(ApiToken)
@@ -175,23 +213,15 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
 
 
 @admin.register(LoginFailure)
-class LoginFailureAdmin(admin.ModelAdmin[LoginFailure]):
+class LoginFailureAdmin(ReadOnlyAdmin):
     """Failed logins, with the locks they make on top (client, account, failures, until) and a
-    "Lift" button for each, through `services.lift_login_lock` (recorded in history)."""
+    "Lift" button for each, through `services.lift_login_lock` (recorded in history). Read only:
+    a lock is lifted through the service, never by deleting failures."""
 
     change_list_template = "admin/accounts/loginfailure/change_list.html"
     list_display = ["email", "ip_address", "at"]
     search_fields = ["email", "ip_address"]
     actions = ["lift"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: LoginFailure | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: LoginFailure | None = None) -> bool:
-        return False  # lift a lock instead, through the service
 
     def get_urls(self) -> list[URLPattern]:
         lift = path("lift/", self.admin_site.admin_view(self.lift_view), name="accounts_loginfailure_lift")
@@ -240,18 +270,9 @@ def _lifted_message(lift: LoginLockLift) -> str:
 
 
 @admin.register(LoginLockLift)
-class LoginLockLiftAdmin(admin.ModelAdmin[LoginLockLift]):
+class LoginLockLiftAdmin(ReadOnlyAdmin):
     """Read only: who lifted which lock, when."""
 
     list_display = ["lifted_at", "client", "email", "failures", "lifted_by"]
     search_fields = ["client", "email"]
     list_select_related = ["lifted_by"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: LoginLockLift | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: LoginLockLift | None = None) -> bool:
-        return False

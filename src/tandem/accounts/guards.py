@@ -20,14 +20,16 @@ from tandem.core.errors import NotAllowed, NotFound
 View = Callable[..., HttpResponseBase]
 
 
-def guarded_view(permission: Permission) -> Callable[[View], View]:
-    """Logged in, allowed by role, and service refusals shown as a 403 page or a 404."""
+def guarded_view(permission: Permission | None) -> Callable[[View], View]:
+    """Logged in, allowed by role, and service refusals shown as a 403 page or a 404.
+    `guarded_view(None)` lets in any signed-in user (one's own profile, password and tokens)."""
 
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             try:
-                require(request.user, permission)
+                if permission is not None:
+                    require(request.user, permission)
                 return view(request, *args, **kwargs)
             except NotAllowed as exc:
                 return render(request, "web/forbidden.html", {"message": exc.message}, status=403)

@@ -13,7 +13,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.core.validators import validate_email
+from django.core.validators import validate_email, validate_slug
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 from django.tasks import task
@@ -164,6 +164,24 @@ def set_user_active(user: User, *, active: bool, by: User) -> User:
     return user
 
 
+def edit_user(
+    user: User,
+    *,
+    by: User,
+    role: str | None = None,
+    teams: Iterable[Team] | None = None,
+    full_name: str | None = None,
+    active: bool | None = None,
+) -> User:
+    """An admin's edit of a person in one go (the admin site's user form): name, role, teams and
+    whether they may log in, in one transaction, so a refusal of any part leaves all of it unsaved."""
+    with transaction.atomic():
+        update_user(user, by=by, role=role, teams=teams, full_name=full_name)
+        if active is not None:
+            set_user_active(user, active=active, by=by)
+    return user
+
+
 def system_account(key: str) -> User:
     """The account Tandem acts as for `key` ("mail": items made from inbound mail), made on first
     use: a member by role, inactive and without a password, so it never logs in, is never listed
@@ -294,15 +312,65 @@ def reset_password(user: User, *, password: str) -> User:
 
 
 def create_team(*, name: str, slug: str, description: str = "", by: User | None) -> Team:
+    """A new team; the team of that slug when there is one already (so seeding twice is harmless)."""
     if by is not None:
         require(by, Permission.MANAGE_USERS)
     with transaction.atomic():
-        team, created = Team.objects.get_or_create(
-            slug=slug, defaults={"name": name, "description": description}
-        )
-        if created:
-            record(actor=by, verb="created", target=team, target_type="team")
+        existing = Team.objects.filter(slug=slug).first()
+        if existing is not None:
+            return existing
+        name, slug = _team_fields(name, slug)
+        team = Team.objects.create(name=name, slug=slug, description=description)
+        record(actor=by, verb="created", target=team, target_type="team")
     return team
+
+
+def _team_fields(name: str, slug: str, *, other_than: Team | None = None) -> tuple[str, str]:
+    name = " ".join(str(name or "").split())
+    if not name:
+        raise InvalidInput(_("A team needs a name."), field="name")
+    try:
+        validate_slug(slug)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], field="slug") from None
+    others = Team.objects.exclude(pk=other_than.pk) if other_than is not None else Team.objects.all()
+    if others.filter(name=name).exists() or others.filter(slug=slug).exists():
+        raise Conflict(_("Another team has this name or slug."))
+    return name, slug
+
+
+def update_team(
+    team: Team, *, by: User, name: str | None = None, slug: str | None = None, description: str | None = None
+) -> Team:
+    """Rename a team, change its slug (its address in the directory's filter) or its description."""
+    require(by, Permission.MANAGE_USERS)
+    with transaction.atomic():
+        current = Team.objects.select_for_update().get(pk=team.pk)
+        new_name, new_slug = _team_fields(
+            current.name if name is None else name, current.slug if slug is None else slug, other_than=current
+        )
+        values = {"name": new_name, "slug": new_slug}
+        if description is not None:
+            values["description"] = description
+        changes = {f: [getattr(current, f), v] for f, v in values.items() if getattr(current, f) != v}
+        if changes:
+            for field, value in values.items():
+                setattr(current, field, value)
+            current.save(update_fields=list(values))
+            record(actor=by, verb="updated", target=current, target_type="team", changes=changes)
+    return current
+
+
+def delete_team(team: Team, *, by: User) -> None:
+    """Delete a team: its members stay, no longer in it, and its boards no longer belong to a team."""
+    require(by, Permission.MANAGE_USERS)
+    with transaction.atomic():
+        current = Team.objects.select_for_update().get(pk=team.pk)
+        boards = sorted(current.boards.values_list("name", flat=True))
+        members = sorted(current.members.values_list("email", flat=True))
+        record(actor=by, verb="deleted", target=current, target_type="team",
+               changes={"name": current.name, "boards": boards, "members": members})  # fmt: skip
+        current.delete()
 
 
 # --- API tokens -----------------------------------------------------------------------------

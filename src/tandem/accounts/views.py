@@ -9,11 +9,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.auth.views import LoginView
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -38,6 +37,7 @@ from tandem.accounts.forms import (
     TokenForm,
     UserEditForm,
 )
+from tandem.accounts.guards import guarded_view
 from tandem.accounts.models import ApiToken, Team, User
 from tandem.accounts.roles import Permission, can
 from tandem.core.errors import ServiceError
@@ -49,11 +49,6 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 class AuthenticatedRequest(HttpRequest):
     user: User
-
-
-def _require(request: AuthenticatedRequest, permission: Permission) -> None:
-    if not can(request.user, permission):
-        raise PermissionDenied(_("Your role does not allow this."))
 
 
 def _invalid(request: HttpRequest, template: str, context: dict[str, Any], status: int = 422) -> HttpResponse:
@@ -164,9 +159,8 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
 # --- The team directory ---------------------------------------------------------------------
 
 
-@login_required
+@guarded_view(Permission.VIEW_PEOPLE_DIRECTORY)
 def user_list(request: AuthenticatedRequest) -> HttpResponse:
-    _require(request, Permission.VIEW_PEOPLE_DIRECTORY)
     manages = can(request.user, Permission.MANAGE_USERS)
     filters = DirectoryFilterForm(request.GET)
     users = User.objects.filter(is_system=False).prefetch_related("teams")
@@ -189,9 +183,8 @@ def user_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/user_list.html", context)
 
 
-@login_required
+@guarded_view(Permission.MANAGE_USERS)
 def user_invite(request: AuthenticatedRequest) -> HttpResponse:
-    _require(request, Permission.MANAGE_USERS)
     form = InviteForm(request.POST if request.method == "POST" else None)
     context = {"nav": "team", "form": form}
     if not form.is_bound:
@@ -214,9 +207,8 @@ def user_invite(request: AuthenticatedRequest) -> HttpResponse:
     return redirect("user-list")
 
 
-@login_required
+@guarded_view(Permission.MANAGE_USERS)
 def user_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require(request, Permission.MANAGE_USERS)
     person = get_object_or_404(User.objects.prefetch_related("teams"), pk=pk)
     initial = {"full_name": person.full_name, "role": person.role, "teams": list(person.teams.all())}
     form = UserEditForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -241,7 +233,6 @@ def _user_action(
     request: AuthenticatedRequest, pk: int, done: str, action: Callable[[User], object]
 ) -> HttpResponse:
     """Runs one admin action on a user from a button, then goes back to the directory with its outcome."""
-    _require(request, Permission.MANAGE_USERS)
     person = get_object_or_404(User, pk=pk)
     try:
         action(person)
@@ -253,7 +244,7 @@ def _user_action(
 
 
 @require_POST
-@login_required
+@guarded_view(Permission.MANAGE_USERS)
 def user_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _user_action(
         request,
@@ -264,7 +255,7 @@ def user_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@guarded_view(Permission.MANAGE_USERS)
 def user_reactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _user_action(
         request,
@@ -275,7 +266,7 @@ def user_reactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@guarded_view(Permission.MANAGE_USERS)
 def user_resend_invitation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _user_action(
         request,
@@ -305,7 +296,7 @@ def _profile_forms(request: AuthenticatedRequest, **forms: Form) -> dict[str, An
     return context
 
 
-@login_required
+@guarded_view(None)
 def profile(request: AuthenticatedRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "accounts/profile.html", _profile_forms(request))
@@ -325,7 +316,7 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@guarded_view(None)
 def password_change(request: AuthenticatedRequest) -> HttpResponse:
     form = PasswordForm(request.user, request.POST)
     if form.is_valid():
@@ -347,17 +338,15 @@ def _token_page(request: AuthenticatedRequest, form: TokenForm) -> dict[str, Any
     return {"nav": "tokens", "form": form, "tokens": ApiToken.objects.filter(user=request.user)}
 
 
-@login_required
+@guarded_view(Permission.USE_API)
 def token_list(request: AuthenticatedRequest) -> HttpResponse:
-    _require(request, Permission.USE_API)
     return render(request, "accounts/token_list.html", _token_page(request, TokenForm()))
 
 
 @never_cache
 @require_POST
-@login_required
+@guarded_view(Permission.USE_API)
 def token_create(request: AuthenticatedRequest) -> HttpResponse:
-    _require(request, Permission.USE_API)
     form = TokenForm(request.POST)
     if not form.is_valid():
         return _invalid(request, "accounts/token_list.html", _token_page(request, form))
@@ -371,7 +360,7 @@ def token_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@guarded_view(None)
 def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.revoke_api_token(token, by=request.user)

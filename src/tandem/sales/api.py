@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status, UploadedFile
@@ -23,7 +22,8 @@ from tandem.core.api.types import PathId
 from tandem.core.errors import InvalidInput, NotFound
 from tandem.sales import queries, services
 from tandem.sales import reports as sales_reports
-from tandem.sales.models import Deal, DealContact, Lead, Pipeline, Stage, StageKind
+from tandem.sales.filters import LeadFilters
+from tandem.sales.models import Deal, Lead, Pipeline, Stage, StageKind
 from tandem.sales.schemas import (
     ChecklistIn,
     ContactIn,
@@ -69,34 +69,19 @@ def _readable(request: HttpRequest) -> User:
 
 
 def _pipeline(request: HttpRequest, pk: int) -> Pipeline:
-    pipeline = queries.pipelines_for(acting_user(request)).filter(pk=pk).first()
-    if pipeline is None:
-        raise NotFound(_("Not found."))
-    return pipeline
+    return queries.get_pipeline_for_user(acting_user(request), pk)
 
 
 def _visible_pipeline(request: HttpRequest, pk: int) -> Pipeline:
     """A pipeline named in a request's body: a 422 when there is none the user may see."""
-    pipeline = queries.pipelines_for(acting_user(request)).filter(pk=pk).first()
-    if pipeline is None:
-        raise InvalidInput(_("No such record: %(id)s.") % {"id": pk}, field="pipeline")
-    return pipeline
-
-
-_CONTACTS = Prefetch("contacts", queryset=DealContact.objects.select_related("person").order_by("pk"))
+    try:
+        return _pipeline(request, pk)
+    except NotFound:
+        raise InvalidInput(_("No such record: %(id)s.") % {"id": pk}, field="pipeline") from None
 
 
 def _deal(request: HttpRequest, pk: int) -> Deal:
-    deal = (
-        queries.deals_for(acting_user(request))
-        .select_related("item", "stage__label", "owner", "pipeline")
-        .prefetch_related("documents", "invoices", _CONTACTS)
-        .filter(pk=pk)
-        .first()
-    )
-    if deal is None:
-        raise NotFound(_("Not found."))
-    return deal
+    return queries.get_deal_in_full(acting_user(request), pk)
 
 
 def _stage(pipeline: Pipeline, pk: int) -> Stage:
@@ -191,11 +176,7 @@ def remove_stage(request: HttpRequest, id: PathId, stage_id: PathId) -> Status[N
 @leads.get("", response={200: Page[LeadOut], **errors()})
 def list_leads(request: HttpRequest, page: Query[PageParams], status: str = "new") -> dict[str, Any]:
     """Newest first; `status`: new (default), qualified, disqualified or all."""
-    _readable(request)
-    qs = Lead.objects.select_related("owner")
-    if status != "all":
-        qs = qs.filter(status=status)
-    return paginate(qs.order_by("-created_at", "-id"), page)
+    return paginate(queries.lead_list(_readable(request), LeadFilters(status=status)), page)
 
 
 @leads.post("", response={201: LeadOut, **errors(403)})
@@ -203,11 +184,8 @@ def create_lead(request: HttpRequest, payload: LeadIn) -> Status[Lead]:
     return Status(201, services.create_lead(by=acting_user(request), data=payload.model_dump()))
 
 
-def _lead(pk: int) -> Lead:
-    lead = Lead.objects.filter(pk=pk).first()
-    if lead is None:
-        raise NotFound(_("Not found."))
-    return lead
+def _lead(request: HttpRequest, pk: int) -> Lead:
+    return queries.get_lead_for_user(acting_user(request), pk)
 
 
 @leads.post("/{id}/qualify", response={201: DealOut, **errors(403, 404, 409)})
@@ -217,7 +195,7 @@ def qualify_lead(request: HttpRequest, id: PathId, payload: QualifyIn) -> Status
     user = acting_user(request)
     pipeline = _visible_pipeline(request, payload.pipeline)
     deal = services.qualify_lead(
-        _lead(id),
+        _lead(request, id),
         by=user,
         pipeline=pipeline,
         organization=_get(Organization, payload.organization, "organization"),
@@ -229,7 +207,7 @@ def qualify_lead(request: HttpRequest, id: PathId, payload: QualifyIn) -> Status
 
 @leads.post("/{id}/disqualify", response={200: LeadOut, **errors(403, 404, 409)})
 def disqualify_lead(request: HttpRequest, id: PathId) -> Lead:
-    return services.disqualify_lead(_lead(id), by=acting_user(request))
+    return services.disqualify_lead(_lead(request, id), by=acting_user(request))
 
 
 # --- Deals ------------------------------------------------------------------------------------
@@ -248,15 +226,7 @@ def _deal_data(payload: DealFields) -> dict[str, Any]:
 def list_deals(
     request: HttpRequest, page: Query[PageParams], pipeline: PathId | None = None
 ) -> dict[str, Any]:
-    _readable(request)
-    qs = (
-        queries.deals_for(acting_user(request))
-        .select_related("item", "stage__label", "owner")
-        .prefetch_related("documents", "invoices", _CONTACTS)
-    )
-    if pipeline is not None:
-        qs = qs.filter(pipeline_id=pipeline)
-    return paginate(qs.order_by("-item_id"), page)
+    return paginate(queries.deal_list(_readable(request), pipeline=pipeline), page)
 
 
 @deals.post("", response={201: DealOut, **errors(403, 409)})
@@ -373,9 +343,10 @@ def _report_scope(
     request: HttpRequest, pipeline: PathId, owner: PathId | None
 ) -> tuple[Pipeline, User | None]:
     _readable(request)
-    found = queries.pipelines_for(acting_user(request)).filter(pk=pipeline).first()
-    if found is None:
-        raise InvalidInput(_("There is no such pipeline."), field="pipeline")
+    try:
+        found = _pipeline(request, pipeline)
+    except NotFound:
+        raise InvalidInput(_("There is no such pipeline."), field="pipeline") from None
     return found, _get(User, owner, "owner")
 
 

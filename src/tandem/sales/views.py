@@ -27,7 +27,8 @@ from tandem.core.errors import PossibleDuplicate, ServiceError
 from tandem.core.files import serve
 from tandem.core.numbers import id_or_none
 from tandem.core.views import go, int_or_none, posted
-from tandem.sales import reports, services
+from tandem.sales import queries, reports, services
+from tandem.sales.filters import LeadFilters
 from tandem.sales.forms import (
     ContactForm,
     DealForm,
@@ -38,17 +39,9 @@ from tandem.sales.forms import (
     QualifyForm,
     StageForm,
 )
-from tandem.sales.models import Deal, DealDocument, Lead, LeadStatus, Pipeline, StageKind
-from tandem.sales.queries import deals_for, pipelines_for
+from tandem.sales.models import Deal, DealDocument, Pipeline, StageKind
 from tandem.work.forms import show_error
 from tandem.work.queries import get_item_for_user
-
-
-def _deal(request: HttpRequest, pk: int) -> Deal:
-    deal = deals_for(acting_user(request)).select_related("item", "pipeline", "stage").filter(pk=pk).first()
-    if deal is None:
-        raise Http404(_("Not found."))
-    return deal
 
 
 def _refused(request: HttpRequest, form: Any) -> None:
@@ -62,12 +55,7 @@ def _back(deal: Deal) -> HttpResponse:
 
 @guarded_view(Permission.VIEW_WORK)
 def pipeline_list(request: HttpRequest) -> HttpResponse:
-    pipelines = (
-        pipelines_for(acting_user(request))
-        .select_related("board")
-        .prefetch_related("stages")
-        .order_by("name")
-    )
+    pipelines = queries.pipeline_list(acting_user(request))
     return render(request, "sales/pipeline_list.html", {"pipelines": pipelines, "nav": "sales"})
 
 
@@ -91,20 +79,11 @@ def pipeline_create(request: HttpRequest) -> HttpResponse:
     return render(request, "sales/pipeline_form.html", {"form": form, "nav": "sales"})
 
 
-def _pipeline(request: HttpRequest, pk: int) -> Pipeline:
-    pipeline = (
-        pipelines_for(acting_user(request)).select_related("board", "finance_board").filter(pk=pk).first()
-    )
-    if pipeline is None:
-        raise Http404(_("Not found."))
-    return pipeline
-
-
 @guarded_view(Permission.MANAGE_BOARDS)
 def pipeline_settings(request: HttpRequest, pk: int) -> HttpResponse:
     """The pipeline's name, currency and finance board, and each stage: its probability, what must
     be true to enter it, its checklist and stale limit; stages added, reordered and removed."""
-    pipeline = _pipeline(request, pk)
+    pipeline = queries.get_pipeline_for_user(acting_user(request), pk)
     user = acting_user(request)
     initial = {"name": pipeline.name, "currency": pipeline.currency, "finance_board": pipeline.finance_board}
     action = request.POST.get("action", "") if request.method == "POST" else ""
@@ -182,7 +161,7 @@ def pipeline_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @guarded_view(Permission.EDIT_WORK)
 @require_POST
 def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    deal = _deal(request, pk)
+    deal = queries.get_deal_for_user(acting_user(request), pk)
     form = DealForm(request.POST)
     if not form.is_valid():
         _refused(request, form)
@@ -198,7 +177,7 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def deal_contact(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a person with their role on the deal, change the role, or (`remove`) take them off."""
-    deal = _deal(request, pk)
+    deal = queries.get_deal_for_user(acting_user(request), pk)
     user = acting_user(request)
     try:
         remove = int_or_none(request.POST.get("remove"))
@@ -223,7 +202,7 @@ def deal_contact(request: HttpRequest, pk: int) -> HttpResponse:
 @guarded_view(Permission.VIEW_WORK)
 def deal_document_file(request: HttpRequest, pk: int, document_pk: int) -> HttpResponseBase:
     """A document's file, to whoever may see the deal's item."""
-    deal = _deal(request, pk)
+    deal = queries.get_deal_for_user(acting_user(request), pk)
     get_item_for_user(acting_user(request), deal.item_id)
     document = DealDocument.objects.filter(pk=document_pk, deal=deal).exclude(file="").first()
     if document is None:
@@ -235,7 +214,7 @@ def deal_document_file(request: HttpRequest, pk: int, document_pk: int) -> HttpR
 @guarded_view(Permission.EDIT_WORK)
 @require_POST
 def deal_document(request: HttpRequest, pk: int) -> HttpResponse:
-    deal = _deal(request, pk)
+    deal = queries.get_deal_for_user(acting_user(request), pk)
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
         _refused(request, form)
@@ -259,7 +238,7 @@ def deal_document(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def deal_outcome(request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
     """Win (needs a signed contract) or lose (needs a reason)."""
-    deal = _deal(request, pk)
+    deal = queries.get_deal_for_user(acting_user(request), pk)
     try:
         if outcome == "win":
             services.win(deal, by=acting_user(request))
@@ -276,7 +255,7 @@ def deal_outcome(request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
 @guarded_view(Permission.EDIT_WORK)
 @require_POST
 def deal_step(request: HttpRequest, pk: int) -> HttpResponse:
-    deal = _deal(request, pk)
+    deal = queries.get_deal_for_user(acting_user(request), pk)
     stage = deal.pipeline.stages.filter(pk=request.POST.get("stage") or 0).first()
     if stage is None:
         raise Http404(_("Not found."))
@@ -291,7 +270,7 @@ def deal_step(request: HttpRequest, pk: int) -> HttpResponse:
 @guarded_view(Permission.EDIT_WORK)
 @require_POST
 def deal_activity(request: HttpRequest, pk: int) -> HttpResponse:
-    deal = _deal(request, pk)
+    deal = queries.get_deal_for_user(acting_user(request), pk)
     done = request.POST.get("done", "")
     try:
         if done:
@@ -310,11 +289,9 @@ def deal_activity(request: HttpRequest, pk: int) -> HttpResponse:
 
 @guarded_view(Permission.VIEW_WORK)
 def lead_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", LeadStatus.NEW)
-    leads = Lead.objects.select_related("owner", "deal__item")
-    if status in LeadStatus.values:
-        leads = leads.filter(status=status)
-    context = {"leads": leads.order_by("-created_at", "-id")[:200], "status": status, "nav": "sales"}
+    filters = LeadFilters.parse(request.GET)
+    leads = queries.lead_list(acting_user(request), filters).select_related("deal__item")[:200]
+    context = {"leads": leads, "status": filters.status, "nav": "sales"}
     return render(request, "sales/lead_list.html", context)
 
 
@@ -336,11 +313,9 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The lead and its qualification: pick the pipeline, and an existing organization and person
     where Tandem has look-alikes, or make new ones."""
     user = acting_user(request)
-    lead = Lead.objects.filter(pk=pk).first()
-    if lead is None:
-        raise Http404(_("Not found."))
+    lead = queries.get_lead_for_user(user, pk)
     form = QualifyForm(posted(request))
-    form.fields["pipeline"].queryset = pipelines_for(user).order_by("name")  # type: ignore[attr-defined]
+    form.fields["pipeline"].queryset = queries.pipelines_for(user).order_by("name")  # type: ignore[attr-defined]
     matches = services.lead_matches(lead)
     if request.method == "POST":
         if request.POST.get("action") == "disqualify":
@@ -379,7 +354,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     owner and period; `?format=csv` downloads every table as CSV. The conversion, which reads the
     whole stage history, comes in its own request (`?part=conversion`, loaded by htmx once the
     page is shown), so the page itself answers in the time of the other reports."""
-    pipeline = _pipeline(request, pk)
+    pipeline = queries.get_pipeline_for_user(acting_user(request), pk)
     owner_id = request.GET.get("owner", "")
     owner = User.objects.filter(pk=id_or_none(owner_id) or 0).first()
     since, until = day_or_none(request.GET.get("since")), day_or_none(request.GET.get("until"))
@@ -405,7 +380,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     busiest = max((row.open_count + row.won + row.lost for row in owners), default=0) or 1
     context = {
         "pipeline": pipeline,
-        "pipelines": pipelines_for(acting_user(request)).order_by("name", "id").only("name"),
+        "pipelines": queries.pipelines_for(acting_user(request)).order_by("name", "id").only("name"),
         "funnel": [(row, round(row.count * 100 / widest)) for row in funnel],
         "forecast": [(row, _share(row.weighted, heaviest[row.currency])) for row in forecast],
         "outcomes": outcomes,

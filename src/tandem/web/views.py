@@ -1,17 +1,17 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from tandem.accounts.guards import guarded_view
 from tandem.accounts.models import User
 from tandem.activity import feeds
 from tandem.contacts.models import Organization, Person
 from tandem.sales.services import overdue_for
 
 
-@login_required
+@guarded_view(None)
 def home(request: HttpRequest) -> HttpResponse:
     counts = {
         "organizations": Organization.objects.filter(archived_at__isnull=True).count(),

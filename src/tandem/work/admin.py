@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.admin import ReadOnlyAdmin
 from tandem.core.errors import ServiceError
 from tandem.work import services
 from tandem.work.models import Board, Column, Item, Label
@@ -26,25 +27,11 @@ class ColumnInline(admin.TabularInline):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+@admin.register(Board)
+class BoardAdmin(ReadOnlyAdmin):
     """Boards and labels are shaped in the app (board settings), where the services keep columns,
     labels and cards consistent; the admin shows them."""
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(getattr(request.user, "is_staff", False))
-
-
-@admin.register(Board)
-class BoardAdmin(ReadOnlyAdmin):
     list_display = ["name", "team", "default_type", "title_prefix", "archived_at"]
     search_fields = ["name"]
     inlines = [ColumnInline]
