@@ -106,7 +106,9 @@ def deactivated(db: None) -> User:
 
 @pytest.fixture
 def team(db: None) -> Team:
-    return account_services.create_team(name="Sales", slug="sales", by=None)
+    return account_services.create_team(
+        name="Sales", slug="sales", by=account_services.system_account("setup")
+    )
 
 
 def login(user: User) -> Client:

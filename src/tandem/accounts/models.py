@@ -79,7 +79,13 @@ class Team(models.Model):
 
 # The accounts Tandem acts as (tandem.accounts.services.system_account): key -> (address, name).
 # Their name is shown in each reader's language.
-SYSTEM_ACCOUNTS = {"mail": ("mail-gateway@system.tandem.invalid", _("Mail gateway"))}
+# "setup" makes what a new installation starts with (the demo's teams, the test teams) and may
+# manage users; it never logs in either.
+SYSTEM_ACCOUNTS = {
+    "mail": ("mail-gateway@system.tandem.invalid", _("Mail gateway")),
+    "setup": ("setup@system.tandem.invalid", _("Tandem setup")),
+}
+SYSTEM_ROLES = {"setup": Role.ADMIN}
 SYSTEM_NAMES = dict(SYSTEM_ACCOUNTS.values())
 
 
@@ -212,6 +218,8 @@ class LoginFailure(models.Model):
 class LoginLockLift(models.Model):
     """An admin lifted a login lock: the client, the account (empty: the client's lock for every
     account) and how many failures were forgiven. The history entry of the lift points here."""
+
+    history_type: ClassVar[str] = "login lock"
 
     client = models.CharField(_("client"), max_length=45)
     email = models.CharField(_("account"), max_length=254, blank=True)

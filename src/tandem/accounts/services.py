@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from tandem.accounts.models import (
     SYSTEM_ACCOUNTS,
+    SYSTEM_ROLES,
     ApiToken,
     LoginFailure,
     LoginLockLift,
@@ -33,7 +34,9 @@ from tandem.accounts.models import (
     User,
 )
 from tandem.accounts.roles import Permission, Role, require
+from tandem.accounts.verbs import AccountVerb
 from tandem.activity.services import record
+from tandem.activity.verbs import RecordVerb
 from tandem.core import calendars
 from tandem.core.errors import Conflict, InvalidInput, NotAllowed
 
@@ -65,7 +68,7 @@ def invite_user(
             raise Conflict(_("A user with this e-mail address already exists."), field="email")
         user = User.objects.create_user(email, full_name=full_name.strip(), role=role, invited_by=by)
         user.teams.set(list(teams))
-        record(actor=by, verb="invited", target=user, target_type="user", changes={"role": role})
+        record(by=by, verb=AccountVerb.INVITED, target=user, changes={"role": role})
         transaction.on_commit(lambda: send_invitation.enqueue(user.pk))
     return user
 
@@ -99,7 +102,7 @@ def resend_invitation(user: User, *, by: User) -> User:
     if user.has_joined:
         raise Conflict(_("%(name)s has already joined.") % {"name": user.display_name})
     with transaction.atomic():
-        record(actor=by, verb="reinvited", target=user, target_type="user")
+        record(by=by, verb=AccountVerb.REINVITED, target=user)
         transaction.on_commit(lambda: send_invitation.enqueue(user.pk))
     return user
 
@@ -110,7 +113,7 @@ def accept_invitation(user: User, *, password: str, full_name: str = "") -> User
         if full_name.strip():
             user.full_name = full_name.strip()
         user.save(update_fields=["password", "full_name"])
-        record(actor=user, verb="joined", target=user, target_type="user")
+        record(by=user, verb=AccountVerb.JOINED, target=user)
     return user
 
 
@@ -143,7 +146,7 @@ def update_user(
                 user.teams.set(list(teams))
                 changes["teams"] = [old, new]
         if changes:
-            record(actor=by, verb="updated", target=user, target_type="user", changes=changes)
+            record(by=by, verb=RecordVerb.UPDATED, target=user, changes=changes)
     return user
 
 
@@ -160,7 +163,7 @@ def set_user_active(user: User, *, active: bool, by: User) -> User:
     with transaction.atomic():
         user.is_active = active
         user.save(update_fields=["is_active"])
-        record(actor=by, verb="reactivated" if active else "deactivated", target=user, target_type="user")
+        record(by=by, verb=AccountVerb.REACTIVATED if active else AccountVerb.DEACTIVATED, target=user)
     return user
 
 
@@ -184,8 +187,8 @@ def edit_user(
 
 def system_account(key: str) -> User:
     """The account Tandem acts as for `key` ("mail": items made from inbound mail), made on first
-    use: a member by role, inactive and without a password, so it never logs in, is never listed
-    among people to choose and is never notified."""
+    use: a member by role (setup: an admin), inactive and without a password, so it never logs in,
+    is never listed among people to choose and is never notified."""
     email, name = SYSTEM_ACCOUNTS[key]
     user = User.objects.filter(email=email).first()
     if user is not None:
@@ -194,7 +197,8 @@ def system_account(key: str) -> User:
         with transaction.atomic():
             with translation.override(settings.LANGUAGE_CODE):  # the stored name is the English one
                 full_name = str(name)
-            user = User(email=email, full_name=full_name, role=Role.MEMBER, is_active=False, is_system=True)
+            role = SYSTEM_ROLES.get(key, Role.MEMBER)
+            user = User(email=email, full_name=full_name, role=role, is_active=False, is_system=True)
             user.set_unusable_password()
             user.save()
     except IntegrityError:  # made by another process meanwhile
@@ -227,7 +231,7 @@ def update_profile(
             setattr(user, field, value)
         user.save(update_fields=list(values))
         if changes:
-            record(actor=user, verb="updated", target=user, target_type="user", changes=changes)
+            record(by=user, verb=RecordVerb.UPDATED, target=user, changes=changes)
     return user
 
 
@@ -239,7 +243,7 @@ def change_password(user: User, *, password: str) -> User:
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
-        record(actor=user, verb="changed_password", target=user, target_type="user")
+        record(by=user, verb=AccountVerb.CHANGED_PASSWORD, target=user)
     return user
 
 
@@ -303,7 +307,7 @@ def reset_password(user: User, *, password: str) -> User:
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
-        record(actor=user, verb="reset password", target=user, target_type="user")
+        record(by=user, verb=AccountVerb.RESET_PASSWORD, target=user)
         clear_login_failures(user.email)
     return user
 
@@ -311,17 +315,17 @@ def reset_password(user: User, *, password: str) -> User:
 # --- Teams ----------------------------------------------------------------------------------
 
 
-def create_team(*, name: str, slug: str, description: str = "", by: User | None) -> Team:
-    """A new team; the team of that slug when there is one already (so seeding twice is harmless)."""
-    if by is not None:
-        require(by, Permission.MANAGE_USERS)
+def create_team(*, name: str, slug: str, description: str = "", by: User) -> Team:
+    """A new team; the team of that slug when there is one already (so seeding twice is harmless).
+    What a new installation starts with is made by the setup account (`system_account("setup")`)."""
+    require(by, Permission.MANAGE_USERS)
     with transaction.atomic():
         existing = Team.objects.filter(slug=slug).first()
         if existing is not None:
             return existing
         name, slug = _team_fields(name, slug)
         team = Team.objects.create(name=name, slug=slug, description=description)
-        record(actor=by, verb="created", target=team, target_type="team")
+        record(by=by, verb=RecordVerb.CREATED, target=team)
     return team
 
 
@@ -357,7 +361,7 @@ def update_team(
             for field, value in values.items():
                 setattr(current, field, value)
             current.save(update_fields=list(values))
-            record(actor=by, verb="updated", target=current, target_type="team", changes=changes)
+            record(by=by, verb=RecordVerb.UPDATED, target=current, changes=changes)
     return current
 
 
@@ -368,8 +372,12 @@ def delete_team(team: Team, *, by: User) -> None:
         current = Team.objects.select_for_update().get(pk=team.pk)
         boards = sorted(current.boards.values_list("name", flat=True))
         members = sorted(current.members.values_list("email", flat=True))
-        record(actor=by, verb="deleted", target=current, target_type="team",
-               changes={"name": current.name, "boards": boards, "members": members})  # fmt: skip
+        record(
+            by=by,
+            verb=RecordVerb.DELETED,
+            target=current,
+            changes={"name": current.name, "boards": boards, "members": members},
+        )
         current.delete()
 
 
@@ -389,7 +397,7 @@ def create_api_token(user: User, *, name: str) -> tuple[ApiToken, str]:
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(user=user, name=name, prefix=secret[:12], digest=_digest(secret))
-        record(actor=user, verb="created token", target=user, target_type="user", changes={"token": name})
+        record(by=user, verb=AccountVerb.CREATED_TOKEN, target=user, changes={"token": name})
     return token, secret
 
 
@@ -401,10 +409,9 @@ def revoke_api_token(token: ApiToken, *, by: User) -> ApiToken:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
             record(
-                actor=by,
-                verb="revoked token",
+                by=by,
+                verb=AccountVerb.REVOKED_TOKEN,
                 target=token.user,
-                target_type="user",
                 changes={"token": token.name},
             )
     return token
@@ -545,10 +552,9 @@ def lift_login_lock(*, client: str, email: str = "", by: User) -> LoginLockLift 
             return None
         lift = LoginLockLift.objects.create(client=client[:45], email=email, failures=forgiven, lifted_by=by)
         record(
-            actor=by,
-            verb="lifted login lock",
+            by=by,
+            verb=AccountVerb.LIFTED_LOGIN_LOCK,
             target=lift,
-            target_type="login lock",
             changes={"client": client, "account": email or None, "failures": forgiven},
         )
     return lift

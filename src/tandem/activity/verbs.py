@@ -6,65 +6,41 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db import models
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+
+class Verb(models.TextChoices):
+    """The base of every app's history verbs. Each app declares its own in `<app>/verbs.py`
+    (`WorkVerb.MOVED = "moved", pgettext_lazy("history", "moved")`): the value is the stable English key
+    a history row stores, the label its translation. `record()` takes only these, so a verb has one
+    spelling; `verb_label()` finds the label among every app's verbs."""
+
+
 # "created" or "updated" alone would share a translation with the date columns of the same name.
-VERB_LABELS: dict[str, StrOrPromise] = {
-    "created": pgettext_lazy("history", "created"),
-    "updated": pgettext_lazy("history", "updated"),
-    "archived": pgettext_lazy("history", "archived"),
-    "restored": pgettext_lazy("history", "restored"),
-    "merged": pgettext_lazy("history", "merged"),
-    "joined organization": pgettext_lazy("history", "joined organization"),
-    "invited": pgettext_lazy("history", "invited"),
-    "reinvited": pgettext_lazy("history", "resent invitation"),
-    "joined": pgettext_lazy("history", "joined"),
-    "deactivated": pgettext_lazy("history", "deactivated"),
-    "reactivated": pgettext_lazy("history", "reactivated"),
-    "changed_password": pgettext_lazy("history", "changed password"),
-    "reset password": pgettext_lazy("history", "reset password"),
-    # boards and items
-    "moved": pgettext_lazy("history", "moved"),
-    "closed": pgettext_lazy("history", "closed"),
-    "reopened": pgettext_lazy("history", "reopened"),
-    "linked": pgettext_lazy("history", "linked"),
-    "unlinked": pgettext_lazy("history", "removed a link"),
-    "commented": pgettext_lazy("history", "commented"),
-    "deleted comment": pgettext_lazy("history", "deleted a comment"),
-    "added column": pgettext_lazy("history", "added a column"),
-    "removed column": pgettext_lazy("history", "removed a column"),
-    "deleted": pgettext_lazy("history", "deleted"),
-    "attached": pgettext_lazy("history", "attached a document"),
-    "qualified": pgettext_lazy("history", "qualified"),
-    "logged": pgettext_lazy("history", "logged"),
-    "scheduled": pgettext_lazy("history", "scheduled"),
-    "disqualified": pgettext_lazy("history", "disqualified"),
-    "added stage": pgettext_lazy("history", "added a stage"),
-    "updated stage": pgettext_lazy("history", "changed a stage"),
-    "moved stage": pgettext_lazy("history", "moved a stage"),
-    "removed stage": pgettext_lazy("history", "removed a stage"),
-    "ticked step": pgettext_lazy("history", "ticked a step"),
-    "unticked step": pgettext_lazy("history", "unticked a step"),
-    "added contact": pgettext_lazy("history", "added a contact"),
-    "completed": pgettext_lazy("history", "completed"),
-    "edited comment": pgettext_lazy("history", "edited a comment"),
-    "updated column": pgettext_lazy("history", "changed a column"),
-    "created token": pgettext_lazy("history", "created an API token"),
-    "changed notifications": pgettext_lazy("history", "changed their notification settings"),
-    "revoked token": pgettext_lazy("history", "revoked an API token"),
-    "removed contact": pgettext_lazy("history", "removed a contact"),
-    "attached files": pgettext_lazy("history", "attached files"),
-    "removed file": pgettext_lazy("history", "removed a file"),
-    "reviewed": pgettext_lazy("history", "marked as reviewed"),
-    "added mail address": pgettext_lazy("history", "added a mail address"),
-    "changed mail address": pgettext_lazy("history", "changed a mail address"),
-    "removed mail address": pgettext_lazy("history", "removed a mail address"),
-    "lifted login lock": pgettext_lazy("history", "lifted a login lock"),
-}
+class RecordVerb(Verb):
+    """What happens to every kind of record."""
+
+    CREATED = "created", pgettext_lazy("history", "created")
+    UPDATED = "updated", pgettext_lazy("history", "updated")
+    ARCHIVED = "archived", pgettext_lazy("history", "archived")
+    RESTORED = "restored", pgettext_lazy("history", "restored")
+    DELETED = "deleted", pgettext_lazy("history", "deleted")
+
+
+def _verb_kinds() -> list[type[Verb]]:
+    kinds: list[type[Verb]] = []
+    pending = [Verb]
+    while pending:
+        kind = pending.pop()
+        kinds.append(kind)
+        pending.extend(kind.__subclasses__())
+    return kinds
+
 
 TARGET_TYPE_LABELS: dict[str, StrOrPromise] = {
     "organization": _("organization"),
@@ -77,6 +53,7 @@ TARGET_TYPE_LABELS: dict[str, StrOrPromise] = {
     "lead": _("lead"),
     "team": _("team"),
     "login lock": _("login lock"),
+    "tag": _("tag"),
 }
 
 FIELD_LABELS: dict[str, StrOrPromise] = {
@@ -124,7 +101,10 @@ LINK_LABELS: dict[str, StrOrPromise] = {
 
 
 def verb_label(verb: str) -> str:
-    return str(VERB_LABELS.get(verb, verb))
+    for kind in _verb_kinds():
+        if verb in kind._value2member_map_:
+            return str(kind(verb).label)
+    return verb
 
 
 def target_type_label(target_type: str) -> str:

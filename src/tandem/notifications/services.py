@@ -18,6 +18,7 @@ from tandem.activity.services import record
 from tandem.core.errors import InvalidInput, NotFound
 from tandem.notifications.kinds import DEFAULT_CHANNELS, Channel, Kind
 from tandem.notifications.models import Notification, Preference
+from tandem.notifications.verbs import NotificationVerb
 from tandem.work.queries import hidden_items
 
 INBOX_PAGE = 30
@@ -128,5 +129,5 @@ def set_preferences(user: User, *, choices: Mapping[str, Any]) -> dict[str, str]
         after = preferences(user)
         changes = {kind: [before[kind], after[kind]] for kind in after if before[kind] != after[kind]}
         if changes:
-            record(actor=user, verb="changed notifications", target=user, target_type="user", changes=changes)
+            record(by=user, verb=NotificationVerb.CHANGED_NOTIFICATIONS, target=user, changes=changes)
     return after

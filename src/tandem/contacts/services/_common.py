@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
-from tandem.contacts.models import CustomerRecord, Organization, Person
+from tandem.contacts.models import Organization, Person
 from tandem.contacts.search import person_search_text
 from tandem.core.locking import lock_version
 
@@ -26,10 +26,6 @@ _STALE_RECORD = gettext_lazy(
 
 def _lock[R: (Organization, Person)](model: type[R], pk: int, version: int | None) -> R:
     return lock_version(model, pk, version, stale_message=_STALE_RECORD)
-
-
-def _target_type(record_: CustomerRecord) -> str:
-    return "organization" if isinstance(record_, Organization) else "person"
 
 
 def _refresh_search_text(person: Person, written: Mapping[str, list[Any]] | None = None) -> None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
 from tandem.activity.models import HistoryEntry
-from tandem.activity.services import record
+from tandem.activity.services import history_type, record
 from tandem.contacts.models import Address, EmailAddress, Membership, Organization, Person, PhoneNumber
 from tandem.contacts.search import organization_search_text
 from tandem.contacts.services._common import (
@@ -17,8 +17,8 @@ from tandem.contacts.services._common import (
     PERSON_FIELDS,
     _lock,
     _refresh_search_text,
-    _target_type,
 )
+from tandem.contacts.verbs import ContactVerb
 from tandem.core.errors import InvalidInput
 from tandem.core.repoint import references_to, repoint
 
@@ -95,8 +95,9 @@ def merge[R: (Organization, Person)](survivor: R, duplicate: R, *, by: User) -> 
         if gone.notes.strip():
             keep.notes = (keep.notes.rstrip() + "\n\n" if keep.notes.strip() else "") + gone.notes.strip()
 
-        target_type = _target_type(keep)
-        HistoryEntry.objects.filter(target_type=target_type, target_id=gone.pk).update(target_id=keep.pk)
+        HistoryEntry.objects.filter(target_type=history_type(keep), target_id=gone.pk).update(
+            target_id=keep.pk
+        )
         keep.version += 1
         keep.updated_at = timezone.now()
         keep.save()
@@ -107,10 +108,9 @@ def merge[R: (Organization, Person)](survivor: R, duplicate: R, *, by: User) -> 
         gone.version += 1
         gone.save(update_fields=["merged_into", "archived_at", "version"])
         record(
-            actor=by,
-            verb="merged",
+            by=by,
+            verb=ContactVerb.MERGED,
             target=keep,
-            target_type=target_type,
             changes={"merged": str(gone), "merged_id": gone.pk, "moved": moved},
         )
     return keep

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
 from tandem.activity.services import record
+from tandem.activity.verbs import RecordVerb
 from tandem.contacts.models import (
     Address,
     ContactLabel,
@@ -39,7 +40,6 @@ from tandem.contacts.services._common import (
     PERSON_FIELDS,
     _lock,
     _refresh_search_text,
-    _target_type,
 )
 from tandem.contacts.services.duplicates import (
     _refuse_duplicates,
@@ -47,6 +47,7 @@ from tandem.contacts.services.duplicates import (
     find_duplicate_people,
 )
 from tandem.contacts.services.tags import _tags
+from tandem.contacts.verbs import ContactVerb
 from tandem.core.errors import InvalidInput
 
 
@@ -232,7 +233,7 @@ def create_organization(*, by: User, data: Mapping[str, Any], allow_duplicate: b
             _refuse_duplicates(find_duplicate_organizations(name=org.name, website=org.website))
         org.save()
         _replace_details(org, data, new=True)
-        record(actor=by, verb="created", target=org, target_type="organization")
+        record(by=by, verb=RecordVerb.CREATED, target=org)
     return org
 
 
@@ -249,7 +250,7 @@ def update_organization(
             current.version += 1
             current.updated_at = timezone.now()
             current.save()
-            record(actor=by, verb="updated", target=current, target_type="organization", changes=changes)
+            record(by=by, verb=RecordVerb.UPDATED, target=current, changes=changes)
     return current
 
 
@@ -321,7 +322,7 @@ def create_person(*, by: User, data: Mapping[str, Any], allow_duplicate: bool = 
         _refresh_search_text(person, written)
         if "memberships" in data:
             _replace_memberships(person, data["memberships"] or [], new=True)
-        record(actor=by, verb="created", target=person, target_type="person")
+        record(by=by, verb=RecordVerb.CREATED, target=person)
     return person
 
 
@@ -339,7 +340,7 @@ def update_person(person: Person, *, by: User, version: int | None, data: Mappin
             current.version += 1
             current.updated_at = timezone.now()
             current.save()
-            record(actor=by, verb="updated", target=current, target_type="person", changes=changes)
+            record(by=by, verb=RecordVerb.UPDATED, target=current, changes=changes)
     return current
 
 
@@ -355,10 +356,9 @@ def add_membership(
             if not person.memberships.exclude(pk=membership.pk).exists():
                 Membership.objects.filter(pk=membership.pk).update(is_primary=True)
             record(
-                actor=by,
-                verb="joined organization",
+                by=by,
+                verb=ContactVerb.JOINED_ORGANIZATION,
                 target=person,
-                target_type="person",
                 changes={"organization": organization.name, "job_title": job_title},
             )
     return membership
@@ -376,7 +376,7 @@ def archive[R: (Organization, Person)](customer: R, *, by: User, version: int | 
             current.archived_at = timezone.now()
             current.version += 1
             current.save(update_fields=["archived_at", "version"])
-            record(actor=by, verb="archived", target=current, target_type=_target_type(current))
+            record(by=by, verb=RecordVerb.ARCHIVED, target=current)
     return current
 
 
@@ -390,5 +390,5 @@ def restore[R: (Organization, Person)](customer: R, *, by: User, version: int | 
             current.archived_at = None
             current.version += 1
             current.save(update_fields=["archived_at", "version"])
-            record(actor=by, verb="restored", target=current, target_type=_target_type(current))
+            record(by=by, verb=RecordVerb.RESTORED, target=current)
     return current

@@ -17,6 +17,7 @@ from tandem.contacts.models import EmailAddress, Membership, Organization, Perso
 from tandem.contacts.normalize import normalize_email
 from tandem.contacts.services._common import _lock
 from tandem.contacts.services.records import create_person
+from tandem.contacts.verbs import ContactVerb
 
 FREE_MAIL_DOMAINS = frozenset(
     [
@@ -148,5 +149,5 @@ def mark_reviewed(person: Person, *, by: User) -> Person:
         changes = {"review_note": [current.review_note, ""]}
         Person.objects.filter(pk=current.pk).update(review_note="", updated_at=timezone.now())
         current.review_note = ""
-        record(actor=by, verb="reviewed", target=current, target_type="person", changes=changes)
+        record(by=by, verb=ContactVerb.REVIEWED, target=current, changes=changes)
     return current

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
 from tandem.activity.services import record
+from tandem.activity.verbs import RecordVerb
 from tandem.contacts.models import Tag
 from tandem.core.errors import InvalidInput, NotFound
 
@@ -69,7 +70,7 @@ def create_tag(*, by: User, data: Mapping[str, Any]) -> Tag:
     with transaction.atomic():
         tag = Tag(**clean_tag(data))
         tag.save()
-        record(actor=by, verb="created", target=tag, target_type="tag")
+        record(by=by, verb=RecordVerb.CREATED, target=tag)
     return tag
 
 
@@ -88,7 +89,7 @@ def update_tag(tag: Tag, *, by: User, data: Mapping[str, Any]) -> Tag:
                 setattr(current, name, value)
         if changes:
             current.save()
-            record(actor=by, verb="updated", target=current, target_type="tag", changes=changes)
+            record(by=by, verb=RecordVerb.UPDATED, target=current, changes=changes)
     return current
 
 
@@ -97,5 +98,5 @@ def delete_tag(tag: Tag, *, by: User) -> None:
     archive and merge customers."""
     require(by, Permission.ARCHIVE_CUSTOMERS)
     with transaction.atomic():
-        record(actor=by, verb="deleted", target=tag, target_type="tag")
+        record(by=by, verb=RecordVerb.DELETED, target=tag)
         tag.delete()

@@ -17,6 +17,7 @@ from tandem.core.errors import Conflict, InvalidInput
 from tandem.core.text import latin_commas
 from tandem.mailgate import replies
 from tandem.mailgate.models import MailAddress, SenderPolicy
+from tandem.mailgate.verbs import MailVerb
 from tandem.work.models import Board, ItemType, Label
 
 ADDRESS_FIELDS = (
@@ -110,8 +111,12 @@ def create_address(*, by: User, board: Board, data: Mapping[str, Any]) -> MailAd
         _check_unique(mail_address)
         mail_address.save()
         _set_address_labels(mail_address, data.get("labels"))
-        record(actor=by, verb="added mail address", target=board, target_type="board",
-               changes={"address": mail_address.address})  # fmt: skip
+        record(
+            by=by,
+            verb=MailVerb.ADDED_MAIL_ADDRESS,
+            target=board,
+            changes={"address": mail_address.address},
+        )
     return mail_address
 
 
@@ -124,8 +129,12 @@ def update_address(mail_address: MailAddress, *, by: User, data: Mapping[str, An
         current.save()
         changes.update(_set_address_labels(current, data.get("labels")))
         if changes:
-            record(actor=by, verb="changed mail address", target=current.board, target_type="board",
-                   changes={"address": current.address, **changes})  # fmt: skip
+            record(
+                by=by,
+                verb=MailVerb.CHANGED_MAIL_ADDRESS,
+                target=current.board,
+                changes={"address": current.address, **changes},
+            )
     return current
 
 
@@ -136,5 +145,9 @@ def delete_address(mail_address: MailAddress, *, by: User) -> None:
         board = mail_address.board
         address = mail_address.address
         mail_address.delete()
-        record(actor=by, verb="removed mail address", target=board, target_type="board",
-               changes={"address": address})  # fmt: skip
+        record(
+            by=by,
+            verb=MailVerb.REMOVED_MAIL_ADDRESS,
+            target=board,
+            changes={"address": address},
+        )

@@ -15,6 +15,7 @@ from tandem.activity.services import record
 from tandem.core.errors import InvalidInput
 from tandem.sales.models import ActivityKind, Deal, DealActivity
 from tandem.sales.services._values import _date
+from tandem.sales.verbs import SalesVerb
 from tandem.work.queries import board_visibility
 
 
@@ -31,8 +32,12 @@ def log_activity(deal: Deal, *, by: User, kind: str, summary: str, due: date | N
             deal=deal, kind=kind, summary=text[:300], due=_date(due, "due"), by=by,
             done_at=None if due else timezone.now(),
         )  # fmt: skip
-        record(actor=by, verb="logged" if due is None else "scheduled", target=deal.item, target_type="item",
-               changes={"activity": str(activity)})  # fmt: skip
+        record(
+            by=by,
+            verb=SalesVerb.LOGGED if due is None else SalesVerb.SCHEDULED,
+            target=deal.item,
+            changes={"activity": str(activity)},
+        )
     return activity
 
 
@@ -42,8 +47,12 @@ def complete_activity(activity: DealActivity, *, by: User) -> DealActivity:
         with transaction.atomic():
             activity.done_at = timezone.now()
             activity.save(update_fields=["done_at"])
-            record(actor=by, verb="completed", target=activity.deal.item, target_type="item",
-                   changes={"activity": str(activity)})  # fmt: skip
+            record(
+                by=by,
+                verb=SalesVerb.COMPLETED,
+                target=activity.deal.item,
+                changes={"activity": str(activity)},
+            )
     return activity
 
 

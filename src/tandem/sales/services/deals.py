@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
 from tandem.activity.services import record
+from tandem.activity.verbs import RecordVerb
 from tandem.contacts.models import Organization, Person
 from tandem.core.errors import Conflict, InvalidInput
 from tandem.core.files import atomic_with_files, save_file
@@ -31,6 +32,7 @@ from tandem.sales.models import (
     StageKind,
 )
 from tandem.sales.services._values import _active_user, _currency, _date, _money, _percent
+from tandem.sales.verbs import SalesVerb
 from tandem.work import services as work
 from tandem.work.models import Item, ItemState, ItemType
 
@@ -121,7 +123,7 @@ def update_deal(deal: Deal, *, by: User, data: Mapping[str, Any]) -> Deal:
         changes = _deal_values(current, data)
         if changes:
             current.save()
-            record(actor=by, verb="updated", target=current.item, target_type="item", changes=changes)
+            record(by=by, verb=RecordVerb.UPDATED, target=current.item, changes=changes)
         item = current.item
         relations: dict[str, Any] = {}
         if "organization" in changes:
@@ -150,16 +152,24 @@ def add_contact(deal: Deal, person: Person, *, by: User, role: str = "") -> Deal
             deal=deal, person=person, defaults={"role": role}
         )
         if not created and contact.role != role:
-            record(actor=by, verb="updated", target=deal.item, target_type="item",
-                   changes={"contact role": [f"{person}: {contact.role}", f"{person}: {role}"]})  # fmt: skip
+            record(
+                by=by,
+                verb=RecordVerb.UPDATED,
+                target=deal.item,
+                changes={"contact role": [f"{person}: {contact.role}", f"{person}: {role}"]},
+            )
             contact.role = role
             contact.save(update_fields=["role"])
         if created:
             item = deal.item
             if not item.people.filter(pk=person.pk).exists():
                 work.update_item(item, by=by, version=None, data={"people": [*item.people.all(), person]})
-            record(actor=by, verb="added contact", target=item, target_type="item",
-                   changes={"person": str(person), "role": role})  # fmt: skip
+            record(
+                by=by,
+                verb=SalesVerb.ADDED_CONTACT,
+                target=item,
+                changes={"person": str(person), "role": role},
+            )
     return contact
 
 
@@ -175,7 +185,10 @@ def remove_contact(deal: Deal, person: Person, *, by: User) -> None:
             item, by=by, version=None, data={"people": [p for p in item.people.all() if p != person]}
         )
         record(
-            actor=by, verb="removed contact", target=item, target_type="item", changes={"person": str(person)}
+            by=by,
+            verb=SalesVerb.REMOVED_CONTACT,
+            target=item,
+            changes={"person": str(person)},
         )
 
 
@@ -204,8 +217,12 @@ def tick_step(deal: Deal, stage: Stage, step: str, *, by: User, done: bool = Tru
         ticked = ticked | {step} if done else ticked - {step}
         current.checklist_done = {**current.checklist_done, str(stage.pk): sorted(ticked)}
         current.save(update_fields=["checklist_done"])
-        record(actor=by, verb="ticked step" if done else "unticked step", target=current.item, target_type="item",
-               changes={"stage": stage.name, "step": step})  # fmt: skip
+        record(
+            by=by,
+            verb=SalesVerb.TICKED_STEP if done else SalesVerb.UNTICKED_STEP,
+            target=current.item,
+            changes={"stage": stage.name, "step": step},
+        )
     return current
 
 
@@ -237,8 +254,12 @@ def attach_document(
         if file is not None:
             save_file(document.file, file.name or "document", file)
         document.save()
-        record(actor=by, verb="attached", target=deal.item, target_type="item",
-               changes={"document": document.name, "kind": kind})  # fmt: skip
+        record(
+            by=by,
+            verb=SalesVerb.ATTACHED,
+            target=deal.item,
+            changes={"document": document.name, "kind": kind},
+        )
     return document
 
 

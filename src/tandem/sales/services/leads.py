@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
 from tandem.activity.services import record
+from tandem.activity.verbs import RecordVerb
 from tandem.contacts import services as contacts
 from tandem.contacts.models import Organization, Person
 from tandem.core.errors import Conflict, InvalidInput
 from tandem.sales.models import Deal, Lead, LeadStatus, Pipeline
 from tandem.sales.services._values import _active_user
 from tandem.sales.services.deals import create_deal
+from tandem.sales.verbs import SalesVerb
 
 
 def create_lead(*, by: User, data: Mapping[str, Any]) -> Lead:
@@ -45,7 +47,7 @@ def create_lead(*, by: User, data: Mapping[str, Any]) -> Lead:
             notes=str(data.get("notes") or "").strip(),
             owner=_active_user(data.get("owner", by)),
         )
-        record(actor=by, verb="created", target=lead, target_type="lead")
+        record(by=by, verb=RecordVerb.CREATED, target=lead)
     return lead
 
 
@@ -115,7 +117,7 @@ def qualify_lead(
         current.status = LeadStatus.QUALIFIED
         current.deal = deal
         current.save(update_fields=["status", "deal"])
-        record(actor=by, verb="qualified", target=current, target_type="lead", changes={"deal": deal.pk})
+        record(by=by, verb=SalesVerb.QUALIFIED, target=current, changes={"deal": deal.pk})
     return deal
 
 
@@ -127,5 +129,5 @@ def disqualify_lead(lead: Lead, *, by: User) -> Lead:
             raise Conflict(_("This lead was qualified or disqualified already."))
         current.status = LeadStatus.DISQUALIFIED
         current.save(update_fields=["status"])
-        record(actor=by, verb="disqualified", target=current, target_type="lead")
+        record(by=by, verb=SalesVerb.DISQUALIFIED, target=current)
     return current

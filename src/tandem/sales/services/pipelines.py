@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
 from tandem.activity.services import record
+from tandem.activity.verbs import RecordVerb
 from tandem.core.errors import Conflict, InvalidInput
 from tandem.sales.models import STAGE_SCOPE, DocumentKind, Pipeline, RequiredField, Stage, StageKind
 from tandem.sales.services._values import _currency, _percent
+from tandem.sales.verbs import SalesVerb
 from tandem.work import services as work
 from tandem.work.models import Board, ColumnKind, ItemType
 
@@ -87,7 +89,7 @@ def create_pipeline(
                 label=label,
                 **_stage_values(spec),
             )
-        record(actor=by, verb="created", target=pipeline, target_type="pipeline")
+        record(by=by, verb=RecordVerb.CREATED, target=pipeline)
     return pipeline
 
 
@@ -132,7 +134,7 @@ def update_pipeline(pipeline: Pipeline, *, by: User, data: Mapping[str, Any]) ->
             current.finance_board = finance_board
         if changes:
             current.save()
-            record(actor=by, verb="updated", target=current, target_type="pipeline", changes=changes)
+            record(by=by, verb=RecordVerb.UPDATED, target=current, changes=changes)
     return current
 
 
@@ -160,8 +162,12 @@ def update_stage(stage: Stage, *, by: User, data: Mapping[str, Any], position: i
                 stage.name = name
         stage.save()
         if changes:
-            record(actor=by, verb="updated stage", target=stage.pipeline, target_type="pipeline",
-                   changes={"stage": stage.name, **changes})  # fmt: skip
+            record(
+                by=by,
+                verb=SalesVerb.UPDATED_STAGE,
+                target=stage.pipeline,
+                changes={"stage": stage.name, **changes},
+            )
         if position is not None:
             stage = move_stage(stage, by=by, position=position)
     return stage
@@ -209,7 +215,7 @@ def add_stage(pipeline: Pipeline, *, by: User, spec: Mapping[str, Any], position
         stages = [s for s in _open_stages(pipeline) if s.pk != stage.pk]
         stages.insert(len(stages) if position is None else max(0, min(position, len(stages))), stage)
         _renumber(pipeline, stages, by=by)
-        record(actor=by, verb="added stage", target=pipeline, target_type="pipeline", changes={"stage": name})
+        record(by=by, verb=SalesVerb.ADDED_STAGE, target=pipeline, changes={"stage": name})
     return Stage.objects.get(pk=stage.pk)
 
 
@@ -223,8 +229,12 @@ def move_stage(stage: Stage, *, by: User, position: int) -> Stage:
         stages = [s for s in _open_stages(stage.pipeline) if s.pk != stage.pk]
         stages.insert(max(0, min(position, len(stages))), stage)
         _renumber(stage.pipeline, stages, by=by)
-        record(actor=by, verb="moved stage", target=stage.pipeline, target_type="pipeline",
-               changes={"stage": stage.name, "position": stages.index(stage)})  # fmt: skip
+        record(
+            by=by,
+            verb=SalesVerb.MOVED_STAGE,
+            target=stage.pipeline,
+            changes={"stage": stage.name, "position": stages.index(stage)},
+        )
     return Stage.objects.get(pk=stage.pk)
 
 
@@ -252,5 +262,8 @@ def remove_stage(stage: Stage, *, by: User) -> None:
         work.delete_label(label, by=by)
         _renumber(pipeline, _open_stages(pipeline), by=by)
         record(
-            actor=by, verb="removed stage", target=pipeline, target_type="pipeline", changes={"stage": name}
+            by=by,
+            verb=SalesVerb.REMOVED_STAGE,
+            target=pipeline,
+            changes={"stage": name},
         )

@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
 from tandem.activity.services import record
+from tandem.activity.verbs import RecordVerb
 from tandem.core.errors import InvalidInput, NotFound
 from tandem.core.locking import lock_version
 from tandem.work.models import Board, Column, ColumnKind, ItemType, Label, SumField, TeamNotifications
 from tandem.work.queries import may_see_board
 from tandem.work.services._common import _choice, _clean_name, _replace_columns_of_board, _text
 from tandem.work.services.labels import _check_label_on_board, create_label
+from tandem.work.verbs import WorkVerb
 
 
 def create_board(*, by: User, data: Mapping[str, Any], columns: Sequence[Mapping[str, Any]] = ()) -> Board:
@@ -31,7 +33,7 @@ def create_board(*, by: User, data: Mapping[str, Any], columns: Sequence[Mapping
         board.save()
         for spec in columns or [{"kind": ColumnKind.OPEN}, {"kind": ColumnKind.CLOSED}]:
             _add_column(board, spec)
-        record(actor=by, verb="created", target=board, target_type="board")
+        record(by=by, verb=RecordVerb.CREATED, target=board)
     return board
 
 
@@ -88,7 +90,7 @@ def update_board(board: Board, *, by: User, version: int | None, data: Mapping[s
         if changes:
             current.version += 1
             current.save()
-            record(actor=by, verb="updated", target=current, target_type="board", changes=changes)
+            record(by=by, verb=RecordVerb.UPDATED, target=current, changes=changes)
     return current
 
 
@@ -102,7 +104,7 @@ def archive_board(board: Board, *, by: User) -> Board:
             current.archived_at = timezone.now()
             current.version += 1
             current.save()
-            record(actor=by, verb="archived", target=current, target_type="board")
+            record(by=by, verb=RecordVerb.ARCHIVED, target=current)
     return current
 
 
@@ -116,7 +118,7 @@ def restore_board(board: Board, *, by: User) -> Board:
             current.archived_at = None
             current.version += 1
             current.save()
-            record(actor=by, verb="restored", target=current, target_type="board")
+            record(by=by, verb=RecordVerb.RESTORED, target=current)
     return current
 
 
@@ -166,7 +168,10 @@ def add_column(board: Board, *, by: User, spec: Mapping[str, Any]) -> Column:
         Board.objects.select_for_update().filter(pk=board.pk).first()
         column = _add_column(board, spec)
         record(
-            actor=by, verb="added column", target=board, target_type="board", changes={"column": column.name}
+            by=by,
+            verb=WorkVerb.ADDED_COLUMN,
+            target=board,
+            changes={"column": column.name},
         )
     return column
 
@@ -197,8 +202,12 @@ def update_column(column: Column, *, by: User, data: Mapping[str, Any]) -> Colum
             column.refresh_from_db(fields=["position"])
         changes = {f: [old, getattr(column, f)] for f, old in before.items() if getattr(column, f) != old}
         if changes:
-            record(actor=by, verb="updated column", target=column.board, target_type="board",
-                   changes={"column": column.name, **changes})  # fmt: skip
+            record(
+                by=by,
+                verb=WorkVerb.UPDATED_COLUMN,
+                target=column.board,
+                changes={"column": column.name, **changes},
+            )
     return column
 
 
@@ -211,4 +220,4 @@ def delete_column(column: Column, *, by: User) -> None:
         name = column.name
         column.delete()
         _replace_columns_of_board(board)
-        record(actor=by, verb="removed column", target=board, target_type="board", changes={"column": name})
+        record(by=by, verb=WorkVerb.REMOVED_COLUMN, target=board, changes={"column": name})

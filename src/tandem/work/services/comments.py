@@ -17,6 +17,7 @@ from tandem.core.locking import lock_version
 from tandem.work import markdown
 from tandem.work.models import Comment, Item
 from tandem.work.queries import require_visible
+from tandem.work.verbs import WorkVerb
 
 
 def _mentioned_users(body: str) -> list[User]:
@@ -44,10 +45,9 @@ def add_comment(item: Item, *, by: User, body: str) -> Comment:
         current.watchers.add(*([] if by.is_system else [by]), *mentioned)
         Item.objects.filter(pk=current.pk).update(updated_at=timezone.now())
         record(
-            actor=by,
-            verb="commented",
+            by=by,
+            verb=WorkVerb.COMMENTED,
             target=current,
-            target_type="item",
             changes={
                 "comment": comment.pk,
                 "excerpt": markdown.excerpt(text, 120),
@@ -80,8 +80,12 @@ def edit_comment(comment: Comment, *, by: User, body: str) -> Comment:
         if old != text:
             before = set(markdown.find_mentions(old))
             newly = [u for u in mentioned if u.handle not in before]
-            record(actor=by, verb="edited comment", target=comment.item, target_type="item",
-                   changes={"excerpt": text[:120], "body": [old, text], **_mention_hint(newly)})  # fmt: skip
+            record(
+                by=by,
+                verb=WorkVerb.EDITED_COMMENT,
+                target=comment.item,
+                changes={"excerpt": text[:120], "body": [old, text], **_mention_hint(newly)},
+            )
     return comment
 
 
@@ -91,10 +95,9 @@ def delete_comment(comment: Comment, *, by: User) -> None:
     _require_author(comment, by)
     with transaction.atomic():
         record(
-            actor=by,
-            verb="deleted comment",
+            by=by,
+            verb=WorkVerb.DELETED_COMMENT,
             target=comment.item,
-            target_type="item",
             changes={"excerpt": markdown.excerpt(comment.body, 120)},
         )
         comment.delete()

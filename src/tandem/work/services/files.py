@@ -21,6 +21,7 @@ from tandem.core.files import atomic_with_files, save_file
 from tandem.core.locking import lock_version
 from tandem.work.models import Item, ItemFile
 from tandem.work.queries import require_visible
+from tandem.work.verbs import WorkVerb
 
 
 @dataclass(frozen=True)
@@ -126,8 +127,12 @@ def attach_files(item: Item, *, by: User, files: Sequence[NewFile]) -> list[Item
             stored.save()
             made.append(stored)
         Item.objects.filter(pk=current.pk).update(updated_at=timezone.now())
-        record(actor=by, verb="attached files", target=current, target_type="item",
-               changes={"files": [f.name for f in made]})  # fmt: skip
+        record(
+            by=by,
+            verb=WorkVerb.ATTACHED_FILES,
+            target=current,
+            changes={"files": [f.name for f in made]},
+        )
     return made
 
 
@@ -137,6 +142,10 @@ def remove_file(stored: ItemFile, *, by: User) -> None:
     with transaction.atomic():
         current = lock_version(Item, stored.item_id, None)
         stored.delete()
-        record(actor=by, verb="removed file", target=current, target_type="item",
-               changes={"file": stored.name})  # fmt: skip
+        record(
+            by=by,
+            verb=WorkVerb.REMOVED_FILE,
+            target=current,
+            changes={"file": stored.name},
+        )
     transaction.on_commit(lambda: stored.file.delete(save=False))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
 from tandem.activity.services import record
+from tandem.activity.verbs import RecordVerb
 from tandem.contacts.models import Organization, Person
 from tandem.core.errors import Conflict, InvalidInput, NotFound
 from tandem.core.locking import lock_version
@@ -59,10 +60,9 @@ def create_item(*, by: User, board: Board, data: Mapping[str, Any], check_access
             _place(item, by=by)
         users = created.get("_users")
         record(
-            actor=by,
-            verb="created",
+            by=by,
+            verb=RecordVerb.CREATED,
             target=item,
-            target_type="item",
             changes={"_users": users} if users else None,
         )
     return item
@@ -98,7 +98,7 @@ def update_item(item: Item, *, by: User, version: int | None, data: Mapping[str,
         if changes:
             current.search_text = _search_text(current)
             _touch(current)
-            record(actor=by, verb="updated", target=current, target_type="item", changes=changes)
+            record(by=by, verb=RecordVerb.UPDATED, target=current, changes=changes)
     return current
 
 

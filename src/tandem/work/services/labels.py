@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
 from tandem.activity.services import record
+from tandem.activity.verbs import RecordVerb
 from tandem.core.errors import Conflict, InvalidInput
 from tandem.core.locking import lock_version
 from tandem.work.models import Board, Item, Label, label_scope
@@ -35,7 +36,7 @@ def create_label(*, by: User, data: Mapping[str, Any], board: Board | None = Non
         _apply_label(label, data)
         _refuse_label_duplicate(label)
         label.save()
-        record(actor=by, verb="created", target=label, target_type="label")
+        record(by=by, verb=RecordVerb.CREATED, target=label)
     return label
 
 
@@ -63,7 +64,7 @@ def update_label(label: Label, *, by: User, data: Mapping[str, Any]) -> Label:
                 )
         label.save()
         if changes:
-            record(actor=by, verb="updated", target=label, target_type="label", changes=changes)
+            record(by=by, verb=RecordVerb.UPDATED, target=label, changes=changes)
     return label
 
 
@@ -72,7 +73,7 @@ def delete_label(label: Label, *, by: User) -> None:
     with transaction.atomic():
         if label.columns.exists():
             raise Conflict(_("A board column shows this label; remove the column first."))
-        record(actor=by, verb="deleted", target=label, target_type="label")
+        record(by=by, verb=RecordVerb.DELETED, target=label)
         try:
             label.delete()
         except ProtectedError as refusal:
@@ -155,7 +156,7 @@ def add_label(item: Item, label: Label, *, by: User) -> Item:
         changes = _set_labels(current, [*labels, label], by=by)
         if changes:
             _touch(current)
-            record(actor=by, verb="updated", target=current, target_type="item", changes=changes)
+            record(by=by, verb=RecordVerb.UPDATED, target=current, changes=changes)
     return current
 
 
@@ -168,5 +169,5 @@ def remove_label(item: Item, label: Label, *, by: User) -> Item:
         changes = _set_labels(current, labels, by=by)
         if changes:
             _touch(current)
-            record(actor=by, verb="updated", target=current, target_type="item", changes=changes)
+            record(by=by, verb=RecordVerb.UPDATED, target=current, changes=changes)
     return current

@@ -13,6 +13,7 @@ from tandem.core.errors import Conflict, InvalidInput, NotFound
 from tandem.work.models import Item, ItemLink, LinkKind
 from tandem.work.queries import require_visible
 from tandem.work.services._common import MAX_BLOCK_DEPTH, _choice
+from tandem.work.verbs import WorkVerb
 
 
 def link_items(source: Item, target: Item, *, kind: str, by: User, check_access: bool = True) -> ItemLink:
@@ -57,11 +58,11 @@ def link_items(source: Item, target: Item, *, kind: str, by: User, check_access:
                     field="target",
                 )
         link = ItemLink.objects.create(source=source, target=target, kind=kind, created_by=by)
-        _record_link(link, verb="linked", by=by)
+        _record_link(link, verb=WorkVerb.LINKED, by=by)
     return link
 
 
-def _record_link(link: ItemLink, *, verb: str, by: User) -> None:
+def _record_link(link: ItemLink, *, verb: WorkVerb, by: User) -> None:
     """History on both ends: "blocks #7" on the source, "is blocked by #3" on the target."""
     seen_from_target = f"{link.kind}_by" if link.kind == LinkKind.BLOCKS else link.kind
     for here, there, kind in (
@@ -69,10 +70,9 @@ def _record_link(link: ItemLink, *, verb: str, by: User) -> None:
         (link.target, link.source, seen_from_target),
     ):
         record(
-            actor=by,
+            by=by,
             verb=verb,
             target=here,
-            target_type="item",
             changes={"kind": kind, "target": there.pk, "target_title": there.title},
         )
 
@@ -106,5 +106,5 @@ def unlink_items(link: ItemLink, *, by: User) -> None:
     require_visible(by, link.source)
     require_visible(by, link.target)
     with transaction.atomic():
-        _record_link(link, verb="unlinked", by=by)
+        _record_link(link, verb=WorkVerb.UNLINKED, by=by)
         link.delete()

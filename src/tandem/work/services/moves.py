@@ -23,6 +23,7 @@ from tandem.work.models import Board, Column, ColumnKind, Item, ItemState, LinkK
 from tandem.work.queries import may_see_board, require_visible
 from tandem.work.services._common import _place, _touch
 from tandem.work.services.labels import _set_labels
+from tandem.work.verbs import WorkVerb
 
 
 class Blocked(Conflict):
@@ -84,7 +85,7 @@ def move_item(
             changes.setdefault(
                 "column", [source.name if source else "", current.column.name if current.column else ""]
             )
-            record(actor=by, verb="moved", target=current, target_type="item", changes=changes)
+            record(by=by, verb=WorkVerb.MOVED, target=current, changes=changes)
         if rank.needs_rebalance(current.rank):
             rebalance_board(board)
             current.refresh_from_db()
@@ -200,7 +201,7 @@ def close_item(item: Item, *, by: User) -> Item:
         _close(current, by=by)
         _touch(current)
         _place(current, by=by)
-        record(actor=by, verb="closed", target=current, target_type="item")
+        record(by=by, verb=WorkVerb.CLOSED, target=current)
     return current
 
 
@@ -215,5 +216,5 @@ def reopen_item(item: Item, *, by: User) -> Item:
         _reopen(current)
         _touch(current)
         _place(current, by=by)
-        record(actor=by, verb="reopened", target=current, target_type="item")
+        record(by=by, verb=WorkVerb.REOPENED, target=current)
     return current

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from tandem.accounts.models import Team, User
 from tandem.accounts.roles import Role
-from tandem.accounts.services import create_team
+from tandem.accounts.services import create_team, system_account
 from tandem.contacts.models import EmailAddress, Organization
 from tandem.contacts.normalize import organization_name_key
 from tandem.contacts.services import create_organization, create_person
@@ -139,7 +139,7 @@ class Command(BaseCommand):
         rng = random.Random(20261124)  # noqa: S311 - demo data, not security
         with transaction.atomic():
             teams = {
-                slug: create_team(name=name, slug=slug, description=desc, by=None)
+                slug: create_team(name=name, slug=slug, description=desc, by=system_account("setup"))
                 for name, slug, desc in TEAMS
             }
             users = self._users(teams)
