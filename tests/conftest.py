@@ -13,7 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from tandem.accounts import services as account_services
 from tandem.accounts.models import Team, User
@@ -70,6 +72,15 @@ def no_sessions_left_on_the_test_database(django_db_setup: None, django_db_block
                     return
                 time.sleep(0.2)
             cursor.execute(f"SELECT pg_terminate_backend(pid) {others}")
+
+
+@pytest.fixture(autouse=True)
+def each_test_starts_in_english() -> Any:
+    """A request of a Persian user's (or a test's own `translation.activate`) leaves its language
+    active in the thread; the next test starts from the default language again."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
