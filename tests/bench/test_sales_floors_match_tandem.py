@@ -26,7 +26,7 @@ from tandem.sales.models import Deal, Pipeline, StageChange
 from tandem.work.models import ItemState
 from tests.bench.test_floors_match_tandem import db_floor  # noqa: F401 - a fixture
 from tests.conftest import bearer, login
-from tests.generate.helpers import run
+from tests.demo.helpers import run
 
 pytestmark = pytest.mark.django_db
 

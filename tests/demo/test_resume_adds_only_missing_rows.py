@@ -12,7 +12,7 @@ from tandem.demo.generate import rows, work
 from tandem.demo.generate.runner import GenerationError
 from tandem.demo.generate.scales import SCALES
 from tandem.work.models import Item
-from tests.generate.helpers import BIGGER, SMALL, UNTIL, as_multisets, delete_generated, run, snapshot
+from tests.demo.helpers import BIGGER, SMALL, UNTIL, as_multisets, delete_generated, run, snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ from tandem.demo.generate.draws import Draws
 from tandem.demo.generate.phones import PLANS, phone_number
 from tandem.demo.generate.scales import SCALES
 from tandem.demo.generate.writer import BulkWriter
-from tests.generate.helpers import SMALL, UNTIL, run
+from tests.demo.helpers import SMALL, UNTIL, run
 
 
 def test_fast_phone_numbers_equal_normalize_phone():

@@ -9,7 +9,7 @@ from tandem.activity.models import HistoryEntry
 from tandem.contacts.models import EmailAddress, Organization, Person, PhoneNumber
 from tandem.contacts.queries import get_person_for_user, organizations_for, people_for
 from tandem.contacts.services import create_organization, create_person, update_person
-from tests.generate.helpers import SMALL, run
+from tests.demo.helpers import SMALL, run
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from tandem.contacts.models import Membership, Organization, Person
 from tandem.demo.generate import rows
 from tandem.demo.generate.scales import SCALES, Sizes
 from tandem.work.models import Item
-from tests.generate.helpers import SMALL, UNTIL, generated_users, run
+from tests.demo.helpers import SMALL, UNTIL, generated_users, run
 
 
 def test_named_scales_define_the_issue_counts():

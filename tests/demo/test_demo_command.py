@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tandem.core.management.commands.demo import Command
+from tandem.demo.management.commands.demo import Command
 
 
 def test_the_demo_binds_where_tandem_bind_says(monkeypatch):

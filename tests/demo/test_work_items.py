@@ -15,7 +15,7 @@ from tandem.work import rank
 from tandem.work.models import Board, Column, Item, ItemLink, ItemType
 from tandem.work.services import column_for
 from tests.conftest import login
-from tests.generate.helpers import SMALL, UNTIL, run
+from tests.demo.helpers import SMALL, UNTIL, run
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 
 from tandem.demo.generate import rows
 from tandem.demo.generate.scales import SCALES
-from tests.generate.helpers import SMALL, UNTIL, delete_generated, run, snapshot
+from tests.demo.helpers import SMALL, UNTIL, delete_generated, run, snapshot
 
 
 def test_row_builders_repeat_themselves_for_a_seed():
