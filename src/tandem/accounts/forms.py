@@ -15,7 +15,6 @@ from django.contrib.auth.forms import (
     SetPasswordMixin,
 )
 from django.core.exceptions import ValidationError
-from django.forms.boundfield import BoundField
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -25,38 +24,7 @@ from tandem.accounts.models import TIME_ZONE_CHOICES, Team, User
 from tandem.accounts.roles import Role
 from tandem.core import calendars
 from tandem.core.clients import client_address
-from tandem.core.errors import ServiceError
-
-
-class BootstrapBoundField(BoundField):
-    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
-        attrs = super().build_widget_attrs(attrs, widget)
-        if self.errors:
-            css = attrs.get("class", (widget or self.field.widget).attrs.get("class", ""))
-            attrs["class"] = f"{css} is-invalid".strip()
-        return attrs
-
-
-class BootstrapForm(forms.Form):
-    """Gives widgets Bootstrap 5 classes and marks fields with errors `is-invalid`."""
-
-    bound_field_class = BootstrapBoundField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def add_service_error(self, exc: ServiceError) -> None:
-        """Shows a service's refusal next to the field it names, or above the form."""
-        self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+from tandem.core.forms import BootstrapForm
 
 
 class ThrottledLoginMixin:
