@@ -22,6 +22,7 @@ from tandem.accounts.models import Team, User
 from tandem.accounts.roles import Role
 from tandem.contacts import services as contact_services
 from tandem.contacts.models import Organization, Person
+from tandem.work import services as work
 
 PASSWORD = "correct horse battery staple"
 
@@ -165,3 +166,14 @@ def api_token_for() -> Callable[[User], str]:
         return account_services.create_api_token(user, name="tests")[1]
 
     return make
+
+
+@pytest.fixture
+def finance_board(manager: User) -> Any:
+    """A finance board, private to the finance scope, as a won deal's rule needs one."""
+    return work.create_board_with_stages(
+        by=manager,
+        data={"name": "Finance", "default_type": "finance"},
+        stages=["to invoice"],
+        scope="finance",
+    )

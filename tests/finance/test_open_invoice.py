@@ -19,16 +19,6 @@ from tests.conftest import login
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def finance_board(manager):
-    return work.create_board_with_stages(
-        by=manager,
-        data={"name": "Finance", "default_type": "finance"},
-        stages=["to invoice"],
-        scope="finance",
-    )
-
-
 def test_an_invoice_opens_a_ticket_that_blocks_the_deal(manager, member, finance_board, make_org):
     customer = make_org("Acme Corp")
     deal = work.create_item(by=manager, board=finance_board, data={"title": "Acme renewal"})

@@ -4,17 +4,6 @@ import pytest
 
 from tandem.sales import services
 from tandem.sales.models import Pipeline
-from tandem.work import services as work
-
-
-@pytest.fixture
-def finance_board(manager):
-    return work.create_board_with_stages(
-        by=manager,
-        data={"name": "Finance", "default_type": "finance"},
-        stages=["to invoice"],
-        scope="finance",
-    )
 
 
 @pytest.fixture

@@ -24,6 +24,20 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under their parent (a board's columns, a pipeline's stages), never added, changed
+    or deleted there: the app's settings pages shape them through its services."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.fields or ()
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class ServiceAdmin(admin.ModelAdmin):
     """An admin whose forms save through the app's services (its `save_model` calls them). A
     service's refusal undoes the whole save and comes back as a message above the form, as the

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from tandem.accounts.models import User
-from tandem.core.admin import ReadOnlyAdmin, ServiceAdmin
+from tandem.core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
 from tandem.core.errors import ServiceError
 from tandem.sales import services
 from tandem.sales.models import Deal, Lead, Pipeline, Stage
@@ -44,15 +44,9 @@ class _ChangedThroughServices(ServiceAdmin):
         raise NotImplementedError
 
 
-class StageInline(admin.TabularInline[Stage, Pipeline]):
+class StageInline(ReadOnlyInline):
     model = Stage
     fields = ("position", "name", "kind", "probability", "required_document", "stale_after_days")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Pipeline)

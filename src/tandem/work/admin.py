@@ -3,28 +3,20 @@ so the rules hold here too: closing a blocked item from the admin is refused lik
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.admin import ReadOnlyAdmin
+from tandem.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from tandem.core.errors import ServiceError
 from tandem.work import services
 from tandem.work.models import Board, Column, Item, Label
 
 
-class ColumnInline(admin.TabularInline):
+class ColumnInline(ReadOnlyInline):
     model = Column
     fields = ("position", "name", "kind", "label", "wip_limit")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Board)
