@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Schema
 
-from tandem.accounts.schemas import UserRef
+from tandem.core.api.schemas import UserRef
 
 
 class HistoryOut(Schema):
