@@ -6,3 +6,9 @@ class ContactsConfig(AppConfig):
     name = "tandem.contacts"
     label = "contacts"
     verbose_name = _("Contacts")
+
+    def ready(self) -> None:
+        # the customers' parts of the timelines (tandem.activity.scopes)
+        from tandem.contacts import scopes
+
+        scopes.register()

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 from tandem.accounts.guards import acting_user, guarded_view
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, can
-from tandem.activity.views import timeline_context
 from tandem.contacts import services
 from tandem.contacts.filters import OrganizationFilterForm, PersonFilterForm, sort_columns
 from tandem.contacts.forms import CustomerForms, MergeForm, OrganizationForms, PersonForms
@@ -36,6 +35,7 @@ from tandem.contacts.queries import (
 from tandem.core.errors import Conflict, InvalidInput, NotFound, PossibleDuplicate, StaleVersion
 from tandem.core.pagination import paginate
 from tandem.core.views import go, int_or_none, page_or_partial, posted
+from tandem.feeds.views import timeline_context
 from tandem.mailgate.queries import mail_of_customer
 from tandem.notifications.live import record_page
 from tandem.work.queries import boards_for, work_for_customer

@@ -21,12 +21,12 @@ from django.views.decorators.http import require_POST
 
 from tandem.accounts.guards import acting_user, guarded_view
 from tandem.accounts.roles import Permission, can
-from tandem.activity.views import timeline_context
 from tandem.contacts.queries import organizations_for, people_for
 from tandem.core.errors import InvalidInput, ServiceError
 from tandem.core.files import serve
 from tandem.core.pagination import paginate
 from tandem.core.views import go, int_or_none, page_or_partial, posted
+from tandem.feeds.views import timeline_context
 from tandem.mailgate.views import board_addresses, item_mail
 from tandem.notifications.live import record_page
 from tandem.work import colors, markdown, queries, services
