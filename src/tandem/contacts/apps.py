@@ -8,7 +8,8 @@ class ContactsConfig(AppConfig):
     verbose_name = _("Contacts")
 
     def ready(self) -> None:
-        # the customers' parts of the timelines (tandem.activity.scopes)
-        from tandem.contacts import scopes
+        # the customers' parts of the timelines (tandem.activity.scopes) and of the customer page
+        from tandem.contacts import panels, scopes
 
         scopes.register()
+        panels.register()

@@ -6,3 +6,9 @@ class FeedsConfig(AppConfig):
     name = "tandem.feeds"
     label = "feeds"
     verbose_name = _("Feeds")
+
+    def ready(self) -> None:
+        # the history section of the item page and of the customer page
+        from tandem.feeds import panels
+
+        panels.register()

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpRequest
+
 from tandem.accounts.models import User
 from tandem.activity.models import HistoryEntry
 from tandem.activity.queries import without_hidden_items
@@ -20,6 +22,7 @@ from tandem.activity.scopes import scope_of
 from tandem.contacts.models import Organization, Person
 from tandem.notifications import services
 from tandem.notifications.models import Notification
+from tandem.work.models import Item
 from tandem.work.queries import items_visible_to, visible_boards
 
 LOOK_AT = 200  # history rows since the last look; more than that and the page reloads anyway
@@ -122,8 +125,15 @@ def _touches(topic: str, changed: list[tuple[str, int]], user: User) -> bool:
     return False
 
 
-def record_page(request: Any, kind: str, record: Any) -> dict[str, Any]:
-    """For a record's page: it follows the record live, and opening it reads its notifications."""
-    if request.headers.get("X-Tandem-Live") != "1" and getattr(request.user, "pk", None):
-        services.mark_record_read(request.user, kind, record.pk)
-    return {"live_topic": f"{kind}:{record.pk}"}
+def read_on_open(request: HttpRequest, record: Item | Organization | Person) -> None:
+    """A record's page was opened (not reloaded by its own live poll): its notifications are read.
+    Run by the item page and the customer page (tandem.core.panels.on_show); each follows its record
+    live with the topic `<kind>:<id>`."""
+    if request.headers.get("X-Tandem-Live") != "1" and isinstance(request.user, User):
+        services.mark_record_read(request.user, topic_kind(record), record.pk)
+
+
+def topic_kind(record: Item | Organization | Person) -> str:
+    if isinstance(record, Organization):
+        return "organization"
+    return "person" if isinstance(record, Person) else "item"
