@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tandem.sales",
     "tandem.finance",
     "tandem.notifications",
+    "tandem.feeds",
     "tandem.mailgate",
     "tandem.api",
     "tandem.web",

@@ -14,7 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tandem.contacts.urls")),
     path("", include("tandem.work.urls")),
     path("", include("tandem.sales.urls")),
-    path("", include("tandem.activity.urls")),
+    path("", include("tandem.feeds.urls")),
     path("", include("tandem.notifications.urls")),
     path("", include("tandem.mailgate.urls")),
     path("", include("tandem.web.urls")),

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 
 from django.test import Client
 
-from tandem.activity import views
 from tandem.activity.models import HistoryEntry
 from tandem.contacts import services as contacts
+from tandem.feeds import views
 from tests.conftest import login
 
 

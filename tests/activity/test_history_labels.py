@@ -12,9 +12,9 @@ from django.utils import translation
 import tandem
 from tandem.activity import verbs
 from tandem.activity.models import HistoryEntry
-from tandem.activity.queries import timeline
 from tandem.activity.services import record
 from tandem.contacts import services as contact_services
+from tandem.feeds.queries import timeline
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +104,7 @@ def test_the_partial_shows_labels_and_changed_fields(member, make_org, monkeypat
     monkeypatch.setitem(verbs.FIELD_LABELS, "industry", "sector")
 
     html = render_to_string(
-        "activity/partials/timeline.html",
+        "feeds/partials/timeline.html",
         {"page": timeline([("organization", [org.pk])], viewer=None), "show_target": False},
     )
     assert "reworked" in html
@@ -118,7 +118,7 @@ def test_the_partial_names_the_target_type_with_its_label(member, make_org, monk
     make_org("Acme Corp")
     monkeypatch.setitem(verbs.TARGET_TYPE_LABELS, "organization", "company")
     html = render_to_string(
-        "activity/partials/timeline.html",
+        "feeds/partials/timeline.html",
         {"page": timeline([("organization", None)], viewer=None), "show_target": True},
     )
     assert "company" in html
@@ -130,7 +130,7 @@ def test_an_unknown_verb_renders_as_stored(member, make_org):
     org = make_org("Acme Corp")
     HistoryEntry.objects.create(actor=member, verb="teleported", target_type="organization", target_id=org.pk)
     html = render_to_string(
-        "activity/partials/timeline.html",
+        "feeds/partials/timeline.html",
         {"page": timeline([("organization", [org.pk])], viewer=None), "show_target": False},
     )
     assert "teleported" in html

@@ -226,7 +226,7 @@ def entry_ids(page: Any) -> list[int]:
 
 @pytest.mark.parametrize("large_part", [0, 10**9], ids=["walked", "record-by-record"])
 def test_home_feed(db_floor: Database, feeds_data: Any, monkeypatch: Any, large_part: int) -> None:
-    from tandem.activity import feeds, queries
+    from tandem.feeds import feeds, queries
 
     monkeypatch.setattr(queries, "LARGE_PART", large_part)
     monkeypatch.setattr(activity_floors, "LARGE_PART", large_part)
@@ -245,12 +245,12 @@ def test_home_feed(db_floor: Database, feeds_data: Any, monkeypatch: Any, large_
 
 @pytest.mark.parametrize("large_part", [0, 10**9], ids=["walked", "record-by-record"])
 def test_customer_timeline(db_floor: Database, feeds_data: Any, monkeypatch: Any, large_part: int) -> None:
-    from tandem.activity import queries
+    from tandem.feeds import feeds, queries
 
     monkeypatch.setattr(queries, "LARGE_PART", large_part)
     monkeypatch.setattr(activity_floors, "LARGE_PART", large_part)
     _member, org = feeds_data
-    shown = queries.timeline(queries.customer_scope(org), viewer=None)
+    shown = queries.timeline(feeds.customer_scope(org), viewer=None)
     floor = activity_floors.customer_timeline_floor(db_floor, {"id": org.pk})
     assert floor["exists"] == org.pk
     assert ids(floor["items"]) == entry_ids(shown) and len(floor["items"]) == queries.TIMELINE_PAGE
@@ -259,7 +259,7 @@ def test_customer_timeline(db_floor: Database, feeds_data: Any, monkeypatch: Any
 
 
 def test_the_timeline_floors_page_and_size_as_tandem() -> None:
-    from tandem.activity import queries
+    from tandem.feeds import queries
 
     assert (activity_floors.TIMELINE_PAGE, activity_floors.LARGE_PART, activity_floors.LARGE_PART_ROWS) == (
         queries.TIMELINE_PAGE,

@@ -10,18 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tandem.accounts.models import User
 from tandem.accounts.roles import GRANTS
+from tandem.core.api.schemas import UserRef as UserRef  # named here by the other apps' schemas
 from tandem.core.api.types import NoNul
-
-
-class UserRef(Schema):
-    """A user named on another record (an owner, the actor of a history entry)."""
-
-    id: int
-    name: str
-
-    @staticmethod
-    def resolve_name(obj: User) -> str:
-        return obj.display_name
 
 
 class TeamOut(Schema):

@@ -1,4 +1,5 @@
-"""What the API answers about history: a record's history, timelines and feeds."""
+"""What the API answers about a history entry: in a record's history, and with its record named
+(timelines, feeds and the inbox)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from ninja import Schema
 
-from tandem.accounts.schemas import UserRef
+from tandem.core.api.schemas import UserRef
 
 
 class HistoryOut(Schema):
@@ -27,8 +28,3 @@ class TimelineEntryOut(HistoryOut):
     @staticmethod
     def resolve_summary(obj: Any) -> str:
         return str(obj.changes_summary)
-
-
-class TimelineOut(Schema):
-    items: list[TimelineEntryOut]
-    next: str | None = None  # pass as `before` for the next page; null: this was the last

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
-from tandem.accounts.models import User
+from tandem.activity import hooks
 from tandem.activity.models import HistoryEntry
 from tandem.activity.verbs import Verb
-from tandem.notifications import fanout
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
 
 
 def history_type(target: models.Model | type[models.Model]) -> str:
@@ -24,8 +26,9 @@ def record(
     changes: dict[str, Any] | None = None,
 ) -> HistoryEntry:
     """Write one history row. Called by other apps' services inside their transaction, so the
-    history and the change it describes are committed together or not at all; the people it
-    concerns are notified after the commit (tandem.notifications.fanout)."""
+    history and the change it describes are committed together or not at all; every subscriber
+    (tandem.activity.hooks) is handed the entry in that transaction (the notifications app queues
+    it for the people it concerns, who are notified after the commit)."""
     entry = HistoryEntry.objects.create(
         actor=by if by.pk else None,
         verb=verb.value,
@@ -34,5 +37,5 @@ def record(
         target_label=str(target)[:300],
         changes=changes or {},
     )
-    fanout.queue(entry)
+    hooks.publish(entry)
     return entry

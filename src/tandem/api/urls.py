@@ -1,5 +1,5 @@
 """Tandem's REST API at /api/v1/: one NinjaAPI, bearer-token auth on every endpoint, one error
-format (tandem.core.api.errors), and each app's routers mounted under their paths."""
+format (tandem.api.errors), and each app's routers mounted under their paths."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from ninja.operation import Operation
 
 from tandem.accounts.api import directory, tokens
 from tandem.accounts.auth import BearerToken
-from tandem.activity.api import feeds
 from tandem.contacts.api import organizations, people
 from tandem.core.api.errors import error_response, install_error_handlers
+from tandem.feeds.api import customer_timelines, feeds
 from tandem.mailgate.api import mail
 from tandem.notifications.api import notifications
 from tandem.sales.api import deals, leads, pipelines, reports_router
@@ -89,6 +89,7 @@ api = TandemAPI(
 install_error_handlers(api)
 
 api.add_router("/organizations", organizations)
+api.add_router("/organizations", customer_timelines)  # /organizations/{id}/timeline
 api.add_router("/people", people)
 api.add_router("/", directory)
 api.add_router("/tokens", tokens)

@@ -15,10 +15,8 @@ from pydantic import BaseModel
 from tandem.accounts.auth import acting_user
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
-from tandem.activity import queries as timeline_queries
-from tandem.activity.api import cursor_from, timeline_out
 from tandem.activity.models import HistoryEntry
-from tandem.activity.schemas import HistoryOut, TimelineOut
+from tandem.activity.schemas import HistoryOut
 from tandem.contacts import queries, services
 from tandem.contacts.models import Organization, Person
 from tandem.contacts.schemas import (
@@ -221,17 +219,6 @@ def organization_history(request: HttpRequest, id: PathId, page: Query[PageParam
     """Newest first."""
     org = queries.get_organization_for_user(acting_user(request), id)
     return paginate(_history("organization", org.pk), page)
-
-
-@organizations.get("/{id}/timeline", response={200: TimelineOut, **errors(404)})
-def organization_timeline(request: HttpRequest, id: PathId, before: str | None = None) -> dict[str, Any]:
-    """The customer's whole timeline, newest first, 30 at a time: the organization, its people and
-    the items and deals linked to it. `before`: the `next` of the page before."""
-    org = queries.get_organization_for_user(acting_user(request), id)
-    page = timeline_queries.timeline(
-        timeline_queries.customer_scope(org), viewer=acting_user(request), before=cursor_from(before)
-    )
-    return timeline_out(page)
 
 
 # --- People -----------------------------------------------------------------------------------

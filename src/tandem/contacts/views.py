@@ -1,6 +1,7 @@
-"""The customer pages: lists, the organization and person pages, their forms, archive and merge.
-Views translate HTTP only: records are fetched through contacts.queries, every change goes
-through contacts.services, and a service's refusal becomes a message on the page."""
+"""The customer pages: lists, the organization and person forms, archive and merge (the organization
+and person pages themselves are composed in tandem.web from panels, contacts' among them). Views
+translate HTTP only: records are fetched through contacts.queries, every change goes through
+contacts.services, and a service's refusal becomes a message on the page."""
 
 from __future__ import annotations
 
@@ -20,8 +21,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.accounts.guards import acting_user, guarded_view
 from tandem.accounts.models import User
-from tandem.accounts.roles import Permission, can
-from tandem.activity.views import timeline_context
+from tandem.accounts.roles import Permission
 from tandem.contacts import services
 from tandem.contacts.filters import OrganizationFilterForm, PersonFilterForm, sort_columns
 from tandem.contacts.forms import CustomerForms, MergeForm, OrganizationForms, PersonForms
@@ -36,20 +36,17 @@ from tandem.contacts.queries import (
 from tandem.core.errors import Conflict, InvalidInput, NotFound, PossibleDuplicate, StaleVersion
 from tandem.core.pagination import paginate
 from tandem.core.views import go, int_or_none, page_or_partial, posted
-from tandem.mailgate.queries import mail_of_customer
-from tandem.notifications.live import record_page
-from tandem.work.queries import boards_for, work_for_customer
 
 Customer = Organization | Person
 
-PEOPLE_ON_ORGANIZATION_PAGE = 50
 MERGE_SEARCH_RESULTS = 20
 
 
 # --- Plumbing -------------------------------------------------------------------------------
 
 
-def _to_survivor(request: HttpRequest, record: Customer, url_name: str) -> HttpResponse:
+def to_survivor(request: HttpRequest, record: Customer, url_name: str) -> HttpResponse:
+    """A merged record's pages lead to the record it was merged into."""
     messages.info(
         request,
         _("“%(old)s” was merged into “%(new)s”; this is the combined record.")
@@ -119,66 +116,6 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- Record pages ---------------------------------------------------------------------------
-
-
-@guarded_view(Permission.VIEW_CUSTOMERS)
-def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = get_organization_for_user(acting_user(request), pk)
-    if organization.merged_into_id:
-        return _to_survivor(request, organization, "organization-detail")
-    memberships = list(organization_people(organization)[: PEOPLE_ON_ORGANIZATION_PAGE + 1])
-    context = {
-        "nav": "organizations",
-        "organization": organization,
-        "memberships": memberships[:PEOPLE_ON_ORGANIZATION_PAGE],
-        "more_people": len(memberships) > PEOPLE_ON_ORGANIZATION_PAGE,
-        "timeline": timeline_context("organization", organization, request),
-        **_work_context(request, organization=organization),
-        **record_page(request, "organization", organization),
-    }
-    return render(request, "contacts/organization_detail.html", context)
-
-
-@guarded_view(Permission.VIEW_CUSTOMERS)
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for_user(acting_user(request), pk)
-    if person.merged_into_id:
-        return _to_survivor(request, person, "person-detail")
-    context = {
-        "nav": "people",
-        "person": person,
-        "timeline": timeline_context("person", person, request),
-        **_work_context(request, person=person),
-        **record_page(request, "person", person),
-    }
-    return render(request, "contacts/person_detail.html", context)
-
-
-MAIL_ON_CUSTOMER_PAGE = 5
-
-
-def _work_context(request: HttpRequest, **customer: Organization | Person) -> dict[str, Any]:
-    """The customer's deals and other work items, for the sections of its page."""
-    ((kind, record),) = customer.items()
-    user = acting_user(request)
-    work = (
-        work_for_customer(user=user, organization=record)
-        if kind == "organization"
-        else work_for_customer(user=user, person=record)
-    )
-    sections = [
-        (_("Deals"), work.deals, work.deals_open, _("No deals yet"), "deals"),
-        (_("Work items"), work.other, work.other_open, _("No work items yet"), "work-items"),
-    ]
-    return {
-        "customer_mail": list(mail_of_customer(record, user=user)[:MAIL_ON_CUSTOMER_PAGE]),
-        "work_sections": sections,
-        "customer_param": (kind, record.pk),
-        "work_boards": list(boards_for(user)) if can(user, Permission.EDIT_WORK) else [],
-    }
-
-
 # --- Create and edit ------------------------------------------------------------------------
 
 
@@ -244,7 +181,7 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     organization = get_organization_for_user(user, pk)
     if organization.merged_into_id:
-        return _to_survivor(request, organization, "organization-edit")
+        return to_survivor(request, organization, "organization-edit")
     forms = OrganizationForms.for_edit(posted(request), organization=organization)
     return _save(
         request,
@@ -290,7 +227,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     person = get_person_for_user(user, pk)
     if person.merged_into_id:
-        return _to_survivor(request, person, "person-edit")
+        return to_survivor(request, person, "person-edit")
     forms = PersonForms.for_edit(posted(request), person=person)
     return _save(
         request,
@@ -407,7 +344,7 @@ def _merge(request: HttpRequest, kind: Kind, pk: int) -> HttpResponse:
     user = acting_user(request)
     survivor = kind.fetch(user, pk)
     if survivor.merged_into_id:
-        return _to_survivor(request, survivor, f"{kind.name}-merge")
+        return to_survivor(request, survivor, f"{kind.name}-merge")
     form = MergeForm(posted(request) or (request.GET if "duplicate" in request.GET else None))
     duplicate: Customer | None = None
     if form.is_bound and form.is_valid():

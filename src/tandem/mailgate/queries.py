@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from tandem.contacts.models import Organization, Person
 from tandem.mailgate.models import InboundMessage, MessageStatus
@@ -12,9 +12,12 @@ from tandem.work.models import Item
 from tandem.work.queries import board_visibility
 
 
-def messages_for_item(item: Item) -> QuerySet[InboundMessage]:
-    """The mail an item came from and the replies threaded into it, oldest first."""
-    return InboundMessage.objects.filter(item=item).order_by("received_at", "id")
+def messages_for_item(item: Item) -> list[InboundMessage]:
+    """The mail an item came from and the replies threaded into it, oldest first. Read once for an
+    item however often it is asked (its page's e-mail panel and the badges on its texts both ask)."""
+    ordered = InboundMessage.objects.order_by("received_at", "id")
+    prefetch_related_objects([item], Prefetch("inbound_messages", queryset=ordered))
+    return list(item.inbound_messages.all())
 
 
 def mail_of_customer(record: Organization | Person, *, user: Any) -> QuerySet[InboundMessage]:

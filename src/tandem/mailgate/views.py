@@ -1,12 +1,10 @@
 """The mail gateway's pages: the raw message download (whoever may see the item a message made or
-threaded into; a message that made nothing, quarantined or rejected, only admins), the mail
-addresses in a board's settings, and the item page's e-mail section with its reply form."""
+threaded into; a message that made nothing, quarantined or rejected, only admins), the changes to
+a board's mail addresses, and the item page's reply by e-mail. What the gateway shows on other
+apps' pages (the item's e-mail, a board's addresses, a customer's mail) is in mailgate/panels.py."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -21,10 +19,7 @@ from tandem.core.errors import NotAllowed, ServiceError
 from tandem.core.files import serve
 from tandem.mailgate import services
 from tandem.mailgate.forms import MailAddressForm
-from tandem.mailgate.models import InboundMessage, MailAddress, MessageStatus
-from tandem.mailgate.queries import messages_for_item
-from tandem.mailgate.recipients import reply_recipients
-from tandem.work.models import Board
+from tandem.mailgate.models import InboundMessage, MailAddress
 from tandem.work.queries import get_board_for_user, get_item_for_user
 
 
@@ -102,16 +97,6 @@ def address_save(request: HttpRequest, pk: int, address_pk: int | None = None) -
     return back
 
 
-def board_addresses(board: Board) -> dict[str, Any]:
-    """The board settings' section of mail addresses: each with its form, and a form for a new one."""
-    addresses = list(board.mail_addresses.select_related("assignee").prefetch_related("labels"))
-    return {
-        "mail_addresses": [(a, MailAddressForm(board=board, instance=a)) for a in addresses],
-        "mail_address_form": MailAddressForm(board=board),
-        "reply_address": settings.TANDEM_MAIL_REPLY_ADDRESS,
-    }
-
-
 @guarded_view(Permission.EDIT_WORK)
 @require_POST
 def email_reply(request: HttpRequest, pk: int) -> HttpResponse:
@@ -127,26 +112,3 @@ def email_reply(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Reply to %(to)s is on its way.") % {"to": sent.to})
     return redirect(reverse("work:item", args=[item.pk]) + "#mail")
-
-
-def item_mail(item: Any) -> dict[str, Any]:
-    """The item page's e-mail section: the messages, the replies sent, whom a reply may reach
-    (the default first and chosen; the others only when the replier picks one), and which comments
-    and whether the description came from mail whose sender is not verified."""
-    recipients = reply_recipients(item)
-    mail_messages = list(messages_for_item(item))
-    return {
-        "unverified_comments": {
-            m.comment_id for m in mail_messages if m.comment_id and not m.sender_verified
-        },
-        "unverified_description": any(
-            m.status == MessageStatus.PROCESSED and not m.sender_verified for m in mail_messages
-        ),
-        "mail_messages": mail_messages,
-        "sent_replies": list(item.sent_messages.select_related("sent_by")),
-        "reply_recipients": recipients.choices,
-        "reply_known": [c for c in recipients.choices if c.default],
-        "reply_named": [c for c in recipients.choices if not c.default],
-        "reply_default": recipients.default,
-        "reply_from": recipients.sent_from(recipients.default),
-    }

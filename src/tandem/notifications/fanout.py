@@ -1,7 +1,8 @@
 """From history to notifications: who hears of each entry, and how.
 
-`tandem.activity.services.record` puts every entry on a record people follow into the outbox, in
-the transaction of the change, and asks for `fan_out` to run once that transaction has committed.
+`tandem.activity.services.record` hands every entry to `queue` (subscribed in the app's ready()),
+which puts each entry on a record people follow into the outbox, in the transaction of the change,
+and asks for `fan_out` to run once that transaction has committed.
 `fan_out` takes the outbox a batch at a time (rows locked with SKIP LOCKED on PostgreSQL, so two
 workers share the work), works out each entry's audience with a handful of queries per batch, and
 writes one notification per person and entry (a unique constraint makes a second run harmless).
@@ -22,10 +23,14 @@ from typing import Any
 from django.db import connection, transaction
 from django.tasks import task
 
+from tandem.accounts.models import User
+from tandem.accounts.roles import Role
 from tandem.activity.models import HistoryEntry
 from tandem.core.jobs import enqueue_once
 from tandem.notifications.kinds import DEFAULT_CHANNELS, Channel, Kind, Reason, kind_of
 from tandem.notifications.models import Mail, Notification, Outbox, Preference
+from tandem.sales.models import Deal
+from tandem.work.models import Item, TeamNotifications
 
 logger = logging.getLogger("tandem.notifications")
 
@@ -89,8 +94,6 @@ def notifications_for(entries: Sequence[HistoryEntry]) -> list[Notification]:
     user_ids = {uid for audience in audiences.values() for uid in audience}
     if not user_ids:
         return []
-    from tandem.accounts.models import User
-
     active = set(User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", flat=True))
     chosen: dict[tuple[int, str], str] = {
         (uid, kind): channel
@@ -176,10 +179,6 @@ def _pairs(rows: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
 
 
 def _item_audiences(entries: Sequence[HistoryEntry]) -> dict[int, dict[int, str]]:
-    from tandem.accounts.models import User
-    from tandem.sales.models import Deal
-    from tandem.work.models import Item, TeamNotifications
-
     ids = {entry.target_id for entry in entries}
     rows = list(
         Item.objects.filter(pk__in=ids).values_list(
@@ -230,9 +229,6 @@ def _only_who_may_see(
     """Nobody hears of an item on a board they may not see (tandem.work.queries.board_visibility:
     a private board's team and admins; a guest only their teams' boards), whatever else ties them to
     it (watching it, assigned before the board became private, mentioned). Two queries a batch."""
-    from tandem.accounts.models import User
-    from tandem.accounts.roles import Role
-
     uids = {uid for audience in audiences.values() for uid in audience}
     if not uids:
         return

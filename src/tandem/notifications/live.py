@@ -13,10 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpRequest
+
+from tandem.accounts.models import User
 from tandem.activity.models import HistoryEntry
 from tandem.activity.queries import without_hidden_items
+from tandem.activity.scopes import scope_of
+from tandem.contacts.models import Organization, Person
 from tandem.notifications import services
 from tandem.notifications.models import Notification
+from tandem.work.models import Item
+from tandem.work.queries import items_visible_to, visible_boards
 
 LOOK_AT = 200  # history rows since the last look; more than that and the page reloads anyway
 
@@ -38,7 +45,7 @@ def newest_history_id() -> int:
     return HistoryEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
-def look(user: Any, *, topic: str, history_after: int | None, notification_after: int | None) -> LiveState:
+def look(user: User, *, topic: str, history_after: int | None, notification_after: int | None) -> LiveState:
     """The state after this look; `changed` when the topic's records changed since `history_after`
     (by someone else), or, for the inbox, a notification arrived. The first look (no `h`) only
     learns where things stand."""
@@ -76,33 +83,29 @@ def look(user: Any, *, topic: str, history_after: int | None, notification_after
     return state
 
 
-def _scope_of(topic: str, user: Any) -> list[tuple[str, Any]]:
-    """The topic's records, as a timeline scope (tandem.activity); nothing for a board or item
-    the user may not see."""
+def _scope_of(topic: str, user: User) -> list[tuple[str, Any]]:
+    """The topic's records, as a timeline scope (tandem.activity.scopes); nothing for a board or
+    item the user may not see."""
     kind, _sep, raw = topic.partition(":")
     try:
         pk = int(raw)
     except ValueError:
         return []
-    from tandem.activity import feeds, queries
-    from tandem.contacts.models import Organization, Person
-    from tandem.work.queries import items_visible_to, visible_boards
-
     if kind == "board":
         board = visible_boards(user).filter(pk=pk).first()
-        return list(feeds.board_scope(board)) if board else []
+        return scope_of("board", board) if board else []
     if kind == "item":
         return [("item", [pk])] if items_visible_to(user).filter(pk=pk).exists() else []
     if kind == "organization":
         organization = Organization.objects.filter(pk=pk).first()
-        return list(queries.customer_scope(organization)) if organization else []
+        return scope_of("organization", organization) if organization else []
     if kind == "person":
         person = Person.objects.filter(pk=pk).first()
-        return list(queries.person_scope(person)) if person else []
+        return scope_of("person", person) if person else []
     return []
 
 
-def _touches(topic: str, changed: list[tuple[str, int]], user: Any) -> bool:
+def _touches(topic: str, changed: list[tuple[str, int]], user: User) -> bool:
     """Whether any of these (type, id) records is in the topic's scope: one query per scope part
     that the changes have rows for."""
     wanted: dict[str, set[int]] = {}
@@ -122,8 +125,15 @@ def _touches(topic: str, changed: list[tuple[str, int]], user: Any) -> bool:
     return False
 
 
-def record_page(request: Any, kind: str, record: Any) -> dict[str, Any]:
-    """For a record's page: it follows the record live, and opening it reads its notifications."""
-    if request.headers.get("X-Tandem-Live") != "1" and getattr(request.user, "pk", None):
-        services.mark_record_read(request.user, kind, record.pk)
-    return {"live_topic": f"{kind}:{record.pk}"}
+def read_on_open(request: HttpRequest, record: Item | Organization | Person) -> None:
+    """A record's page was opened (not reloaded by its own live poll): its notifications are read.
+    Run by the item page and the customer page (tandem.core.panels.on_show); each follows its record
+    live with the topic `<kind>:<id>`."""
+    if request.headers.get("X-Tandem-Live") != "1" and isinstance(request.user, User):
+        services.mark_record_read(request.user, topic_kind(record), record.pk)
+
+
+def topic_kind(record: Item | Organization | Person) -> str:
+    if isinstance(record, Organization):
+        return "organization"
+    return "person" if isinstance(record, Person) else "item"

@@ -30,10 +30,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tandem.accounts.models import User
 from tandem.core import calendars
 from tandem.core.jobs import seconds_setting
+from tandem.mailgate.replies import reply_address
 from tandem.notifications.links import target_url
 from tandem.notifications.models import Mail, Notification
+from tandem.work.models import Item
 from tandem.work.queries import visible_item_ids
 
 logger = logging.getLogger("tandem.notifications")
@@ -118,8 +121,6 @@ def last_digest_moment(now: datetime, time_zone: str) -> datetime:
 
 def due_digests(now: datetime | None = None) -> list[tuple[int, datetime]]:
     """(user, cutoff): people with notifications from before their last digest time not yet sent."""
-    from tandem.accounts.models import User
-
     moment = now or timezone.now()
     firsts = dict(
         _pending(Mail.DIGEST)
@@ -159,8 +160,6 @@ def _subject(target_type: str, target_id: int, label: str) -> str:
     """An item's e-mails say `[#123] Title`, so a reply names the item (the mail gateway threads it)."""
     if target_type != "item":
         return label
-    from tandem.work.models import Item
-
     title = Item.objects.filter(pk=target_id).values_list("title", flat=True).first() or label
     return f"[#{target_id}] {title}"
 
@@ -208,9 +207,6 @@ def _send(user: Any, rows: list[Notification], *, digest: bool) -> None:
         target_type, target_id = rows[0].target_type, rows[0].target_id
         message.extra_headers["References"] = thread_id(target_type, target_id)
         message.extra_headers["In-Reply-To"] = thread_id(target_type, target_id)
-        if target_type == "item":
-            from tandem.mailgate.replies import reply_address
-
-            if reply := reply_address(target_id, user.pk):
-                message.reply_to = [reply]  # a reply becomes the user's comment (tandem.mailgate)
+        if target_type == "item" and (reply := reply_address(target_id, user.pk)):
+            message.reply_to = [reply]  # a reply becomes the user's comment (tandem.mailgate)
     message.send()

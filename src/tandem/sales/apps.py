@@ -8,7 +8,9 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self) -> None:
-        # The board engine asks the sales rules before a deal changes stage or closes.
-        from tandem.sales import rules
+        # The board engine asks the sales rules before a deal changes stage or closes; the item
+        # page shows a deal's panel.
+        from tandem.sales import panels, rules
 
         rules.register()
+        panels.register()

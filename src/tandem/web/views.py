@@ -6,8 +6,8 @@ from django.shortcuts import render
 
 from tandem.accounts.guards import guarded_view
 from tandem.accounts.models import User
-from tandem.activity import feeds
 from tandem.contacts.models import Organization, Person
+from tandem.feeds import feeds
 from tandem.sales.services import overdue_for
 
 

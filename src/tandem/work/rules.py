@@ -21,12 +21,16 @@ CloseCheck = Callable[["Item"], None]
 StateHook = Callable[["Item"], None]
 # cards -> {item id: [(css class, text), ...]}: badges other apps show on cards (e.g. "stale")
 CardFlagger = Callable[[list["Item"]], dict[int, list[tuple[str, str]]]]
+# item -> {"description" or "comment:<id>": [(css class, text), ...]}: badges other apps show on an
+# item's texts on its page (the mail gateway: "unverified sender" on what came in by mail)
+TextFlagger = Callable[["Item"], dict[str, list[tuple[str, str]]]]
 
 _column_checks: list[ColumnCheck] = []
 _column_hooks: list[ColumnHook] = []
 _close_checks: list[CloseCheck] = []
 _state_hooks: list[StateHook] = []
 _card_flaggers: list[CardFlagger] = []
+_text_flaggers: list[TextFlagger] = []
 
 
 def on_column_change(*, check: ColumnCheck | None = None, after: ColumnHook | None = None) -> None:
@@ -61,6 +65,20 @@ def card_flags(cards: list[Item]) -> dict[int, list[tuple[str, str]]]:
     for flagger in _card_flaggers:
         for pk, found in flagger(cards).items():
             flags.setdefault(pk, []).extend(found)
+    return flags
+
+
+def on_texts(flagger: TextFlagger) -> None:
+    """Register a function that adds badges to an item's description and comments on its page."""
+    if flagger not in _text_flaggers:
+        _text_flaggers.append(flagger)
+
+
+def text_flags(item: Item) -> dict[str, list[tuple[str, str]]]:
+    flags: dict[str, list[tuple[str, str]]] = {}
+    for flagger in _text_flaggers:
+        for text, found in flagger(item).items():
+            flags.setdefault(text, []).extend(found)
     return flags
 
 

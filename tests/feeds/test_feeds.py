@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tandem.activity import feeds
+from tandem.feeds import feeds
 from tandem.work import services as work
 from tests.conftest import login
 
@@ -86,7 +86,7 @@ def test_feed_pages_errors_and_outsiders(member, manager, support):
 
 def _all_pages(scope, not_by=None, verbs=()) -> list[int]:
     """Every row of a timeline, five at a time, following the cursors."""
-    from tandem.activity import queries
+    from tandem.feeds import queries
 
     seen: list[int] = []
     page = queries.timeline(scope, viewer=None, limit=5, not_by=not_by, verbs=verbs)
@@ -141,12 +141,12 @@ def test_large_and_small_parts_read_the_same_rows(busy_member, monkeypatch, scop
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tandem.activity import queries
+    from tandem.feeds import queries
 
     member, acme = busy_member
     scope, not_by, verbs = {
         "home": (feeds.home_scope(member), member, ()),
-        "customer": (queries.customer_scope(acme), None, ()),
+        "customer": (feeds.customer_scope(acme), None, ()),
         "new_work": (feeds.new_work_scope(acme), None, feeds.NEW_WORK_VERBS),
     }[scope_of]
     found = {}
@@ -180,8 +180,8 @@ def test_a_part_is_large_past_its_records_or_their_rows(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tandem.activity import queries
     from tandem.activity.models import HistoryEntry
+    from tandem.feeds import queries
 
     monkeypatch.setattr(queries, "LARGE_PART", 3)
     items = [

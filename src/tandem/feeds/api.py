@@ -1,7 +1,10 @@
-"""Feeds through the API: the same pages as the feed pages, 30 entries at a time with a cursor."""
+"""Feeds and timelines through the API: the same pages as the feed pages and a customer page's
+history, 30 entries at a time with a cursor. A customer's timeline keeps its place beside the
+customer's other endpoints (`/organizations/{id}/timeline`): its router is mounted there."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -9,20 +12,23 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from tandem.accounts.auth import acting_user
-from tandem.accounts.models import Team
+from tandem.accounts.models import Team, User
 from tandem.accounts.roles import Permission, require
-from tandem.activity import feeds as feed_scopes
-from tandem.activity import queries
-from tandem.activity.schemas import TimelineOut
 from tandem.contacts.models import Organization
+from tandem.contacts.queries import get_organization_for_user
 from tandem.core.api.errors import errors
 from tandem.core.api.types import PathId
 from tandem.core.errors import InvalidInput, NotFound
+from tandem.feeds import feeds as feed_scopes
+from tandem.feeds import queries
+from tandem.feeds.schemas import TimelineOut
+from tandem.work.queries import get_board_for_user
 
 feeds = Router(tags=["Feeds"])
+customer_timelines = Router(tags=["Organizations"])
 
 
-def cursor_from(before: str | None) -> Any:
+def cursor_from(before: str | None) -> tuple[datetime, int] | None:
     """The `before` of a timeline or feed request: none (the first page) or the `next` of a page."""
     cursor = queries.parse_cursor(before)
     if before is not None and cursor is None:
@@ -35,7 +41,7 @@ def timeline_out(page: queries.TimelinePage) -> dict[str, Any]:
     return {"items": [entry for _day, entries in page.days for entry in entries], "next": page.more}
 
 
-def _page(request: HttpRequest, before: str | None) -> tuple[Any, Any]:
+def _page(request: HttpRequest, before: str | None) -> tuple[User, tuple[datetime, int] | None]:
     user = acting_user(request)
     require(user, Permission.VIEW_WORK)
     return user, cursor_from(before)
@@ -64,8 +70,6 @@ def new_work_feed(
 
 @feeds.get("/boards/{id}", response={200: TimelineOut, **errors(404)})
 def board_feed(request: HttpRequest, id: PathId, before: str | None = None) -> dict[str, Any]:
-    from tandem.work.queries import get_board_for_user
-
     user, cursor = _page(request, before)
     return timeline_out(
         queries.timeline(feed_scopes.board_scope(get_board_for_user(user, id)), viewer=user, before=cursor)
@@ -79,3 +83,14 @@ def team_feed(request: HttpRequest, id: PathId, before: str | None = None) -> di
     if team is None:
         raise NotFound(_("Not found."))
     return timeline_out(queries.timeline(feed_scopes.team_scope(team), viewer=user, before=cursor))
+
+
+@customer_timelines.get("/{id}/timeline", response={200: TimelineOut, **errors(404)})
+def organization_timeline(request: HttpRequest, id: PathId, before: str | None = None) -> dict[str, Any]:
+    """The customer's whole timeline, newest first, 30 at a time: the organization, its people and
+    the items and deals linked to it. `before`: the `next` of the page before."""
+    org = get_organization_for_user(acting_user(request), id)
+    page = queries.timeline(
+        feed_scopes.customer_scope(org), viewer=acting_user(request), before=cursor_from(before)
+    )
+    return timeline_out(page)

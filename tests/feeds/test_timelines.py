@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 from django.test import Client
 
-from tandem.activity import queries
 from tandem.activity.models import HistoryEntry
 from tandem.contacts import services as contacts
+from tandem.feeds import feeds, queries
 from tandem.work import services as work
 from tests.conftest import login
 
@@ -30,7 +30,7 @@ def test_the_customer_timeline_holds_everything_linked(member, manager, make_org
         by=member, board=board, data={"title": "Globex thing", "organizations": [other]}
     )
 
-    page = queries.timeline(queries.customer_scope(acme), viewer=None)
+    page = queries.timeline(feeds.customer_scope(acme), viewer=None)
     shown = {(e.target_type, e.target_id) for _day, entries in page.days for e in entries}
     assert {("organization", acme.pk), ("person", ada.pk), ("item", ticket.pk)} <= shown
     assert not shown & {("organization", other.pk), ("person", stranger.pk), ("item", elsewhere.pk)}
@@ -49,7 +49,7 @@ def test_days_newest_first_and_pages_without_gaps(member, make_org):
         HistoryEntry.objects.create(actor=member, verb="updated", target_type="organization", target_id=acme.pk,
                                     target_label="Acme", at=start + timedelta(days=n // 10, minutes=(n % 10) // 2))  # fmt: skip
     client = login(member)
-    first = queries.timeline(queries.customer_scope(acme), viewer=None)
+    first = queries.timeline(feeds.customer_scope(acme), viewer=None)
     assert [day.isoformat() for day, _e in first.days] == ["2026-03-07", "2026-03-06", "2026-03-05"]
     seen = [e.pk for _d, entries in first.days for e in entries]
     cursor = first.more
@@ -58,9 +58,7 @@ def test_days_newest_first_and_pages_without_gaps(member, make_org):
             f"/timeline/organization/{acme.pk}/", {"before": cursor}, headers={"HX-Request": "true"}
         )
         assert response.status_code == 200 and "<html" not in response.content.decode()
-        page = queries.timeline(
-            queries.customer_scope(acme), viewer=None, before=queries.parse_cursor(cursor)
-        )
+        page = queries.timeline(feeds.customer_scope(acme), viewer=None, before=queries.parse_cursor(cursor))
         seen += [e.pk for _d, entries in page.days for e in entries]
         cursor = page.more
     expected = list(HistoryEntry.objects.order_by("-at", "-id").values_list("pk", flat=True))
@@ -74,7 +72,7 @@ def test_one_query_per_part_of_the_scope_whatever_the_size(member, make_org, dja
     for n in range(40):
         contacts.update_organization(acme, by=member, version=acme.version, data={"industry": f"Kind {n}"})
         acme.refresh_from_db()
-    scope = queries.customer_scope(acme)
+    scope = feeds.customer_scope(acme)
     with django_assert_num_queries(len(scope) + 1):  # their sizes, the organization, its people, its items
         page = queries.timeline(scope, viewer=None)
     assert sum(len(entries) for _d, entries in page.days) == queries.TIMELINE_PAGE and page.more

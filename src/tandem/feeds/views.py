@@ -1,5 +1,5 @@
-"""Timelines (the next pages of a record's timeline, for "Load more") and the history export for
-admins: every history row as CSV, filtered by kind of record, verb, who
+"""Timelines (a record page's history and its next pages, for "Load more"), the feed pages, and the
+history export for admins: every history row as CSV, filtered by kind of record, verb, who
 and when, streamed in keyset pages so millions of rows never sit in memory. History is read only
 everywhere: no page or endpoint edits or deletes it (the admin lists it read only)."""
 
@@ -17,13 +17,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.guards import acting_user, guarded_view
+from tandem.accounts.models import Team
 from tandem.accounts.roles import Permission
-from tandem.activity import queries
 from tandem.activity.models import HistoryEntry
+from tandem.activity.scopes import Scope
+from tandem.contacts.models import Organization, Person
+from tandem.contacts.queries import get_organization_for_user, get_person_for_user
 from tandem.core.csv_export import SafeWriter
 from tandem.core.dates import day_or_none, on_days
 from tandem.core.htmx import is_htmx_partial
 from tandem.core.views import int_or_none
+from tandem.feeds import feeds, queries
+from tandem.work.models import Board, Item
+from tandem.work.queries import get_board_for_user, get_item_for_user
 
 PAGE = 2000
 
@@ -70,14 +76,14 @@ def export_history(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-def timeline_context(kind: str, record: Any, request: HttpRequest) -> dict[str, Any]:
+def timeline_context(kind: str, record: Organization | Person | Item, request: HttpRequest) -> dict[str, Any]:
     """What a record page's timeline section needs: its first page (or the page after `?before=`)
     and where "Load more" fetches the next."""
-    scope: queries.Scope
-    if kind == "organization":
-        scope = queries.customer_scope(record)
-    elif kind == "person":
-        scope = queries.person_scope(record)
+    scope: Scope
+    if isinstance(record, Organization):
+        scope = feeds.customer_scope(record)
+    elif isinstance(record, Person):
+        scope = feeds.person_scope(record)
     else:
         scope = [(kind, [record.pk])]
     return {
@@ -93,25 +99,19 @@ def timeline_context(kind: str, record: Any, request: HttpRequest) -> dict[str, 
 def timeline(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """A page of a record's timeline: the rows alone for htmx, else a page around them."""
     user = acting_user(request)
-    record: Any
+    record: Organization | Person | Item
     if kind == "organization":
-        from tandem.contacts.queries import get_organization_for_user
-
         record = get_organization_for_user(user, pk)
     elif kind == "person":
-        from tandem.contacts.queries import get_person_for_user
-
         record = get_person_for_user(user, pk)
     elif kind == "item":
-        from tandem.work.queries import get_item_for_user
-
         record = get_item_for_user(user, pk)
     else:
         raise Http404(_("Not found."))
     context = {**timeline_context(kind, record, request), "record": record}
     if is_htmx_partial(request):
-        return render(request, "activity/partials/timeline.html", context)
-    return render(request, "activity/timeline.html", context)
+        return render(request, "feeds/partials/timeline.html", context)
+    return render(request, "feeds/timeline.html", context)
 
 
 FEEDS = {
@@ -126,30 +126,25 @@ FEEDS = {
 def feed(request: HttpRequest, kind: str) -> HttpResponse:
     """A feed, a page at a time: `home` (yours), `board?board=`, `team?team=`, `new-work`
     (`?organization=` for one customer). The rows alone for htmx ("Load more")."""
-    from tandem.accounts.models import Team
-    from tandem.activity import feeds
-    from tandem.contacts.models import Organization
-    from tandem.work.queries import get_board_for_user
-
     user = acting_user(request)
     before = queries.parse_cursor(request.GET.get("before"))
-    subject: Any = None
+    subject: Board | Team | Organization | None = None
     if kind == "home":
         page = feeds.home(user, before)
     elif kind == "board":
-        subject = get_board_for_user(user, int_or_none(request.GET.get("board")) or 0)
-        page = queries.timeline(feeds.board_scope(subject), viewer=user, before=before)
+        board = get_board_for_user(user, int_or_none(request.GET.get("board")) or 0)
+        page, subject = queries.timeline(feeds.board_scope(board), viewer=user, before=before), board
     elif kind == "team":
-        subject = Team.objects.filter(pk=int_or_none(request.GET.get("team")) or 0).first()
-        if subject is None:
+        team = Team.objects.filter(pk=int_or_none(request.GET.get("team")) or 0).first()
+        if team is None:
             raise Http404(_("Not found."))
-        page = queries.timeline(feeds.team_scope(subject), viewer=user, before=before)
+        page, subject = queries.timeline(feeds.team_scope(team), viewer=user, before=before), team
     elif kind == "new-work":
         organization = int_or_none(request.GET.get("organization"))
-        subject = Organization.objects.filter(pk=organization).first() if organization else None
-        if organization and subject is None:
+        customer = Organization.objects.filter(pk=organization).first() if organization else None
+        if organization and customer is None:
             raise Http404(_("Not found."))
-        page = feeds.new_work(subject, before, viewer=user)
+        page, subject = feeds.new_work(customer, before, viewer=user), customer
     else:
         raise Http404(_("Not found."))
     query = {k: v for k, v in request.GET.items() if k in ("board", "team", "organization")}
@@ -164,5 +159,5 @@ def feed(request: HttpRequest, kind: str) -> HttpResponse:
         "nav": "feeds",
     }
     if is_htmx_partial(request):
-        return render(request, "activity/partials/timeline.html", context)
-    return render(request, "activity/feed.html", context)
+        return render(request, "feeds/partials/timeline.html", context)
+    return render(request, "feeds/feed.html", context)

@@ -1,7 +1,9 @@
 from django.urls import URLPattern, path
 
-from tandem.activity import views
+from tandem.feeds import views
 
+# The names keep the namespace they were published under before the feeds left the activity app:
+# `activity:feed`, `activity:timeline`, `activity:history-export`.
 app_name = "activity"
 
 urlpatterns: list[URLPattern] = [
