@@ -46,7 +46,7 @@ def me(request: HttpRequest) -> User:
 @directory.get("/users", response={200: Page[UserOut], **errors()})
 def list_users(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     _directory_user(request)
-    return paginate(_users(), page)
+    return paginate(_users().filter(is_system=False), page)  # as the team directory: people only
 
 
 @directory.get("/users/{id}", response={200: UserOut, **errors(404)})

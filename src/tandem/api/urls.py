@@ -1,5 +1,5 @@
 """Tandem's REST API at /api/v1/: one NinjaAPI, bearer-token auth on every endpoint, one error
-format (tandem.api.errors), and each app's routers mounted under their paths."""
+format (tandem.core.api.errors), and each app's routers mounted under their paths."""
 
 from __future__ import annotations
 
