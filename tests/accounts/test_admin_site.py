@@ -98,3 +98,15 @@ def test_a_user_edit_records_each_change(admin_user, member, team):
     updated = HistoryEntry.objects.get(target_type="user", target_id=member.pk, verb="updated")
     assert updated.changes == {"role": ["member", "guest"], "teams": [[], ["Sales"]]}
     assert HistoryEntry.objects.filter(target_id=member.pk, verb="deactivated", actor=admin_user).exists()
+
+
+def test_tokens_are_revoked_there_through_the_service_never_deleted(admin_user, member, client_for):
+    token, _secret = services.create_api_token(member, name="laptop")
+    client = client_for(admin_user)
+    assert client.get(f"/admin/accounts/apitoken/{token.pk}/delete/").status_code == 403
+    client.post(
+        "/admin/accounts/apitoken/", {"action": "revoke_tokens", "_selected_action": [token.pk]}, follow=True
+    )
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert HistoryEntry.objects.filter(verb="revoked token", actor=admin_user).exists()

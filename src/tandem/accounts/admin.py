@@ -188,16 +188,16 @@ class TeamAdmin(ServiceAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Tokens are made by their owner (profile, `tandem token create`) and only revoked here, through
+    the service, so the revocation is in the history; never edited or deleted."""
+
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "prefix", "user__email"]
     readonly_fields = ["user", "name", "prefix", "digest", "created_at", "last_used_at", "revoked_at"]
     list_select_related = ["user"]
     actions = ["revoke_tokens"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # tokens are created by their owner in the UI or with `tandem token create`
 
     @admin.action(description=gettext_lazy("Revoke selected tokens"))
     def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
