@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tandem.notifications import fanout, live, services
+from tandem.notifications import fanout, live, queries
 from tandem.notifications.models import Notification
 from tandem.work import services as work
 from tests.conftest import login
@@ -18,9 +18,9 @@ def test_the_inbox_lists_marks_read_and_follows_to_the_record(ana, ben, make_ite
     first = Notification.objects.filter(user=ben).order_by("id").first()
     answer = client.post(f"/notifications/{first.pk}/read/", {"read": "1"}, headers={"HX-Request": "true"})
     assert answer.status_code == 200 and "Mark unread" in answer.content.decode()
-    assert services.unread_count(ben) == 1
+    assert queries.unread_count(ben) == 1
     client.post(f"/notifications/{first.pk}/read/", {"read": "0"})
-    assert services.unread_count(ben) == 2
+    assert queries.unread_count(ben) == 2
     opened = client.get(f"/notifications/{first.pk}/")
     assert opened.status_code == 302 and opened["Location"] == f"/items/{item.pk}/"
     assert Notification.objects.get(pk=first.pk).read_at is not None
@@ -34,7 +34,7 @@ def test_mark_all_read_leaves_what_came_after_the_page(ana, ben, make_item):
     work.add_comment(item, by=ana, body="later")
     fanout.fan_out.call()
     login(ben).post("/notifications/read-all/", {"up_to": seen})
-    assert services.unread_count(ben) == 1
+    assert queries.unread_count(ben) == 1
 
 
 def test_nobody_reads_or_opens_another_persons_notification(ana, ben, dan, make_item):
@@ -65,9 +65,9 @@ def test_settings_page_saves_choices_and_refuses_nonsense(ben):
     client = login(ben)
     assert client.get("/notifications/settings/").status_code == 200
     assert client.post("/notifications/settings/", {"comment": "email", "status": "off"}).status_code == 302
-    assert services.preferences(ben)["comment"] == "email" and services.preferences(ben)["status"] == "off"
+    assert queries.preferences(ben)["comment"] == "email" and queries.preferences(ben)["status"] == "off"
     refused = client.post("/notifications/settings/", {"comment": "carrier pigeon"})
-    assert refused.status_code == 400 and services.preferences(ben)["comment"] == "email"
+    assert refused.status_code == 400 and queries.preferences(ben)["comment"] == "email"
 
 
 def test_the_poll_counts_unread_and_says_when_the_board_changed(ana, ben, cleo, board, make_item):

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from tandem.accounts import services
+from tandem.accounts import queries, services
 from tandem.accounts.auth import acting_user
-from tandem.accounts.models import ApiToken, Team, User
+from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, can
 from tandem.accounts.schemas import MeOut, NewTokenOut, TeamOut, TokenIn, TokenOut, UserOut
 from tandem.core.api.errors import errors
@@ -31,28 +30,24 @@ def _directory_user(request: HttpRequest) -> User:
     return user
 
 
-def _users() -> QuerySet[User]:
-    return User.objects.prefetch_related(Prefetch("teams", queryset=Team.objects.order_by("name"))).order_by(
-        "full_name", "email", "id"
-    )
-
-
 @directory.get("/me", response={200: MeOut, **errors()})
 def me(request: HttpRequest) -> User:
     """The user the token belongs to, with what their role allows."""
-    return _users().get(pk=acting_user(request).pk)
+    return queries.users_with_teams().get(pk=acting_user(request).pk)
 
 
 @directory.get("/users", response={200: Page[UserOut], **errors()})
 def list_users(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     _directory_user(request)
-    return paginate(_users().filter(is_system=False), page)  # as the team directory: people only
+    return paginate(
+        queries.users_with_teams().filter(is_system=False), page
+    )  # as the team directory: people only
 
 
 @directory.get("/users/{id}", response={200: UserOut, **errors(404)})
 def get_user(request: HttpRequest, id: PathId) -> User:
     _directory_user(request)
-    user = _users().filter(pk=id).first()
+    user = queries.users_with_teams().filter(pk=id).first()
     if user is None:
         raise NotFound(_("Not found."))
     return user
@@ -61,7 +56,7 @@ def get_user(request: HttpRequest, id: PathId) -> User:
 @directory.get("/teams", response={200: Page[TeamOut], **errors()})
 def list_teams(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     _directory_user(request)
-    return paginate(Team.objects.order_by("name", "id"), page)
+    return paginate(queries.teams(), page)
 
 
 # --- Tokens -----------------------------------------------------------------------------------
@@ -70,7 +65,7 @@ def list_teams(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
 @tokens.get("", response={200: Page[TokenOut], **errors()})
 def list_tokens(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     """Your own tokens, revoked ones included. The secrets are never shown again."""
-    return paginate(ApiToken.objects.filter(user=acting_user(request)).order_by("-created_at", "-id"), page)
+    return paginate(queries.tokens_of(acting_user(request)), page)
 
 
 @tokens.post("", response={201: NewTokenOut, **errors(403)})
@@ -84,8 +79,5 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
 def revoke_token(request: HttpRequest, id: PathId) -> Status[None]:
     """Revoke one of your tokens (admins: anyone's). Requests with it answer 401 from now on."""
     user = acting_user(request)
-    token = ApiToken.objects.filter(pk=id).first()
-    if token is None or (token.user_id != user.pk and not can(user, Permission.MANAGE_USERS)):
-        raise NotFound(_("Not found."))
-    services.revoke_api_token(token, by=user)
+    services.revoke_api_token(queries.get_token_for_user(user, id), by=user)
     return Status(204, None)

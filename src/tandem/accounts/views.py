@@ -13,7 +13,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from tandem.accounts import services
+from tandem.accounts import queries, services
 from tandem.accounts.forms import (
     AcceptInvitationForm,
     DirectoryFilterForm,
@@ -38,7 +37,7 @@ from tandem.accounts.forms import (
     UserEditForm,
 )
 from tandem.accounts.guards import guarded_view
-from tandem.accounts.models import ApiToken, Team, User
+from tandem.accounts.models import ApiToken, User
 from tandem.accounts.roles import Permission, can
 from tandem.core.errors import ServiceError
 from tandem.core.htmx import is_htmx_partial
@@ -163,20 +162,14 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
 def user_list(request: AuthenticatedRequest) -> HttpResponse:
     manages = can(request.user, Permission.MANAGE_USERS)
     filters = DirectoryFilterForm(request.GET)
-    users = User.objects.filter(is_system=False).prefetch_related("teams")
-    if not manages:
-        users = users.filter(is_active=True)  # deactivated accounts matter only to admins
-    if filters.is_valid():
-        if team := filters.cleaned_data.get("team"):
-            users = users.filter(teams=team)
-        if role := filters.cleaned_data.get("role"):
-            users = users.filter(role=role)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    users = queries.directory(request.user, team=chosen.get("team"), role=chosen.get("role"))
     context = {
         "nav": "team",
         "page": paginate(request, users),
         "filters": filters,
         "manages": manages,
-        "teams": Team.objects.annotate(member_count=Count("members", filter=Q(members__is_active=True))),
+        "teams": queries.teams_with_member_counts(),
     }
     if is_htmx_partial(request):
         return render(request, "accounts/user_list.html#user-table", context)
@@ -335,7 +328,7 @@ def password_change(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _token_page(request: AuthenticatedRequest, form: TokenForm) -> dict[str, Any]:
-    return {"nav": "tokens", "form": form, "tokens": ApiToken.objects.filter(user=request.user)}
+    return {"nav": "tokens", "form": form, "tokens": queries.tokens_of(request.user)}
 
 
 @guarded_view(Permission.USE_API)

@@ -11,7 +11,7 @@ from tandem.accounts.auth import acting_user
 from tandem.accounts.roles import Permission, require
 from tandem.core.api.errors import errors
 from tandem.core.api.types import PathId
-from tandem.notifications import services
+from tandem.notifications import queries, services
 from tandem.notifications.schemas import (
     InboxOut,
     NotificationOut,
@@ -33,8 +33,8 @@ def list_notifications(
     """Your notifications, newest first, 30 a page; `unread=true` for the unread ones only."""
     user = acting_user(request)
     require(user, Permission.VIEW_WORK)
-    page = services.inbox_page(user, unread_only=unread, before=before)
-    return {"items": page.notifications, "unread": services.unread_count(user), "next": page.more}
+    page = queries.inbox_page(user, unread_only=unread, before=before)
+    return {"items": page.notifications, "unread": queries.unread_count(user), "next": page.more}
 
 
 @notifications.post("/{id}/read", response={200: NotificationOut, **errors(404)})
@@ -42,7 +42,7 @@ def mark_notification(request: HttpRequest, id: PathId, payload: ReadIn | None =
     """Mark one notification read (or, with `{"read": false}`, unread again)."""
     user = acting_user(request)
     read = payload.read if payload is not None else True
-    return services.mark_read(user, services.get_notification(user, id), read=read)
+    return services.mark_read(user, queries.get_notification(user, id), read=read)
 
 
 @notifications.post("/read-all", response={200: ReadAllOut, **errors()})
@@ -57,7 +57,7 @@ def get_preferences(request: HttpRequest) -> dict[str, str]:
     """Your channel for each kind of notification."""
     user = acting_user(request)
     require(user, Permission.VIEW_WORK)
-    return services.preferences(user)
+    return queries.preferences(user)
 
 
 @notifications.patch("/preferences", response={200: PreferencesIO, **errors()})

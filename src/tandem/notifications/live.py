@@ -20,7 +20,7 @@ from tandem.activity.models import HistoryEntry
 from tandem.activity.queries import without_hidden_items
 from tandem.activity.scopes import scope_of
 from tandem.contacts.models import Organization, Person
-from tandem.notifications import services
+from tandem.notifications import queries, services
 from tandem.notifications.models import Notification
 from tandem.work.models import Item
 from tandem.work.queries import items_visible_to, visible_boards
@@ -38,7 +38,7 @@ class LiveState:
 
     @property
     def unread_label(self) -> str:
-        return f"{services.UNREAD_SHOWN}+" if self.unread > services.UNREAD_SHOWN else str(self.unread)
+        return f"{queries.UNREAD_SHOWN}+" if self.unread > queries.UNREAD_SHOWN else str(self.unread)
 
 
 def newest_history_id() -> int:
@@ -56,7 +56,7 @@ def look(user: User, *, topic: str, history_after: int | None, notification_afte
         topic=topic,
         history=history_after or 0,
         notification=newest_notification,
-        unread=services.unread_count(user),
+        unread=queries.unread_count(user),
         changed=False,
     )
     if history_after is None:

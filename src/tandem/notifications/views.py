@@ -14,7 +14,7 @@ from tandem.accounts.roles import Permission
 from tandem.core.errors import InvalidInput
 from tandem.core.htmx import is_htmx_partial
 from tandem.core.views import int_or_none, posted
-from tandem.notifications import live, services
+from tandem.notifications import live, queries, services
 from tandem.notifications.kinds import Channel, Kind
 from tandem.notifications.links import target_url
 
@@ -23,11 +23,11 @@ from tandem.notifications.links import target_url
 def inbox(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     unread_only = request.GET.get("show") == "unread"
-    page = services.inbox_page(user, unread_only=unread_only, before=int_or_none(request.GET.get("before")))
+    page = queries.inbox_page(user, unread_only=unread_only, before=int_or_none(request.GET.get("before")))
     context = {
         "page": page,
         "unread_only": unread_only,
-        "unread": services.unread_count(user),
+        "unread": queries.unread_count(user),
         "newest": page.notifications[0].pk
         if page.notifications and request.GET.get("before") is None
         else None,
@@ -43,7 +43,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow a notification to its record, reading it on the way."""
     user = acting_user(request)
-    notification = services.get_notification(user, pk)
+    notification = queries.get_notification(user, pk)
     services.mark_read(user, notification)
     return HttpResponseRedirect(target_url(notification.target_type, notification.target_id))
 
@@ -52,7 +52,7 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 @guarded_view(Permission.VIEW_WORK)
 def mark(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
-    notification = services.get_notification(user, pk)
+    notification = queries.get_notification(user, pk)
     services.mark_read(user, notification, read=request.POST.get("read", "1") != "0")
     if is_htmx_partial(request):
         return render(request, "notifications/partials/row.html", {"notification": notification})
@@ -82,7 +82,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your notification settings are saved."))
             return HttpResponseRedirect(reverse("notifications:settings"))
-    chosen = services.preferences(user)
+    chosen = queries.preferences(user)
     rows = [(kind, label, chosen[kind]) for kind, label in Kind.choices]
     return render(
         request,
