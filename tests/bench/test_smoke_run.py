@@ -1,7 +1,9 @@
 """The real runner end to end at a tiny size on SQLite: its own database in a temporary directory
 (whatever DATABASE_URL the test run has), Tandem under gunicorn, wrk driving a few scenarios, and a
 stand-in peer CRM measured in the same run. Figures are not asserted, only that everything was
-measured, answered 2xx and was reported."""
+measured, answered 2xx and was reported. Its size is bounded by what it asks for (1 s of warm-up and
+of measurement per scenario and concurrency, 500 people), not by a stopwatch: the machines are
+shared, and a wall-clock limit fails on a busy one."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ import http.server
 import json
 import sys
 import threading
-import time
 import types
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -79,7 +80,6 @@ def test_smoke_run(
 ) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
     results = tmp_path / "results" / "not-there-yet"
-    started = time.monotonic()
     status = main([
         "--db", "sqlite", "--scale", "S",
         "--data-command", "generate --people 500 --organizations 100 --history 1000 --items 500 --quiet",
@@ -87,10 +87,8 @@ def test_smoke_run(
         "--only", ",".join(SCENARIOS), "--floor-runs", "10", "--peer", stand_in_peer,
         "--var-dir", str(tmp_path / "var"), "--results-dir", str(results),
     ])  # fmt: skip
-    elapsed = time.monotonic() - started
     output = capsys.readouterr().out
     assert status == 0, output[-3000:]
-    assert elapsed < 100, f"the smoke run took {elapsed:.0f} s; CI allows two minutes for it"
 
     [report_path] = results.glob("*-sqlite-S.json")
     report = json.loads(report_path.read_text())
