@@ -15,6 +15,7 @@ from tandem.sales import services
 from tandem.sales.models import Deal
 from tandem.work import services as work
 from tandem.work.models import Item
+from tests.sales.gates import clear_the_gates
 
 
 def test_state_follows_close_reopen_and_bulk(member, pipeline):
@@ -42,6 +43,7 @@ def test_a_refused_close_leaves_the_deal_open(member, pipeline):
 def test_the_time_to_win_is_kept_and_cleared(member, pipeline):
     deal = services.create_deal(by=member, pipeline=pipeline, title="Acme")
     Item.objects.filter(pk=deal.pk).update(created_at=timezone.now() - timedelta(days=12))
+    clear_the_gates(deal, by=member)
     services.attach_document(deal, by=member, kind="signed_contract", url="https://docs.example/s.pdf")
     services.win(deal, by=member)
     took = Deal.objects.get(pk=deal.pk).won_after

@@ -17,6 +17,7 @@ from tandem.sales.models import Deal, StageChange, StageKind
 from tandem.work import services as work
 from tandem.work.models import ItemLink, ItemState
 from tandem.work.services import Blocked
+from tests.sales.gates import clear_the_gates
 
 
 def stage(pipeline, name):
@@ -81,6 +82,7 @@ def test_winning_needs_a_signed_contract_then_opens_the_finance_ticket(member, p
         title="Acme pilot",
         data={"value": "12000.50", "currency": "eur", "organization": acme},
     )
+    clear_the_gates(deal, by=member)  # the stages skipped on the way to Won hold their gates
     with pytest.raises(Conflict) as refused:
         services.win(deal, by=member)
     assert "signed contract" in refused.value.message
@@ -160,7 +162,7 @@ def test_a_won_deal_whose_finance_ticket_was_unlinked_does_not_close(member, pip
     from tandem.work import services as work
     from tandem.work.models import ItemLink
 
-    deal = services.create_deal(by=member, pipeline=pipeline, title="Unlinked")
+    deal = clear_the_gates(services.create_deal(by=member, pipeline=pipeline, title="Unlinked"), by=member)
     services.attach_document(deal, by=member, kind="signed_contract", url="https://docs.example/s.pdf")
     services.win(deal, by=member)
     link = ItemLink.objects.get(target=deal.item, kind="blocks")

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tandem.sales import reports, services
+from tests.sales.gates import clear_the_gates
 
 
 def deal(member, pipeline, title, value, currency="EUR", close=None, stage=None, probability=None):
@@ -26,7 +27,7 @@ def test_funnel_and_forecast(member, pipeline, settings, tmp_path):
     deal(member, pipeline, "B", "333.33", close=date(2026, 12, 20))  # weighted 33.333 -> 33.33
     deal(member, pipeline, "C", "999.99", close=date(2027, 1, 3), probability="25")  # 249.9975 -> 250.00
     deal(member, pipeline, "D", "500.00", currency="USD", close=date(2026, 12, 1))  # 50.00 USD
-    won = deal(member, pipeline, "E", "7000.00", close=date(2026, 12, 9))
+    won = clear_the_gates(deal(member, pipeline, "E", "7000.00", close=date(2026, 12, 9)), by=member)
     services.attach_document(
         won, by=member, kind="signed_contract", file=SimpleUploadedFile("c.pdf", b"signed")
     )
@@ -56,6 +57,7 @@ def test_win_rate_and_conversion(member, pipeline, settings, tmp_path, make_org)
     for d in deals[:2]:
         services.update_deal(d, by=member, data={"organization": acme})
         services.enter_stage(d, qualified, by=member)
+    clear_the_gates(deals[0], by=member)  # Qualified → Won skips Proposal, which holds its gate
     services.attach_document(
         deals[0], by=member, kind="signed_contract", url="https://docs.example/signed.pdf"
     )

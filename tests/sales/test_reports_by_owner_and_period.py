@@ -9,6 +9,7 @@ from decimal import Decimal
 from tandem.sales import reports, services
 from tandem.sales.models import Deal, StageChange
 from tandem.work.models import Item
+from tests.sales.gates import clear_the_gates
 
 
 def deal(by, pipeline, title, value, currency="EUR", close=None, owner=None):
@@ -18,6 +19,7 @@ def deal(by, pipeline, title, value, currency="EUR", close=None, owner=None):
 
 def won(deal_, by, on: datetime, created: datetime) -> None:
     """Won on `on`, created on `created`: the win as the services record it, moved back in time."""
+    clear_the_gates(deal_, by=by)
     services.attach_document(deal_, by=by, kind="signed_contract", url="https://docs.example/s.pdf")
     services.win(deal_, by=by)
     Deal.objects.filter(pk=deal_.pk).update(won_at=on, won_after=on - created)

@@ -9,6 +9,7 @@ from tandem.finance.models import Invoice
 from tandem.sales import services
 from tandem.sales.models import Deal, Lead, LeadStatus, Pipeline, StageKind
 from tests.conftest import join_team_of, login
+from tests.sales.gates import clear_the_gates
 
 
 def test_a_manager_defines_a_pipeline_from_the_form(manager, finance_board):
@@ -46,6 +47,7 @@ def test_lead_to_deal_through_the_pages(member, pipeline):
 def test_the_deal_panel_wins_only_with_a_signed_contract(member, pipeline, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     deal = services.create_deal(by=member, pipeline=pipeline, title="Acme pilot", data={"value": "500"})
+    clear_the_gates(deal, by=member)
     client = login(member)
     page = client.get(f"/items/{deal.pk}/").content.decode()
     assert 'id="deal"' in page and "Mark as won" in page
@@ -60,7 +62,7 @@ def test_the_deal_panel_wins_only_with_a_signed_contract(member, pipeline, setti
     won = Deal.objects.get(pk=deal.pk)
     assert won.stage.kind == StageKind.WON and Invoice.objects.filter(deal=won).exists()
     # the contract is served by Tandem (not from /media/, which production does not serve)
-    document = won.documents.get()
+    document = won.documents.get(kind="signed_contract")
     link = f"/deals/{deal.pk}/documents/{document.pk}/"
     assert link in client.get(f"/items/{won.item_id}/").content.decode()
     served = client.get(link)

@@ -60,12 +60,14 @@ def seed_boards(users: list[User], rng: random.Random) -> int:
 
     if not Board.objects.filter(name="Sales funnel").exists():
         made += 1
-        # private to the finance team: the rest of the company sees a won deal "blocked by a private item"
+        # private to the finance team: the rest of the company sees a won deal "blocked by a private
+        # item"; Fiona gets the invoices won deals open
+        team = Team.objects.filter(slug="finance").first()
         finance = services.create_board_with_stages(
             by=admin,
             data={"name": "Finance", "description": "Invoices to send and payments to chase; reviewed in the weekly finance run.",
-                  "default_type": ItemType.FINANCE, "team": Team.objects.filter(slug="finance").first(),
-                  "private": Team.objects.filter(slug="finance").exists()},
+                  "default_type": ItemType.FINANCE, "team": team, "private": team is not None,
+                  "default_assignee": by_handle["fiona"] if team is not None else None},
             stages=["to invoice", "invoiced", "reminder sent"],
             scope="finance",
         )  # fmt: skip

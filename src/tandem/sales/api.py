@@ -109,6 +109,7 @@ def create_pipeline(request: HttpRequest, payload: PipelineIn) -> Status[Pipelin
         name=payload.name,
         currency=payload.currency,
         finance_board=_get(Board, payload.finance_board, "finance_board"),
+        close_won_deals=payload.close_won_deals,
         stages=[
             {**stage.model_dump(), "required_document": stage.required_document or ""}
             for stage in payload.stages

@@ -29,6 +29,15 @@ class PipelineSettingsForm(BootstrapForm):
         required=False,
         help_text=_("Winning a deal opens its invoice ticket there."),
     )
+    close_won_deals = forms.BooleanField(
+        label=_("Close won deals when their invoice is closed"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "A won deal closes itself once finance closes its invoice ticket. Off: close it yourself "
+            "once the invoice is paid."
+        ),
+    )
 
     def __init__(self, *args: Any, user: Any, current: Board | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -175,8 +184,12 @@ class ContactForm(BootstrapForm):
 
 
 class DocumentForm(BootstrapForm):
+    # no kind is taken for granted: an upload counts for a stage's gate (or the win's signed
+    # contract) only as the kind someone chose for it
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=DocumentKind.choices, initial=DocumentKind.SIGNED_CONTRACT
+        label=_("Kind"),
+        choices=[("", _("Choose a kind…")), *DocumentKind.choices],
+        error_messages={"required": _("Choose the kind of document.")},
     )
     file = forms.FileField(label=_("File"), required=False)
     url = forms.URLField(label=_("or a link"), required=False, max_length=500, assume_scheme="https")

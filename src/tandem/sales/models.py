@@ -54,6 +54,14 @@ class Pipeline(models.Model):
         help_text=_("Where winning a deal opens its finance ticket."),
     )
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    close_won_deals = models.BooleanField(
+        _("close won deals when their invoice is closed"),
+        default=True,
+        help_text=_(
+            "A won deal closes itself once finance closes its invoice ticket. Off: close it yourself "
+            "once the invoice is paid."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

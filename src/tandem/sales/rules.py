@@ -2,11 +2,16 @@
 dragged on the board, changed in a form, moved over the API or in bulk:
 
 * entering a stage needs what the stage requires (fields, checklist, a document kind); Won needs a
-  signed contract on the deal;
+  signed contract on the deal. A deal moving forward past stages (Qualified → Negotiation, or won
+  straight from Qualified) needs what each stage it skips requires too, so skipping never gets
+  round a gate; losing a deal skips nothing;
 * every stage change is noted, with time and user, and winning opens the finance ticket that
   blocks the deal (both through tandem.sales.services, as every write);
 * a deal closes only when lost, or when won and its finance ticket is closed (the blocking-close
-  rule does the latter)."""
+  rule does the latter); when the last item blocking a won deal closes, the deal closes itself if
+  its pipeline says so (`Pipeline.close_won_deals`);
+* a won deal waiting for nothing but its invoice says so calmly on its page ("Waiting for invoice
+  #35") instead of the "Blocked" alarm."""
 
 from __future__ import annotations
 
@@ -17,10 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tandem.core.errors import Conflict, InvalidInput
+from tandem.finance import queries as finance_queries
 from tandem.sales.models import Deal, DocumentKind, RequiredField, Stage, StageKind
 from tandem.sales.services import deals
 from tandem.work import rules
-from tandem.work.models import LinkKind
+from tandem.work.models import ItemType, LinkKind
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -62,6 +68,31 @@ def missing_for(deal: Deal, stage: Stage) -> list[str]:
     return list(dict.fromkeys(missing))
 
 
+def stages_passed(deal: Deal, stage: Stage) -> list[Stage]:
+    """The stages in progress a deal skips on its way into `stage`: those between the stage it is
+    in (or, coming back from Won or Lost, the last stage in progress it was in; a new deal: before
+    the first stage) and `stage`. None when it goes back, stays, or is lost."""
+    if stage.kind == StageKind.LOST:
+        return []
+    start: Stage | None = deal.stage
+    if start is None or start.kind != StageKind.OPEN:
+        last = (
+            deal.stage_changes.filter(to_stage__kind=StageKind.OPEN, to_stage__pipeline_id=deal.pipeline_id)
+            .select_related("to_stage")
+            .order_by("-at", "-id")
+            .first()
+        )
+        start = last.to_stage if last is not None else None
+    since = start.position if start is not None else -1
+    if since >= stage.position:
+        return []
+    return list(
+        Stage.objects.filter(
+            pipeline_id=deal.pipeline_id, kind=StageKind.OPEN, position__gt=since, position__lt=stage.position
+        ).order_by("position", "id")
+    )
+
+
 def check_entry(item: Item, old: Column | None, new: Column | None) -> None:
     stage = _stage_of(new)
     if stage is None:
@@ -71,14 +102,43 @@ def check_entry(item: Item, old: Column | None, new: Column | None) -> None:
         return  # an item of another kind on a sales board: no sales rules
     if stage.pipeline_id != deal.pipeline_id:
         raise InvalidInput(_("That stage belongs to another pipeline."), field="stage")
+    skipped = [(passed, missing_for(deal, passed)) for passed in stages_passed(deal, stage)]
+    lacking = [(passed, missing) for passed, missing in skipped if missing]
     missing = missing_for(deal, stage)
-    if missing:
-        raise Conflict(
-            _("This deal cannot enter “%(stage)s” yet. Missing: %(missing)s.")
-            % {"stage": stage.name, "missing": "; ".join(missing)},
-            field="stage",
-            extra={"missing": missing},
+    if not lacking:
+        if missing:
+            raise Conflict(
+                _("This deal cannot enter “%(stage)s” yet. Missing: %(missing)s.")
+                % {"stage": stage.name, "missing": "; ".join(missing)},
+                field="stage",
+                extra={"missing": missing},
+            )
+        return
+    # a stage skipped on the way holds its gate: name each stage and what it lacks
+    names = ", ".join(f"“{passed.name}”" for passed, _missing in lacking)
+    parts = [
+        ngettext(
+            "This deal cannot skip the stage %(stages)s on its way to “%(stage)s”.",
+            "This deal cannot skip the stages %(stages)s on its way to “%(stage)s”.",
+            len(lacking),
         )
+        % {"stages": names, "stage": stage.name}
+    ]
+    for passed, what in [*lacking, *([(stage, missing)] if missing else [])]:
+        parts.append(
+            _("Missing for “%(stage)s”: %(missing)s.") % {"stage": passed.name, "missing": "; ".join(what)}
+        )
+    raise Conflict(
+        " ".join(parts),
+        field="stage",
+        extra={
+            "missing": list(dict.fromkeys([m for _passed, what in lacking for m in what] + missing)),
+            "stages": [
+                {"stage": passed.name, "stage_id": passed.pk, "missing": what}
+                for passed, what in [*lacking, *([(stage, missing)] if missing else [])]
+            ],
+        },
+    )
 
 
 def record_stage(item: Item, old: Column | None, new: Column | None, by: User | None) -> None:
@@ -131,8 +191,41 @@ def stale_flags(cards: list[Item]) -> dict[int, list[tuple[str, str]]]:
     return flags
 
 
+def close_won_deal(item: Item, by: User) -> None:
+    """An item closed: a won deal it blocked, waiting for nothing else, closes too when its
+    pipeline says so, by the same person, after the blocker's close (tandem.sales.services)."""
+    deals.close_won_deals_after(item, by=by)
+
+
+def waiting_note(item: Item, blockers: list[Item]) -> str | None:
+    """A won deal whose only open blockers are its finance tickets waits for its invoice, calmly."""
+    if item.type != ItemType.DEAL or not blockers:
+        return None
+    deal = Deal.objects.filter(pk=item.pk, stage__kind=StageKind.WON).select_related("pipeline").first()
+    if deal is None:
+        return None
+    tickets = set(finance_queries.invoice_items_of_deal(deal.pk))
+    if not all(blocker.pk in tickets for blocker in blockers):
+        return None
+    refs = ", ".join(f"#{blocker.pk}" for blocker in blockers)
+    waiting = ngettext("Waiting for invoice %(refs)s.", "Waiting for invoices %(refs)s.", len(blockers)) % {
+        "refs": refs
+    }
+    if deal.pipeline.close_won_deals:
+        then = ngettext(
+            "The deal closes itself once finance closes it.",
+            "The deal closes itself once finance closes them.",
+            len(blockers),
+        )
+    else:
+        then = _("Close the deal once the invoice is paid.")
+    return f"{waiting} {then}"
+
+
 def register() -> None:
     rules.on_column_change(check=check_entry, after=record_stage)
     rules.on_close(check_close)
+    rules.on_closed(close_won_deal)
+    rules.on_blocked_note(waiting_note)
     rules.on_state_change(follow_state)
     rules.on_cards(stale_flags)

@@ -61,6 +61,9 @@ class PipelinePatch(_Input):
     name: Name = "x"
     currency: Currency = "EUR"
     finance_board: RecordId | None = None
+    close_won_deals: Flag = Field(
+        True, description="A won deal closes itself once finance closes its invoice ticket."
+    )
 
 
 class StageOut(Schema):
@@ -85,6 +88,9 @@ class PipelineIn(_Input):
     name: Name
     currency: Currency = "EUR"
     finance_board: RecordId | None = Field(None, description="Where winning opens the finance ticket.")
+    close_won_deals: Flag = Field(
+        True, description="A won deal closes itself once finance closes its invoice ticket."
+    )
     stages: Annotated[list[StageIn], Field(min_length=1, max_length=20)]
 
 
@@ -94,6 +100,7 @@ class PipelineOut(Schema):
     currency: str
     board: int
     finance_board: int | None
+    close_won_deals: bool
     stages: list[StageOut]
 
     @staticmethod

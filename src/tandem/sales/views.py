@@ -27,6 +27,7 @@ from tandem.core.errors import PossibleDuplicate, ServiceError
 from tandem.core.files import serve
 from tandem.core.numbers import id_or_none
 from tandem.core.views import go, int_or_none, posted
+from tandem.finance.queries import invoice_items_of_deal
 from tandem.sales import queries, reports, services
 from tandem.sales.filters import LeadFilters
 from tandem.sales.forms import (
@@ -69,6 +70,7 @@ def pipeline_create(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 currency=form.cleaned_data["currency"],
                 finance_board=form.cleaned_data["finance_board"],
+                close_won_deals=form.cleaned_data["close_won_deals"],
                 stages=form.cleaned_data["stages"],
             )
         except ServiceError as error:
@@ -85,7 +87,12 @@ def pipeline_settings(request: HttpRequest, pk: int) -> HttpResponse:
     be true to enter it, its checklist and stale limit; stages added, reordered and removed."""
     pipeline = queries.get_pipeline_for_user(acting_user(request), pk)
     user = acting_user(request)
-    initial = {"name": pipeline.name, "currency": pipeline.currency, "finance_board": pipeline.finance_board}
+    initial = {
+        "name": pipeline.name,
+        "currency": pipeline.currency,
+        "finance_board": pipeline.finance_board,
+        "close_won_deals": pipeline.close_won_deals,
+    }
     action = request.POST.get("action", "") if request.method == "POST" else ""
     form = PipelineSettingsForm(
         request.POST if action == "pipeline" else None,
@@ -234,6 +241,21 @@ def deal_document(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(deal)
 
 
+def won_message(deal: Deal) -> str:
+    """What winning did, truly: the invoice ticket finance has, and whether the deal closes itself
+    when finance closes it (the pipeline's setting) or is closed by hand once the invoice is paid."""
+    tickets = ", ".join(f"#{pk}" for pk in invoice_items_of_deal(deal.pk))
+    if not tickets:
+        return str(_("Won."))
+    if deal.pipeline.close_won_deals:
+        return _(
+            "Won. Finance has invoice %(ticket)s to send; this deal closes itself once finance closes it."
+        ) % {"ticket": tickets}
+    return _("Won. Finance has invoice %(ticket)s to send; close this deal once the invoice is paid.") % {
+        "ticket": tickets
+    }
+
+
 @guarded_view(Permission.EDIT_WORK)
 @require_POST
 def deal_outcome(request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
@@ -241,10 +263,8 @@ def deal_outcome(request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
     deal = queries.get_deal_for_user(acting_user(request), pk)
     try:
         if outcome == "win":
-            services.win(deal, by=acting_user(request))
-            messages.success(
-                request, _("Won. Finance has a ticket to invoice; this deal closes once it is closed.")
-            )
+            won = services.win(deal, by=acting_user(request))
+            messages.success(request, won_message(won))
         else:
             services.lose(deal, by=acting_user(request), reason=request.POST.get("reason", ""))
     except ServiceError as error:

@@ -202,6 +202,12 @@ class BoardForm(BootstrapForm):
         required=False,
         help_text=_("Everyone in the board's team is notified of these, so no work is done twice."),
     )
+    default_assignee = forms.ModelChoiceField(
+        label=_("Default assignee"),
+        queryset=active_users(),
+        required=False,
+        help_text=_("New items nobody was assigned to go to this person, e.g. the invoice a won deal opens."),
+    )
 
 
 class NewBoardForm(BoardForm):

@@ -103,6 +103,15 @@ class Board(models.Model):
     sum_field = models.CharField(
         _("column sum"), max_length=16, choices=SumField.choices, default=SumField.NONE, blank=True
     )
+    default_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("default assignee"),
+        help_text=_("New items nobody was assigned to go to this person, e.g. the invoice a won deal opens."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,10 +1,12 @@
 """Rules other apps add to the board engine, without the engine knowing them. Sales, for one,
 refuses a deal's entry into a stage whose requirements it does not meet, records every stage
-change, and keeps a won deal open until finance has closed its ticket.
+change, keeps a won deal open until finance has closed its ticket and then closes it, and says
+calmly that a won deal waits for its invoice where the item page would show a "Blocked" alarm.
 
 A check raises a ServiceError (tandem.core.errors) to refuse; it runs inside the service's
 transaction, before anything is saved, so a refusal changes nothing. An "after" hook runs inside
-the same transaction once the item sits in its new column."""
+the same transaction once the item sits in its new column; a "closed" hook once the item is
+closed, saved and its closing recorded (so what it does comes after the close in the history)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,9 @@ ColumnCheck = Callable[["Item", "Column | None", "Column | None"], None]
 ColumnHook = Callable[["Item", "Column | None", "Column | None", "User | None"], None]
 CloseCheck = Callable[["Item"], None]
 StateHook = Callable[["Item"], None]
+ClosedHook = Callable[["Item", "User"], None]
+# item, its open blockers -> a calm line shown instead of the item page's "Blocked" alarm, or None
+BlockedNote = Callable[["Item", list["Item"]], "str | None"]
 # cards -> {item id: [(css class, text), ...]}: badges other apps show on cards (e.g. "stale")
 CardFlagger = Callable[[list["Item"]], dict[int, list[tuple[str, str]]]]
 # item -> {"description" or "comment:<id>": [(css class, text), ...]}: badges other apps show on an
@@ -29,6 +34,8 @@ _column_checks: list[ColumnCheck] = []
 _column_hooks: list[ColumnHook] = []
 _close_checks: list[CloseCheck] = []
 _state_hooks: list[StateHook] = []
+_closed_hooks: list[ClosedHook] = []
+_blocked_notes: list[BlockedNote] = []
 _card_flaggers: list[CardFlagger] = []
 _text_flaggers: list[TextFlagger] = []
 
@@ -52,6 +59,30 @@ def on_state_change(hook: StateHook) -> None:
     transaction, before the item is saved)."""
     if hook not in _state_hooks:
         _state_hooks.append(hook)
+
+
+def on_closed(hook: ClosedHook) -> None:
+    """Register a hook run once an item has closed (by whatever way: form, drag, bulk, API), with
+    who closed it, inside the same transaction, after the close is saved and recorded."""
+    if hook not in _closed_hooks:
+        _closed_hooks.append(hook)
+
+
+def on_blocked_note(note: BlockedNote) -> None:
+    """Register a function that may replace the item page's "Blocked" alarm by a calm line (a won
+    deal waiting for its invoice): it gets the item and its open blockers, and answers the line or
+    None."""
+    if note not in _blocked_notes:
+        _blocked_notes.append(note)
+
+
+def blocked_note(item: Item, blockers: list[Item]) -> str | None:
+    """The first calm line a registered function gives for the item's open blockers, or None."""
+    for note in _blocked_notes:
+        line = note(item, blockers)
+        if line:
+            return line
+    return None
 
 
 def on_cards(flagger: CardFlagger) -> None:
@@ -102,6 +133,11 @@ def after_state_change(item: Item) -> None:
         hook(item)
 
 
+def after_close(item: Item, by: User) -> None:
+    for hook in _closed_hooks:
+        hook(item, by)
+
+
 def registered() -> dict[str, list[Any]]:
     """What is registered (for tests and for the architecture page)."""
     return {
@@ -109,4 +145,6 @@ def registered() -> dict[str, list[Any]]:
         "column_hooks": list(_column_hooks),
         "close_checks": list(_close_checks),
         "state_hooks": list(_state_hooks),
+        "closed_hooks": list(_closed_hooks),
+        "blocked_notes": list(_blocked_notes),
     }

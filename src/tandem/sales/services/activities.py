@@ -13,7 +13,7 @@ from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
 from tandem.activity.services import record
 from tandem.core.errors import InvalidInput
-from tandem.sales.models import ActivityKind, Deal, DealActivity
+from tandem.sales.models import ActivityKind, Deal, DealActivity, StageKind
 from tandem.sales.services._values import _date
 from tandem.sales.verbs import SalesVerb
 from tandem.work.queries import board_visibility
@@ -57,10 +57,13 @@ def complete_activity(activity: DealActivity, *, by: User) -> DealActivity:
 
 
 def overdue_for(user: User) -> tuple[list[Deal], list[DealActivity]]:
-    """What is overdue for a deal owner: next steps past their date, scheduled activities past due."""
+    """What is overdue for a deal owner: next steps past their date (of deals still in progress: a
+    won deal's next step is its invoice), scheduled activities past due."""
     today = timezone.localdate()
     deals = list(
-        Deal.objects.filter(owner=user, next_step_due__lt=today, item__state="open")
+        Deal.objects.filter(
+            owner=user, next_step_due__lt=today, item__state="open", stage__kind=StageKind.OPEN
+        )
         .filter(board_visibility(user, through="item__board__"))
         .select_related("item")
         .order_by("next_step_due")[:20]

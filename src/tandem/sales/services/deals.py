@@ -5,11 +5,15 @@ note the change here), winning and losing, and the finance ticket a won deal ope
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
@@ -17,7 +21,7 @@ from tandem.accounts.roles import Permission, require
 from tandem.activity.services import record
 from tandem.activity.verbs import RecordVerb
 from tandem.contacts.models import Organization, Person
-from tandem.core.errors import Conflict, InvalidInput
+from tandem.core.errors import Conflict, InvalidInput, ServiceError
 from tandem.core.files import atomic_with_files, save_file
 from tandem.finance import queries as finance_queries
 from tandem.finance import services as finance
@@ -34,7 +38,8 @@ from tandem.sales.models import (
 from tandem.sales.services._values import _active_user, _currency, _date, _money, _percent
 from tandem.sales.verbs import SalesVerb
 from tandem.work import services as work
-from tandem.work.models import Item, ItemState, ItemType
+from tandem.work.markdown import escape_markdown
+from tandem.work.models import Item, ItemState, ItemType, LinkKind
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
@@ -286,7 +291,9 @@ def lose(deal: Deal, *, by: User, reason: str) -> Deal:
 
 
 def open_finance_ticket(deal: Deal, *, by: User | None) -> Item:
-    """The won deal's finance ticket on the finance board, blocking the deal until it is closed."""
+    """The won deal's finance ticket on the finance board, blocking the deal until it is closed.
+    It carries what finance needs to invoice: the amount (formatted; the invoice keeps the
+    Decimal), the customer, the signed contract and the deal (`finance_description`)."""
     board = deal.pipeline.finance_board or finance_queries.default_board()
     if board is None:
         raise Conflict(
@@ -298,13 +305,11 @@ def open_finance_ticket(deal: Deal, *, by: User | None) -> Item:
     actor = by or deal.owner
     if actor is None:
         raise Conflict(_("Nobody to open the finance ticket as."))
-    amount = f"{deal.value} {deal.currency}" if deal.value is not None else _("amount to be agreed")
     invoice = finance.open_invoice(
         by=actor,
         board=board,
         title=_("Invoice: %(deal)s") % {"deal": deal.item.title},
-        description=_("Won deal #%(id)s, %(amount)s. Close this ticket when the invoice is paid.")
-        % {"id": deal.item_id, "amount": amount},
+        description=finance_description(deal),
         amount=deal.value,
         currency=deal.currency,
         customer=deal.organization,
@@ -312,6 +317,68 @@ def open_finance_ticket(deal: Deal, *, by: User | None) -> Item:
         blocks=deal.item,
     )
     return invoice.item
+
+
+def money(value: Decimal | None, currency: str) -> str:
+    """An amount as people read it, grouped by thousands with two decimals: "24,000.00 EUR"."""
+    if value is None:
+        return str(_("amount to be agreed"))
+    return f"{number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)} {currency}"
+
+
+def finance_description(deal: Deal) -> str:
+    """The finance ticket's description (Markdown): the deal (`#id`, a link for whoever may see
+    it), the amount, the customer, the signed contract, and what closing the ticket does."""
+    lines = [
+        _("Won deal #%(id)s: %(title)s") % {"id": deal.item_id, "title": escape_markdown(deal.item.title)},
+        "",
+        "- " + _("Amount: %(amount)s") % {"amount": f"**{money(deal.value, deal.currency)}**"},
+    ]
+    if deal.organization is not None:
+        url = reverse("organization-detail", args=[deal.organization_id])
+        customer = f"[{escape_markdown(deal.organization.name)}](<{url}>)"
+        lines.append("- " + _("Customer: %(customer)s") % {"customer": customer})
+    contract = (
+        deal.documents.filter(kind=DocumentKind.SIGNED_CONTRACT).order_by("-uploaded_at", "-id").first()
+    )
+    if contract is not None:
+        if contract.file:
+            url = reverse("sales:deal-document-file", args=[deal.pk, contract.pk])
+        else:
+            url = quote(contract.url, safe=":/?#[]@!$&'()*+,;=%~")
+        link = f"[{escape_markdown(contract.name)}](<{url}>)"
+        lines.append("- " + _("Signed contract: %(contract)s") % {"contract": link})
+    lines.append("")
+    if deal.pipeline.close_won_deals:
+        lines.append(_("Close this ticket when the invoice is paid: the deal then closes itself."))
+    else:
+        lines.append(_("Close this ticket when the invoice is paid, then close the deal."))
+    return "\n".join(lines)
+
+
+def close_won_deals_after(closed: Item, *, by: User) -> list[Item]:
+    """`closed` has just closed: each won deal it blocked whose pipeline closes won deals with their
+    invoice, and that no other open item blocks, closes too — by the same person, through the
+    blocking-close rule like any close, on the deal's board even if they may not see it (the
+    finance team closes the invoice; the seller's pipeline may be private). A deal another rule
+    keeps open (its invoice unlinked) stays open; the blocker's close stands either way."""
+    waiting = Deal.objects.filter(
+        item__links_in__source=closed,
+        item__links_in__kind=LinkKind.BLOCKS,
+        item__state=ItemState.OPEN,
+        stage__kind=StageKind.WON,
+        pipeline__close_won_deals=True,
+    ).select_related("item")
+    done: list[Item] = []
+    for deal in waiting.distinct():
+        if work.open_blockers(deal.item):
+            continue
+        try:
+            with transaction.atomic():
+                done.append(work.close_item(deal.item, by=by, check_access=False))
+        except ServiceError:
+            continue
+    return done
 
 
 # --- What the board's rules note (tandem.sales.rules) ---------------------------------------

@@ -54,11 +54,13 @@ def create_pipeline(
     stages: Sequence[Mapping[str, Any]],
     currency: str = "EUR",
     finance_board: Board | None = None,
+    close_won_deals: bool = True,
 ) -> Pipeline:
     """A pipeline and its board: a column per stage in order (label `stage::<name>`), then Won and
     Lost (added when the stages do not name them), then Closed. Each stage spec: `name`, and
     optionally `kind` (open, won, lost), `probability`, `required_fields`, `checklist`,
-    `required_document`, `stale_after_days`."""
+    `required_document`, `stale_after_days`. `close_won_deals`: a won deal closes itself once
+    finance closes its invoice ticket (else it is closed by hand)."""
     require(by, Permission.MANAGE_BOARDS)
     specs = [dict(spec) for spec in stages]
     if not any(s.get("kind") == StageKind.WON for s in specs):
@@ -73,7 +75,11 @@ def create_pipeline(
     with transaction.atomic():
         board = work.create_board(by=by, data={"name": name, "default_type": ItemType.DEAL})
         pipeline = Pipeline.objects.create(
-            name=board.name, board=board, currency=_currency(currency), finance_board=finance_board
+            name=board.name,
+            board=board,
+            currency=_currency(currency),
+            finance_board=finance_board,
+            close_won_deals=bool(close_won_deals),
         )
         for position, (stage_name, spec) in enumerate(zip(names, specs, strict=True)):
             label = work.create_label(by=by, board=board, data={"name": f"{STAGE_SCOPE}::{stage_name}"})
@@ -111,7 +117,8 @@ _STAGE_FIELDS = ("probability", "required_fields", "checklist", "required_docume
 
 
 def update_pipeline(pipeline: Pipeline, *, by: User, data: Mapping[str, Any]) -> Pipeline:
-    """Rename the pipeline (and its board), change its currency for new deals or its finance board."""
+    """Rename the pipeline (and its board), change its currency for new deals, its finance board,
+    or whether a won deal closes itself once finance closes its invoice (`close_won_deals`)."""
     require(by, Permission.MANAGE_BOARDS)
     with transaction.atomic():
         current = Pipeline.objects.select_for_update().get(pk=pipeline.pk)
@@ -132,6 +139,9 @@ def update_pipeline(pipeline: Pipeline, *, by: User, data: Mapping[str, Any]) ->
                 raise InvalidInput(_("Choose a finance board that is in use."), field="finance_board")
             changes["finance_board"] = [str(current.finance_board or ""), str(finance_board or "")]
             current.finance_board = finance_board
+        if "close_won_deals" in data and bool(data["close_won_deals"]) != current.close_won_deals:
+            changes["close_won_deals"] = [current.close_won_deals, bool(data["close_won_deals"])]
+            current.close_won_deals = bool(data["close_won_deals"])
         if changes:
             current.save()
             record(by=by, verb=RecordVerb.UPDATED, target=current, changes=changes)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
-from tandem.accounts.roles import Permission, require
+from tandem.accounts.roles import Permission, Role, require
 from tandem.activity.services import record
 from tandem.activity.verbs import RecordVerb
 from tandem.core.errors import InvalidInput, NotFound
@@ -65,6 +65,7 @@ def _apply_board(board: Board, data: Mapping[str, Any]) -> dict[str, Any]:
         ),
         "team": lambda v: v,
         "private": bool,
+        "default_assignee": _default_assignee,
     }
     for name, clean in cleaners.items():
         if name in data:
@@ -77,7 +78,27 @@ def _apply_board(board: Board, data: Mapping[str, Any]) -> dict[str, Any]:
         raise InvalidInput(
             _("A private board needs a team: choose the team that may see it."), field="private"
         )
+    assignee = board.default_assignee
+    if (
+        assignee is not None
+        and ("default_assignee" in changes or "private" in changes or "team" in changes)
+        and (board.private or assignee.role == Role.GUEST)
+        and assignee.role != Role.ADMIN
+        and (board.team_id is None or not assignee.teams.filter(pk=board.team_id).exists())
+    ):
+        # nobody is given work on a board they may not see (tandem.work.queries.board_visibility)
+        raise InvalidInput(
+            _("%(name)s may not see this board: choose someone of its team.")
+            % {"name": assignee.display_name},
+            field="default_assignee",
+        )
     return changes
+
+
+def _default_assignee(value: Any) -> User | None:
+    if value is not None and (not isinstance(value, User) or not value.is_active or value.is_system):
+        raise InvalidInput(_("Choose an active user."), field="default_assignee")
+    return value
 
 
 def update_board(board: Board, *, by: User, version: int | None, data: Mapping[str, Any]) -> Board:

@@ -28,8 +28,8 @@ TITLE_MAX = 255
 
 def create_item(*, by: User, board: Board, data: Mapping[str, Any], check_access: bool = True) -> Item:
     """A new open item at the top of the board. The board's title prefix goes in front of the title
-    (unless the title already starts with it); the board's default type applies unless given.
-    `check_access=False` only for Tandem's own rules acting on a person's behalf on a board they
+    (unless the title already starts with it); the board's default type applies unless given, and
+    its default assignee (when active) unless someone is assigned. `check_access=False` only for Tandem's own rules acting on a person's behalf on a board they
     may not see (a won deal's finance ticket on a private finance board)."""
     require(by, Permission.EDIT_WORK)
     with transaction.atomic():
@@ -52,6 +52,9 @@ def create_item(*, by: User, board: Board, data: Mapping[str, Any], check_access
         _apply_scalars(item, {k: v for k, v in data.items() if k not in {"title", "type"}})
         item.search_text = _search_text(item)
         item.save()
+        if not data.get("assignees") and locked.default_assignee_id is not None:
+            default = User.objects.filter(pk=locked.default_assignee_id, is_active=True).first()
+            data = {**data, "assignees": [default]} if default is not None else data
         created = _apply_relations(item, data, new=True, by=by)
         # Tandem's own accounts (the mail gateway) do not watch what they make
         watchers = {*([] if by.is_system else [by.pk]), *(u.pk for u in data.get("assignees") or [])}

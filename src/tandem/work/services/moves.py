@@ -57,10 +57,12 @@ def move_item(
                 raise InvalidInput(_("Place the card next to another card of this board."), field="position")
         changes: dict[str, Any] = {}
         source = current.column
+        closed_now = False
         if column.kind == ColumnKind.CLOSED:
             if current.state != ItemState.CLOSED:
                 _close(current, by=by)
                 changes["state"] = [ItemState.OPEN, ItemState.CLOSED]
+                closed_now = True
         else:
             if current.state == ItemState.CLOSED:
                 _reopen(current)
@@ -89,6 +91,8 @@ def move_item(
         if rank.needs_rebalance(current.rank):
             rebalance_board(board)
             current.refresh_from_db()
+        if closed_now:
+            rules.after_close(current, by)
     return current
 
 
@@ -190,10 +194,14 @@ def _reopen(item: Item) -> None:
     rules.after_state_change(item)
 
 
-def close_item(item: Item, *, by: User) -> Item:
-    """Close an item. Refused (Blocked, 409) while any item that blocks it is open."""
+def close_item(item: Item, *, by: User, check_access: bool = True) -> Item:
+    """Close an item. Refused (Blocked, 409) while any item that blocks it is open. Then the
+    rules' "closed" hooks run (a won deal whose last blocker this was closes too).
+    `check_access=False` only for Tandem's own rules acting on a person's behalf on a board they
+    may not see (closing a won deal once finance has closed its ticket)."""
     require(by, Permission.EDIT_WORK)
-    require_visible(by, item)
+    if check_access:
+        require_visible(by, item)
     with transaction.atomic():
         current = lock_version(Item, item.pk, None)
         if current.state == ItemState.CLOSED:
@@ -202,6 +210,7 @@ def close_item(item: Item, *, by: User) -> Item:
         _touch(current)
         _place(current, by=by)
         record(by=by, verb=WorkVerb.CLOSED, target=current)
+        rules.after_close(current, by)
     return current
 
 

@@ -224,7 +224,7 @@ def board_settings(request: HttpRequest, pk: int) -> HttpResponse:
                 "private",
             )
         }
-        | {"team": board.team_id},
+        | {"team": board.team_id, "default_assignee": board.default_assignee_id},
     )
     if request.method == "POST" and form.is_valid():
         try:

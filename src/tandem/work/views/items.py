@@ -64,6 +64,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "description_flags": flags.get("description", []),
         "links": links,
         "open_blockers": blockers,
+        # another app's calm line in place of the "Blocked" alarm (a won deal waiting for its invoice)
+        "waiting_note": rules.blocked_note(item, blockers) if blockers else None,
         "children": children,
         "children_closed": sum(1 for c in children if not c.is_open),
         "comments": comments,
