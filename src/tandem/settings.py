@@ -316,12 +316,42 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
+# --- Logging (docs/operations.md, "The console") ---------------------------------------------
+# Tandem's own lines at TANDEM_LOG_LEVEL; the libraries' chatter only at DEBUG: every SMTP
+# connection of the mail listener (aiosmtpd's "mail.log"), every job of the task worker, Django's
+# second line for a 4xx answer (the access log has one). Their warnings and errors always show.
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+TANDEM_LOG_LEVEL = (env_str("TANDEM_LOG_LEVEL", "INFO") or "INFO").strip().upper()
+if TANDEM_LOG_LEVEL not in _LOG_LEVELS:
+    raise ImproperlyConfigured(
+        f"TANDEM_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, not {TANDEM_LOG_LEVEL!r}"
+    )
+
+
+def _library_level(quiet: str) -> str:
+    """A library's level: all of it at DEBUG, else `quiet` and up (or TANDEM_LOG_LEVEL if higher)."""
+    if TANDEM_LOG_LEVEL == "DEBUG":
+        return "DEBUG"
+    return max(quiet, TANDEM_LOG_LEVEL, key=_LOG_LEVELS.index)
+
+
+# `tandem serve`'s access log: "on" (a line per request, but for /live/ polls and /healthz checks
+# that succeed), "all", or "off"
+TANDEM_ACCESS_LOG = env_choice("TANDEM_ACCESS_LOG", "on", {"on", "all", "off"})
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("TANDEM_LOG_LEVEL", "INFO") or "INFO"},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "root": {"handlers": ["console"], "level": TANDEM_LOG_LEVEL},
+    "loggers": {
+        # through the root's handler alone: Django's own console handler printed debug-mode lines twice
+        "django": {"handlers": [], "level": TANDEM_LOG_LEVEL},
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"level": _library_level("ERROR")},
+        "django.tasks": {"level": _library_level("WARNING")},
+        "django_tasks_db": {"level": _library_level("ERROR")},  # "Starting worker", "shutting down"
+        "mail.log": {"level": _library_level("WARNING")},  # aiosmtpd
+    },
 }
 
 # --- API ------------------------------------------------------------------------------------

@@ -32,6 +32,12 @@ class Command(DatabaseWorker):
             beating.join(timeout=jobs.beat_seconds() * 2 + 1)
             jobs.forget(worker_id)
 
+    def configure_logging(self, verbosity: int) -> None:
+        """-v 0 silences the worker and -v 2 shows every job, as django-tasks-db does; by default
+        Tandem's log settings decide (settings.LOGGING: warnings and failed jobs)."""
+        if verbosity != 1:
+            super().configure_logging(verbosity)
+
     @staticmethod
     def _beat(worker_id: str, stopping: threading.Event) -> None:
         """Every few seconds: say this worker is alive, recover the jobs of stopped ones, and look

@@ -1,7 +1,9 @@
-"""`tandem demo`: migrate, load the demo company, serve it."""
+"""`tandem demo`: migrate, load the demo company, serve it. The console shows the demo's logins and
+then `tandem serve`'s banner (docs/operations.md, "The console")."""
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -19,6 +21,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write("Applying database migrations…")
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("seed_demo", stdout=self.stdout)
+        # the demo's own e-mails are received while it loads: no log line for each (unless at DEBUG)
+        mail_log = logging.getLogger("tandem.mailgate")
+        level = mail_log.level
+        if mail_log.getEffectiveLevel() > logging.DEBUG:
+            mail_log.setLevel(max(logging.WARNING, mail_log.getEffectiveLevel()))
+        try:
+            call_command("seed_demo", stdout=self.stdout)
+        finally:
+            mail_log.setLevel(level)
         if not options["no_serve"]:
             call_command("serve", bind=options["bind"], no_migrate=True)

@@ -57,9 +57,10 @@ class Command(BaseCommand):
                     raise CommandError(
                         f"cannot listen for {kind.upper()} on {host}:{port}: {error}"
                     ) from None
-                self.stdout.write(
-                    f"{kind.upper()} on {host}:{port}, spooling into {settings.TANDEM_MAIL_SPOOL}"
-                )
+                if options["verbosity"]:  # `tandem serve` says it in its banner
+                    self.stdout.write(
+                        f"{kind.upper()} on {host}:{port}, spooling into {settings.TANDEM_MAIL_SPOOL}"
+                    )
         if not servers:
             raise CommandError("Give --smtp or --lmtp (or both).")
         stopping = threading.Event()
