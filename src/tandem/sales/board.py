@@ -9,11 +9,17 @@ board page costs sales one grouped query for the columns' totals and one for its
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.template.defaultfilters import floatformat
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
+from tandem.core.templatetags.calendar_dates import date
 from tandem.sales import queries
 from tandem.sales.models import STAGE_SCOPE, Stage, StageKind
 from tandem.work import rules
@@ -23,8 +29,18 @@ if TYPE_CHECKING:
     from tandem.work.models import Board, Column
     from tandem.work.queries import ColumnView
 
-CARD_TEMPLATE = "sales/partials/deal_card.html"
 COLUMN_TEMPLATE = "sales/partials/deal_column.html"
+# the cards' two small icons, drawn here (aria-hidden: the words beside them say it)
+CALENDAR = mark_safe(
+    '<svg class="board-icon" viewBox="0 0 16 16" aria-hidden="true"><rect x="1.5" y="2.5" width="13" '
+    'height="12" rx="2" fill="none" stroke="currentColor" stroke-width="1.4"/><path d="M1.5 6.5h13M5 1v3M11 1v3" '
+    'stroke="currentColor" stroke-width="1.4"/></svg>'
+)
+CLOCK = mark_safe(
+    '<svg class="board-icon" viewBox="0 0 16 16" aria-hidden="true"><circle cx="8" cy="8.5" r="6" fill="none" '
+    'stroke="currentColor" stroke-width="1.6"/><path d="M8 5v4l2.5 1.5" fill="none" stroke="currentColor" '
+    'stroke-width="1.6"/></svg>'
+)
 
 
 def _stage(column: Column) -> Stage | None:
@@ -65,15 +81,79 @@ def column_facts(
 
 
 def card_details(cards: list[Item]) -> dict[int, rules.CardDetails]:
+    """A deal's card: its organization under the title; its value, expected close (red once gone
+    by) and an overdue activity in the card's last line; its owner's avatar. HTML made here, not by
+    a template included per card: a pipeline's board shows hundreds of deals."""
     ids = [card.pk for card in cards if card.type == ItemType.DEAL]
     if not ids:
         return {}  # no deal on the page: no query
+    words = {
+        "organization": _("Organization"),
+        "value": _("Value"),
+        "close": _("Expected close"),
+        "overdue": _("Overdue"),
+        "overdue_title": _("An activity on this deal is overdue"),
+    }
+    # amounts and days repeat across a page's deals: each is formatted once
+    shown: dict[object, str] = {}
     return {
         pk: rules.CardDetails(
-            template=CARD_TEMPLATE, data=deal, people=[deal.owner] if deal.owner is not None else None
+            body=_body(deal, words),
+            meta=_meta(deal, words, shown),
+            people=[deal.owner] if deal.owner is not None else None,
         )
         for pk, deal in queries.deal_cards(ids).items()
     }
+
+
+def _body(deal: queries.DealCard, words: dict[str, str]) -> str:
+    if not deal.organization:
+        return ""
+    return format_html(
+        '<div class="deal-card-organization text-truncate user-text" title="{}">{}</div>',
+        words["organization"],
+        deal.organization,
+    )
+
+
+def _once(shown: dict[object, str], value: Any, make: Callable[[Any], str]) -> str:
+    if value not in shown:
+        shown[value] = make(value)
+    return shown[value]
+
+
+def _meta(deal: queries.DealCard, words: dict[str, str], shown: dict[object, str]) -> str:
+    parts: list[SafeString] = []
+    if deal.value is not None:
+        parts.append(
+            format_html(
+                '<span class="deal-card-value"><span class="visually-hidden">{} </span><bdi>{} {}</bdi></span>',
+                words["value"],
+                _once(shown, deal.value, lambda value: floatformat(value, "-2g")),
+                deal.currency,
+            )
+        )
+    if deal.expected_close is not None:
+        parts.append(
+            format_html(
+                '<span class="deal-card-close text-nowrap{}" title="{}">{}<span class="visually-hidden">{} </span>{}</span>',
+                " text-danger" if deal.close_passed else "",
+                words["close"],
+                CALENDAR,
+                words["close"],
+                _once(shown, deal.expected_close, date),
+            )
+        )
+    if deal.has_overdue:
+        parts.append(
+            format_html(
+                '<span class="badge text-bg-danger deal-card-overdue" title="{}">{}{}</span>',
+                words["overdue_title"],
+                CLOCK,
+                words["overdue"],
+            )
+        )
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 def register() -> None:

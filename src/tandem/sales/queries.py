@@ -7,6 +7,7 @@ and in the API) for a record the user may not see."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
 from tandem.core.counting import cache_key
 from tandem.core.errors import NotFound
@@ -112,31 +114,56 @@ def get_lead_for_user(user: Any, pk: int) -> Lead:
 # --- Deals on their pipeline's board (tandem.sales.board) ------------------------------------
 
 
-def deal_cards(ids: list[int]) -> dict[int, Deal]:
-    """The deals among these items with what their cards show — value, organization, expected
-    close (`close_passed`: an open deal's, gone by), owner, and whether an activity on them is past
-    its due date and not done (`has_overdue`): one query for a whole board page."""
+@dataclass
+class DealCard:
+    """What a deal's card on its board shows (tandem.sales.board)."""
+
+    value: Decimal | None
+    currency: str
+    organization: str
+    expected_close: date | None
+    close_passed: bool  # an open deal's expected close, gone by
+    owner: User | None
+    has_overdue: bool  # an activity past its due date and not done
+
+
+def deal_cards(ids: list[int]) -> dict[int, DealCard]:
+    """The deals among these items with what their cards show: one query for a whole board page,
+    read as values (a board page shows hundreds of deals: model instances would cost more than the
+    query), each owner made once."""
     today = timezone.localdate()
     overdue = DealActivity.objects.filter(deal=OuterRef("pk"), done_at__isnull=True, due__lt=today)
-    deals = (
+    rows = (
         Deal.objects.filter(pk__in=ids)
-        .select_related("organization", "owner")
-        .only(
+        .annotate(has_overdue=Exists(overdue))
+        .values_list(
             "item_id",
             "value",
             "currency",
             "expected_close",
             "is_open",
             "organization__name",
+            "owner_id",
             "owner__full_name",
             "owner__email",
+            "has_overdue",
         )
-        .annotate(has_overdue=Exists(overdue))
     )
-    found: dict[int, Deal] = {}
-    for deal in deals:
-        deal.close_passed = bool(deal.is_open and deal.expected_close and deal.expected_close < today)  # type: ignore[attr-defined]
-        found[deal.pk] = deal
+    owners: dict[int, User] = {}
+    found: dict[int, DealCard] = {}
+    for pk, value, currency, close, is_open, organization, owner_id, full_name, email, late in rows:
+        owner = owners.get(owner_id) if owner_id is not None else None
+        if owner_id is not None and owner is None:
+            owner = owners[owner_id] = User(pk=owner_id, full_name=full_name, email=email)
+        found[pk] = DealCard(
+            value=value,
+            currency=currency,
+            organization=organization or "",
+            expected_close=close,
+            close_passed=bool(is_open and close is not None and close < today),
+            owner=owner,
+            has_overdue=bool(late),
+        )
     return found
 
 

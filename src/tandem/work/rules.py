@@ -37,13 +37,14 @@ TextFlagger = Callable[["Item"], dict[str, list[tuple[str, str]]]]
 
 @dataclass
 class CardDetails:
-    """What another app shows inside one card on the board page: its `template`, rendered twice
-    with `details` (this object) and `part`: "body" under the card's labels, "meta" at the start of
-    the card's last line (beside its badges, due date and avatars); and who the card's avatars show
-    instead of its assignees (`people`; a deal: its owner)."""
+    """What another app shows inside one card on the board page: `body`, HTML under the card's
+    labels, and `meta`, HTML at the start of the card's last line (beside its badges, due date and
+    avatars) — both escaped by the app (format_html): a board page has hundreds of cards, and a
+    template included per card costs more than the rest of the card; and whom the card's avatars
+    show instead of its assignees (`people`; a deal: its owner)."""
 
-    template: str
-    data: Any = None
+    body: str = ""
+    meta: str = ""
     people: list[Any] | None = None
 
 
