@@ -9,8 +9,9 @@ class SalesConfig(AppConfig):
 
     def ready(self) -> None:
         # The board engine asks the sales rules before a deal changes stage or closes; the item
-        # page shows a deal's panel.
-        from tandem.sales import panels, rules
+        # page shows a deal's panel; a pipeline's board shows its deals' figures.
+        from tandem.sales import board, panels, rules
 
         rules.register()
         panels.register()
+        board.register()

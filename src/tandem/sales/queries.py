@@ -6,15 +6,25 @@ and in the API) for a record the user may not see."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import BigIntegerField, Exists, F, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models.functions import Cast, Coalesce, Round
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
+from tandem.core.counting import cache_key
 from tandem.core.errors import NotFound
 from tandem.sales.filters import LeadFilters
-from tandem.sales.models import Deal, DealContact, Lead, Pipeline
+from tandem.sales.models import Deal, DealActivity, DealContact, Lead, Pipeline
+from tandem.work.models import Item
 from tandem.work.queries import board_visibility
 
 # --- Pipelines --------------------------------------------------------------------------------
@@ -99,3 +109,106 @@ def get_lead_for_user(user: Any, pk: int) -> Lead:
     if lead is None:
         raise NotFound(_("Not found."))
     return lead
+
+
+# --- Deals on their pipeline's board (tandem.sales.board) ------------------------------------
+
+
+@dataclass
+class DealCard:
+    """What a deal's card on its board shows (tandem.sales.board)."""
+
+    value: Decimal | None
+    currency: str
+    organization: str
+    expected_close: date | None
+    close_passed: bool  # an open deal's expected close, gone by
+    owner: User | None
+    has_overdue: bool  # an activity past its due date and not done
+
+
+def deal_cards(ids: list[int]) -> dict[int, DealCard]:
+    """The deals among these items with what their cards show: one query for a whole board page,
+    read as values (a board page shows hundreds of deals: model instances would cost more than the
+    query), each owner made once."""
+    today = timezone.localdate()
+    overdue = DealActivity.objects.filter(deal=OuterRef("pk"), done_at__isnull=True, due__lt=today)
+    rows = (
+        Deal.objects.filter(pk__in=ids)
+        .annotate(has_overdue=Exists(overdue))
+        .values_list(
+            "item_id",
+            "value",
+            "currency",
+            "expected_close",
+            "is_open",
+            "organization__name",
+            "owner_id",
+            "owner__full_name",
+            "owner__email",
+            "has_overdue",
+        )
+    )
+    owners: dict[int, User] = {}
+    found: dict[int, DealCard] = {}
+    for pk, value, currency, close, is_open, organization, owner_id, full_name, email, late in rows:
+        owner = owners.get(owner_id) if owner_id is not None else None
+        if owner_id is not None and owner is None:
+            owner = owners[owner_id] = User(pk=owner_id, full_name=full_name, email=email)
+        found[pk] = DealCard(
+            value=value,
+            currency=currency,
+            organization=organization or "",
+            expected_close=close,
+            close_passed=bool(is_open and close is not None and close < today),
+            owner=owner,
+            has_overdue=bool(late),
+        )
+    return found
+
+
+@dataclass
+class ColumnTotal:
+    """The deals of one column in one currency: their value and weighted value (value times the
+    deal's probability, else its stage's), summed in whole cents rounded per deal, as the reports."""
+
+    currency: str
+    value: Decimal
+    weighted: Decimal | None
+
+
+def _cents(expression: Any) -> Cast:
+    return Cast(Round(expression), BigIntegerField())
+
+
+def column_totals(items: QuerySet[Item], *, large: bool = False) -> dict[int, list[ColumnTotal]]:
+    """Column id -> the totals of the deals among `items` (a board's items, as filtered), per
+    currency: one grouped query for every column. On a large board (`large`) the rows are kept
+    in the cache as long as the board's counts (tandem.work.queries.board_columns)."""
+    grouped = (
+        Deal.objects.filter(item__in=items.values("pk"), value__isnull=False)
+        .values("item__column_id", "currency")
+        .annotate(
+            cents=Sum(_cents(F("value") * 100)),
+            weighted=Sum(_cents(F("value") * Coalesce(F("probability"), F("stage__probability")))),
+        )
+        .order_by("item__column_id", "currency")
+    )
+    key = cache_key(grouped)
+    rows: list[dict[str, Any]] | None = cache.get(key) if large else None
+    if rows is None:
+        rows = [dict(row) for row in grouped]
+        if large:
+            cache.set(key, rows, timeout=settings.TANDEM_LARGE_COUNT_TTL)
+    cent = Decimal("0.01")
+    totals: dict[int, list[ColumnTotal]] = {}
+    for row in rows:
+        weighted = row["weighted"]
+        totals.setdefault(row["item__column_id"], []).append(
+            ColumnTotal(
+                currency=row["currency"],
+                value=Decimal(row["cents"] or 0) * cent,
+                weighted=None if weighted is None else Decimal(weighted) * cent,
+            )
+        )
+    return totals

@@ -216,6 +216,29 @@ def prefetch_cards(cards: list[Item]) -> None:
         card.children_total, card.children_closed = children.get(card.pk, (0, 0))  # type: ignore[attr-defined]
 
 
+def card_details(cards: list[Item]) -> None:
+    """What other apps show inside the cards of a board page (`card.details`, see
+    `rules.CardDetails`: a deal's value, organization, close date...) and whose avatars a card shows
+    (`card.avatar_list`: the assignees, or whom the details name instead). One query per app that has
+    something to show on these cards, for all of them at once; none on a board of plain tasks."""
+    details = rules.card_details(cards) if cards else {}
+    for card in cards:
+        found = details.get(card.pk)
+        card.details = found  # type: ignore[attr-defined]
+        people = found.people if found is not None else None
+        card.avatar_list = people if people is not None else card.assignee_list  # type: ignore[attr-defined]
+
+
+def board_cards(ids: list[int]) -> list[Item]:
+    """These items as a board page shows them (a card shown again after it was dropped)."""
+    cards = list(
+        Item.objects.filter(pk__in=ids).select_related("board", "column").defer("description", "search_text")
+    )
+    prefetch_cards(cards)
+    card_details(cards)
+    return cards
+
+
 @dataclass
 class ColumnView:
     column: Column
@@ -223,10 +246,21 @@ class ColumnView:
     total: Decimal | None = None
     cards: list[Item] = field(default_factory=list)
     more: bool = False
+    facts: rules.ColumnFacts | None = None  # what other apps say of the column (board page only)
 
     @property
     def over_limit(self) -> bool:
         return self.column.wip_limit is not None and self.count > self.column.wip_limit
+
+    @property
+    def zone(self) -> bool:
+        """Shown as a compact drop zone at the board's end, not as a column of cards."""
+        return self.facts is not None and self.facts.zone
+
+    @property
+    def hidden(self) -> bool:
+        """Left off the board page while it holds no card (its cards, once it has some, show)."""
+        return self.facts is not None and self.facts.hide_if_empty and not self.count
 
     @property
     def next_after(self) -> str:
@@ -242,9 +276,11 @@ def column_cards(
     after: str = "",
     limit: int = CARDS_PER_PAGE,
     prefetch: bool = True,
+    details: bool = False,
 ) -> tuple[list[Item], bool]:
     """One page of a column's cards in board order, continuing after the rank `after`. Returns the
-    cards and whether more follow. Without `prefetch`, the caller fetches labels and assignees."""
+    cards and whether more follow. Without `prefetch`, the caller fetches labels and assignees;
+    with `details`, what other apps show inside the cards too (the board page's cards)."""
     qs = filters.apply(
         Item.objects.filter(board=board, column=column).select_related("board", "column"), user=user
     )
@@ -256,29 +292,45 @@ def column_cards(
     cards = cards[:limit]
     if prefetch:
         prefetch_cards(cards)
+        if details:
+            card_details(cards)
     return cards, more
 
 
-def board_columns(board: Board, filters: ItemFilters, *, user: User) -> list[ColumnView]:
+def board_columns(
+    board: Board,
+    filters: ItemFilters,
+    *,
+    user: User,
+    facts: bool = False,
+    only: list[int] | None = None,
+) -> list[ColumnView]:
     """Every column of the board with its count (and sum): one grouped query for all of them. On a
     board of more than TANDEM_LARGE_COUNT items the totals are kept in the cache for
     TANDEM_LARGE_COUNT_TTL seconds (the dragged card's counts are updated on the page itself):
-    grouping 100,000 rows costs PostgreSQL some 50 ms on every view."""
-    columns = list(board.columns.select_related("label"))
+    grouping 100,000 rows costs PostgreSQL some 50 ms on every view. With `only`, the columns of
+    these ids, counted afresh (what a move changed). With `facts`, what other apps say of the
+    columns (`ColumnView.facts`: a pipeline's totals, its drop zones), read with the columns and,
+    at most, one more grouped query per app (the board page)."""
+    related = ["label", *rules.column_related()] if facts else ["label"]
+    columns = list(board.columns.select_related(*related))
     items = filters.apply(Item.objects.filter(board=board), user=user)
+    if only is not None:
+        items = items.filter(column_id__in=only)
     # only a label filter can meet an item twice (a board label and a global one of the same name)
     aggregates: dict[str, Any] = {"count": Count("id", distinct=bool(filters.labels))}
     if board.sum_field == SumField.ESTIMATE:
         aggregates["total"] = Coalesce(Sum("estimate"), Decimal(0))
     grouped = items.values("column_id").annotate(**aggregates).order_by()
     key = cache_key(grouped)
-    rows: list[dict[str, Any]] | None = cache.get(key)
+    fresh = only is not None
+    rows: list[dict[str, Any]] | None = None if fresh else cache.get(key)
     if rows is None:
         rows = [dict(row) for row in grouped]
-        if sum(row["count"] for row in rows) >= settings.TANDEM_LARGE_COUNT:
+        if not fresh and sum(row["count"] for row in rows) >= settings.TANDEM_LARGE_COUNT:
             cache.set(key, rows, timeout=settings.TANDEM_LARGE_COUNT_TTL)
     totals = {row["column_id"]: row for row in rows}
-    return [
+    views = [
         ColumnView(
             column=column,
             count=totals.get(column.pk, {}).get("count", 0),
@@ -286,17 +338,27 @@ def board_columns(board: Board, filters: ItemFilters, *, user: User) -> list[Col
         )
         for column in columns
     ]
+    if facts:
+        # every column, so a reader knows the board (the counts of the columns not asked for are 0)
+        found = rules.column_facts(board, views, items, fresh=fresh)
+        for view in views:
+            view.facts = found.get(view.column.pk)
+    return views if only is None else [view for view in views if view.column.pk in only]
 
 
 def board_view(board: Board, filters: ItemFilters, *, user: User) -> list[ColumnView]:
-    """Every column of the board with its count (and sum), and its first page of cards."""
-    views = board_columns(board, filters, user=user)
+    """Every column of the board with its count (and sum, and what other apps say of it), and its
+    first page of cards; a drop zone (a pipeline's Won and Lost) shows no cards, so none are read."""
+    views = board_columns(board, filters, user=user, facts=True)
     for view in views:
-        if view.count:
+        if view.count and not view.zone:
             view.cards, _more = column_cards(board, view.column, filters, user=user, prefetch=False)
             view.more = view.count > len(view.cards)
-    # labels and assignees of every card on the page: two queries, however many columns
-    prefetch_cards([card for view in views for card in view.cards])
+    # labels, assignees, links and subtasks of every card on the page: four queries, however many
+    # columns; and what other apps show on them (a deal's figures): one query per app
+    cards = [card for view in views for card in view.cards]
+    prefetch_cards(cards)
+    card_details(cards)
     return views
 
 

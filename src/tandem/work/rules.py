@@ -6,16 +6,25 @@ calmly that a won deal waits for its invoice where the item page would show a "B
 A check raises a ServiceError (tandem.core.errors) to refuse; it runs inside the service's
 transaction, before anything is saved, so a refusal changes nothing. An "after" hook runs inside
 the same transaction once the item sits in its new column; a "closed" hook once the item is
-closed, saved and its closing recorded (so what it does comes after the close in the history)."""
+closed, saved and its closing recorded (so what it does comes after the close in the history).
+
+Other apps also add to the board page: badges on cards (`on_cards`), what a card shows of their
+record (`on_card_details`: a deal's value, organization, close date, owner) and what a column says
+(`on_columns`: a pipeline's totals, its Won and Lost as drop zones). Each reads for a whole page at
+once, never per card, and not at all on a board it has nothing to say about."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from tandem.accounts.models import User
-    from tandem.work.models import Column, Item
+    from tandem.work.models import Board, Column, Item
+    from tandem.work.queries import ColumnView
 
 ColumnCheck = Callable[["Item", "Column | None", "Column | None"], None]
 ColumnHook = Callable[["Item", "Column | None", "Column | None", "User | None"], None]
@@ -30,6 +39,42 @@ CardFlagger = Callable[[list["Item"]], dict[int, list[tuple[str, str]]]]
 # item's texts on its page (the mail gateway: "unverified sender" on what came in by mail)
 TextFlagger = Callable[["Item"], dict[str, list[tuple[str, str]]]]
 
+
+@dataclass
+class CardDetails:
+    """What another app shows inside one card on the board page: `body`, HTML under the card's
+    labels, and `meta`, HTML at the start of the card's last line (beside its badges, due date and
+    avatars) — both escaped by the app (format_html): a board page has hundreds of cards, and a
+    template included per card costs more than the rest of the card; and whom the card's avatars
+    show instead of its assignees (`people`; a deal: its owner)."""
+
+    body: str = ""
+    meta: str = ""
+    people: list[Any] | None = None
+
+
+@dataclass
+class ColumnFacts:
+    """What another app says of one column on the board page: a `template` rendered with `facts`
+    (this object) in the column's header (a pipeline's totals), whether the column is a compact drop
+    zone at the board's end instead of a column of cards (a pipeline's Won and Lost), and whether it
+    stays away while it holds no card (a pipeline's catch-all Open column); `css`: classes of the
+    column (a zone's colour)."""
+
+    template: str = ""
+    data: Any = None
+    zone: bool = False
+    hide_if_empty: bool = False
+    css: str = ""
+
+
+# cards -> {item id: CardDetails}: one query for all the cards of a board page
+CardReader = Callable[[list["Item"]], dict[int, CardDetails]]
+# (board, its columns with their counts, the board's items as filtered, fresh) -> {column id:
+# ColumnFacts}: one query for all the columns at most, none on a board the app has nothing to say
+# about; `fresh`: not from the cache (the columns a move just changed)
+ColumnReader = Callable[["Board", list["ColumnView"], "QuerySet[Item]", bool], dict[int, ColumnFacts]]
+
 _column_checks: list[ColumnCheck] = []
 _column_hooks: list[ColumnHook] = []
 _close_checks: list[CloseCheck] = []
@@ -38,6 +83,9 @@ _closed_hooks: list[ClosedHook] = []
 _blocked_notes: list[BlockedNote] = []
 _card_flaggers: list[CardFlagger] = []
 _text_flaggers: list[TextFlagger] = []
+_card_readers: list[CardReader] = []
+_column_readers: list[ColumnReader] = []
+_column_related: list[str] = []
 
 
 def on_column_change(*, check: ColumnCheck | None = None, after: ColumnHook | None = None) -> None:
@@ -99,6 +147,42 @@ def card_flags(cards: list[Item]) -> dict[int, list[tuple[str, str]]]:
     return flags
 
 
+def on_card_details(reader: CardReader) -> None:
+    """Register a function that reads what the cards of a board page show of another app's record
+    (one query for a whole page, never one per card)."""
+    if reader not in _card_readers:
+        _card_readers.append(reader)
+
+
+def card_details(cards: list[Item]) -> dict[int, CardDetails]:
+    details: dict[int, CardDetails] = {}
+    for reader in _card_readers:
+        details.update(reader(cards))
+    return details
+
+
+def on_columns(reader: ColumnReader, *, related: tuple[str, ...] = ()) -> None:
+    """Register a function that says what a board page shows of its columns (`ColumnFacts`), and
+    the relations of a column read with it (`select_related` paths: what the reader needs to know
+    of every column costs no query of its own)."""
+    if reader not in _column_readers:
+        _column_readers.append(reader)
+    _column_related.extend(path for path in related if path not in _column_related)
+
+
+def column_related() -> list[str]:
+    return list(_column_related)
+
+
+def column_facts(
+    board: Board, views: list[ColumnView], items: QuerySet[Item], *, fresh: bool = False
+) -> dict[int, ColumnFacts]:
+    facts: dict[int, ColumnFacts] = {}
+    for reader in _column_readers:
+        facts.update(reader(board, views, items, fresh))
+    return facts
+
+
 def on_texts(flagger: TextFlagger) -> None:
     """Register a function that adds badges to an item's description and comments on its page."""
     if flagger not in _text_flaggers:
@@ -147,4 +231,6 @@ def registered() -> dict[str, list[Any]]:
         "state_hooks": list(_state_hooks),
         "closed_hooks": list(_closed_hooks),
         "blocked_notes": list(_blocked_notes),
+        "card_readers": list(_card_readers),
+        "column_readers": list(_column_readers),
     }

@@ -35,3 +35,9 @@ def label_badge(label: Label) -> SafeString:
 @register.simple_tag
 def avatar(user: User) -> SafeString:
     return format_html('<span class="avatar" title="{}">{}</span>', user.display_name, user.initials)
+
+
+@register.filter
+def without_label(labels: list[Label], label_id: int | None) -> list[Label]:
+    """A card's labels without the one its column stands for: the column's name says it already."""
+    return [label for label in labels if label.pk != label_id] if label_id else list(labels)

@@ -8,8 +8,9 @@ import hashlib
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
@@ -44,10 +45,11 @@ def item_prefix() -> str:
     return reverse("work:item", args=[0]).removesuffix("0/")
 
 
-def _filters(request: HttpRequest) -> tuple[ItemFilters, str]:
-    """The filters in the URL, and a message when one of them means nothing (then: no filters)."""
+def _filters(request: HttpRequest, params: QueryDict | None = None) -> tuple[ItemFilters, str]:
+    """The filters in the URL (or in `params`), and a message when one of them means nothing (then:
+    no filters)."""
     try:
-        return ItemFilters.parse(request.GET), ""
+        return ItemFilters.parse(request.GET if params is None else params), ""
     except InvalidInput as error:
         return ItemFilters(), error.message
 
@@ -123,6 +125,7 @@ def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "board": board,
         "columns": columns,
+        "has_zones": any(view.zone for view in columns),
         "can_edit": can(user, Permission.EDIT_WORK),
         "can_manage": can(user, Permission.MANAGE_BOARDS),
         "item_prefix": item_prefix(),
@@ -143,7 +146,7 @@ def column_page(request: HttpRequest, pk: int, column_pk: int) -> HttpResponse:
         return HttpResponse(status=404)
     filters, _problem = _filters(request)
     cards, more = queries.column_cards(
-        board, column, filters, user=user, after=request.GET.get("after", "")[:64]
+        board, column, filters, user=user, after=request.GET.get("after", "")[:64], details=True
     )
     context = {
         "board": board,
@@ -156,6 +159,32 @@ def column_page(request: HttpRequest, pk: int, column_pk: int) -> HttpResponse:
         "item_prefix": item_prefix(),
     }
     return render(request, "work/partials/column_cards.html", context)
+
+
+def moved_card(request: HttpRequest, item: Item, *, left: int | None) -> dict[str, Any]:
+    """What the board shows again after a card was dropped (the drop's JSON answer): the card, its
+    labels and figures as they are now (`card`), and the headers of the column it left and of the
+    one it entered, counted afresh under the board's filters (`headers`: column id -> HTML)."""
+    user = acting_user(request)
+    filters, _problem = _filters(request, QueryDict(str(request.POST.get("filters", ""))[:2000]))
+    context: dict[str, Any] = {
+        "board": item.board,
+        "filter_query": filters.query_string(),
+        "can_edit": can(user, Permission.EDIT_WORK),
+        "item_prefix": item_prefix(),
+    }
+    ids = [pk for pk in (left, item.column_id) if pk is not None]
+    views = queries.board_columns(item.board, filters, user=user, facts=True, only=ids)
+    headers = {
+        view.column.pk: render_to_string(
+            "work/partials/board_column_header.html", {**context, "view": view, "zone": view.zone}, request
+        )
+        for view in views
+    }
+    card = render_to_string(
+        "work/partials/column_cards.html", {**context, "cards": queries.board_cards([item.pk])}, request
+    )
+    return {"card": card, "headers": headers}
 
 
 @guarded_view(Permission.VIEW_WORK)

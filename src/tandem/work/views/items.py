@@ -26,6 +26,7 @@ from tandem.core.views import go, int_or_none, posted
 from tandem.work import markdown, queries, rules, services
 from tandem.work.forms import CommentForm, ItemForm, LinkForm, MoveForm, customer_option, show_error
 from tandem.work.models import Comment, Item, ItemFile, ItemLink
+from tandem.work.views.boards import moved_card
 
 
 def render_markdown(text: str, *, user: User) -> str:
@@ -194,6 +195,7 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
             return JsonResponse({"detail": message, "code": "invalid"}, status=422)
         messages.error(request, message)
         return HttpResponseRedirect(item.board.get_absolute_url())
+    left = item.column_id
     try:
         moved = services.move_item(
             item,
@@ -212,7 +214,13 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseRedirect(request.POST.get("next") or item.board.get_absolute_url())
     if wants_json:
         return JsonResponse(
-            {"id": moved.pk, "column": moved.column_id, "state": moved.state, "version": moved.version}
+            {
+                "id": moved.pk,
+                "column": moved.column_id,
+                "state": moved.state,
+                "version": moved.version,
+                **moved_card(request, moved, left=left),
+            }
         )
     next_url = request.POST.get("next", "")
     return HttpResponseRedirect(

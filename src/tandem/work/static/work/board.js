@@ -1,8 +1,14 @@
-// Drag and drop on a board. A card dropped in a column is sent to the server with its new
-// neighbours; the card stays where it was dropped at once (optimistic), and goes back to where it
-// came from, with the server's message, when the move is refused (for example a blocked close).
+// The board page. Drag and drop: a card dropped in a column (or on a drop zone: a pipeline's Won,
+// Lost and Closed) is sent to the server with its new neighbours; the card stays where it was
+// dropped at once (optimistic), and goes back to where it came from, with the server's message,
+// when the move is refused (for example a blocked close). The server's answer carries the card as
+// it is now (its labels, its figures) and the headers of the two columns (counts and totals).
+// Columns fold to a strip (remembered per user and board in localStorage); on a phone one column
+// shows at a time, chosen with the tabs above the board.
 (function () {
   "use strict";
+
+  const phone = window.matchMedia("(max-width: 575.98px)");
 
   function csrfToken() {
     const headers = document.body.getAttribute("hx-headers");
@@ -45,11 +51,19 @@
     return node;
   }
 
+  // the tab of a column shows its count too (on a phone)
+  function syncTab(columnId) {
+    const badge = document.querySelector("#column-" + columnId + "-header .column-count");
+    const tab = document.querySelector(".board-tab[data-column='" + columnId + "'] .column-count");
+    if (badge && tab) tab.textContent = badge.textContent;
+  }
+
   function bump(container, delta) {
-    const badge = container.closest(".board-column").querySelector(".column-count");
+    const badge = container.closest("section").querySelector(".column-count");
     if (!badge) return;
     const count = parseInt(badge.textContent.replace(/[^0-9]/g, ""), 10) || 0;
     badge.textContent = String(Math.max(0, count + delta));
+    syncTab(container.dataset.column);
   }
 
   function putBack(evt) {
@@ -60,15 +74,46 @@
     from.insertBefore(card, anchor || null);
   }
 
+  function fromHtml(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    return template.content;
+  }
+
+  // the server's answer to a drop: the card as it is now, the two columns' headers
+  function refresh(card, to, answer) {
+    for (const [columnId, html] of Object.entries(answer.headers || {})) {
+      const header = document.getElementById("column-" + columnId + "-header");
+      if (!header) continue;
+      header.replaceChildren(fromHtml(html));
+      header.classList.toggle("over-limit", !!header.querySelector(".column-limit.text-danger"));
+      syncTab(columnId);
+      setupToggles(document.getElementById("board"));
+    }
+    if (to.dataset.zone) {
+      card.remove(); // a drop zone shows no cards: its header counts them
+      return;
+    }
+    const fresh = answer.card && fromHtml(answer.card).querySelector(".board-card");
+    if (fresh) {
+      card.replaceWith(fresh);
+      if (window.htmx) window.htmx.process(fresh);
+    }
+  }
+
   async function onEnd(evt) {
-    if (evt.from === evt.to && evt.oldDraggableIndex === evt.newDraggableIndex) return;
     const board = document.getElementById("board");
+    board.classList.remove("dragging");
+    if (evt.from === evt.to && evt.oldDraggableIndex === evt.newDraggableIndex) return;
     const card = evt.item;
-    const before = neighbour(card, -1);
-    const after = neighbour(card, 1);
-    const body = new URLSearchParams({ column: evt.to.dataset.column });
-    if (before) body.set("after", before.dataset.item);
-    else if (after) body.set("before", after.dataset.item);
+    const body = new URLSearchParams({ column: evt.to.dataset.column, filters: board.dataset.filterQuery || "" });
+    if (!evt.to.dataset.zone) {
+      // on a drop zone the card goes to the top of its column; elsewhere between its neighbours
+      const before = neighbour(card, -1);
+      const after = neighbour(card, 1);
+      if (before) body.set("after", before.dataset.item);
+      else if (after) body.set("before", after.dataset.item);
+    }
     const url = board.dataset.moveUrl.replace("/0/", "/" + card.dataset.item + "/");
     card.setAttribute("aria-busy", "true");
     let answer = null;
@@ -93,31 +138,149 @@
       showError((answer && answer.detail) || refused, answer && answer.blocking);
       return;
     }
-    if (evt.from !== evt.to) {
+    card.dataset.state = answer.state;
+    if (answer.headers) {
+      refresh(card, evt.to, answer);
+    } else if (evt.from !== evt.to) {
       bump(evt.from, -1);
       bump(evt.to, +1);
     }
-    card.dataset.state = answer.state;
   }
 
-  function init(root) {
-    const board = root.querySelector ? root.querySelector("#board") || (root.id === "board" ? root : null) : null;
-    if (!board || board.dataset.canEdit !== "1" || typeof Sortable === "undefined") return;
+  // --- Folding columns --------------------------------------------------------------------------
+
+  function storageKey(board, what) {
+    return "tandem:board:" + (board.dataset.user || "") + ":" + board.dataset.board + ":" + what;
+  }
+
+  function load(board, what) {
+    try { return JSON.parse(window.localStorage.getItem(storageKey(board, what))); } catch (e) { return null; }
+  }
+
+  function save(board, what, value) {
+    try { window.localStorage.setItem(storageKey(board, what), JSON.stringify(value)); } catch (e) { /* private mode */ }
+  }
+
+  function setCollapsed(section, collapsed) {
+    section.classList.toggle("collapsed", collapsed);
+    const button = section.querySelector(".column-toggle");
+    if (button) button.setAttribute("aria-expanded", collapsed ? "false" : "true");
+  }
+
+  function setupToggles(board) {
+    if (!board) return;
+    const folded = new Set((load(board, "collapsed") || []).map(String));
+    const tabbed = board.classList.contains("tabbed");
+    for (const section of board.querySelectorAll(".board-column")) {
+      const button = section.querySelector(".column-toggle");
+      if (!button) continue;
+      button.hidden = false;
+      setCollapsed(section, !tabbed && folded.has(section.dataset.column));
+      if (button.dataset.ready) continue;
+      button.dataset.ready = "1";
+      button.addEventListener("click", () => {
+        const now = new Set((load(board, "collapsed") || []).map(String));
+        const collapse = !section.classList.contains("collapsed");
+        if (collapse) now.add(section.dataset.column); else now.delete(section.dataset.column);
+        save(board, "collapsed", Array.from(now));
+        setCollapsed(section, collapse);
+      });
+    }
+  }
+
+  // --- One column at a time on a phone -------------------------------------------------------------
+
+  function selectTab(board, tabs, columnId, focus) {
+    for (const tab of tabs.querySelectorAll(".board-tab")) {
+      const chosen = tab.dataset.column === String(columnId);
+      tab.setAttribute("aria-selected", chosen ? "true" : "false");
+      tab.tabIndex = chosen ? 0 : -1;
+      if (chosen && focus) tab.focus();
+      if (chosen) tab.scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
+    for (const section of board.querySelectorAll(".board-column")) {
+      section.classList.toggle("is-current", section.dataset.column === String(columnId));
+    }
+  }
+
+  function setupTabs(board) {
+    const tabs = document.querySelector(".board-tabs");
+    if (!board || !tabs) return;
+    const all = Array.from(tabs.querySelectorAll(".board-tab"));
+    const sections = board.querySelectorAll(".board-column");
+    if (!phone.matches || !all.length) {
+      tabs.hidden = true;
+      board.classList.remove("tabbed");
+      for (const section of sections) {
+        section.removeAttribute("role");
+        section.setAttribute("aria-labelledby", "column-" + section.dataset.column + "-name");
+        section.classList.remove("is-current");
+      }
+      return;
+    }
+    tabs.hidden = false;
+    board.classList.add("tabbed");
+    for (const section of sections) {
+      section.setAttribute("role", "tabpanel");
+      section.setAttribute("aria-labelledby", "column-" + section.dataset.column + "-tab");
+    }
+    const stored = String(load(board, "tab") || "");
+    const count = (tab) => parseInt(tab.querySelector(".column-count").textContent.replace(/[^0-9]/g, ""), 10) || 0;
+    const first = all.find((tab) => tab.dataset.column === stored) || all.find((tab) => count(tab) > 0) || all[0];
+    selectTab(board, tabs, first.dataset.column, false);
+    if (tabs.dataset.ready) return;
+    tabs.dataset.ready = "1";
+    tabs.addEventListener("click", (evt) => {
+      const tab = evt.target.closest(".board-tab");
+      if (!tab) return;
+      const current = document.getElementById("board");
+      save(current, "tab", tab.dataset.column);
+      selectTab(current, tabs, tab.dataset.column, false);
+    });
+    tabs.addEventListener("keydown", (evt) => {
+      const list = Array.from(tabs.querySelectorAll(".board-tab"));
+      const index = list.indexOf(document.activeElement);
+      if (index < 0) return;
+      const rtl = document.documentElement.dir === "rtl";
+      const step = { ArrowRight: rtl ? -1 : 1, ArrowLeft: rtl ? 1 : -1 }[evt.key];
+      let next = null;
+      if (step) next = list[(index + step + list.length) % list.length];
+      else if (evt.key === "Home") next = list[0];
+      else if (evt.key === "End") next = list[list.length - 1];
+      if (!next) return;
+      evt.preventDefault();
+      const current = document.getElementById("board");
+      save(current, "tab", next.dataset.column);
+      selectTab(current, tabs, next.dataset.column, true);
+    });
+  }
+
+  // --- Start --------------------------------------------------------------------------------------
+
+  function init() {
+    const board = document.getElementById("board");
+    if (!board) return;
+    setupTabs(board);
+    setupToggles(board);
+    if (board.dataset.canEdit !== "1" || typeof Sortable === "undefined") return;
     for (const list of board.querySelectorAll(".board-column-cards")) {
       if (list.dataset.sortable) continue;
       list.dataset.sortable = "1";
       Sortable.create(list, {
-        group: "board",
+        group: { name: "board", pull: !list.dataset.zone, put: true },
+        sort: !list.dataset.zone,
         animation: 120,
         draggable: ".board-card",
         filter: ".dropdown, .dropdown-menu",
         preventOnFilter: false,
+        onStart: () => board.classList.add("dragging"),
         onEnd: onEnd,
       });
     }
   }
 
-  document.addEventListener("DOMContentLoaded", () => init(document));
-  document.addEventListener("htmx:afterSettle", (evt) => init(evt.detail.elt.ownerDocument || document));
-  document.addEventListener("tandem:refreshed", () => init(document));
+  document.addEventListener("DOMContentLoaded", init);
+  document.addEventListener("htmx:afterSettle", init);
+  document.addEventListener("tandem:refreshed", init);
+  phone.addEventListener("change", init);
 })();
