@@ -155,10 +155,7 @@ def on_card_details(reader: CardReader) -> None:
 
 
 def card_details(cards: list[Item]) -> dict[int, CardDetails]:
-    details: dict[int, CardDetails] = {}
-    for reader in _card_readers:
-        details.update(reader(cards))
-    return details
+    return {pk: found for reader in _card_readers for pk, found in reader(cards).items()}
 
 
 def on_columns(reader: ColumnReader, *, related: tuple[str, ...] = ()) -> None:
@@ -177,10 +174,9 @@ def column_related() -> list[str]:
 def column_facts(
     board: Board, views: list[ColumnView], items: QuerySet[Item], *, fresh: bool = False
 ) -> dict[int, ColumnFacts]:
-    facts: dict[int, ColumnFacts] = {}
-    for reader in _column_readers:
-        facts.update(reader(board, views, items, fresh))
-    return facts
+    return {
+        pk: found for reader in _column_readers for pk, found in reader(board, views, items, fresh).items()
+    }
 
 
 def on_texts(flagger: TextFlagger) -> None:
