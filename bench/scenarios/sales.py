@@ -52,11 +52,11 @@ def _pipeline_stages(db: Database, pipeline: int) -> list[Row]:
 
 
 def _funnel(db: Database, pipeline: int) -> list[Row]:
-    """Open deals per stage and currency (tandem.sales.reports.funnel)."""
+    """Open deals per stage in progress and currency (tandem.sales.reports.funnel)."""
     return db.rows(
         f"SELECT d.stage_id, d.currency, {_money_columns(db)} FROM sales_deal d "
         "JOIN sales_stage s ON s.id = d.stage_id "
-        "WHERE d.pipeline_id = %s AND d.is_open = TRUE GROUP BY d.stage_id, d.currency",
+        "WHERE d.pipeline_id = %s AND d.is_open = TRUE AND s.kind = 'open' GROUP BY d.stage_id, d.currency",
         [pipeline],
     )
 

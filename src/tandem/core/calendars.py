@@ -52,6 +52,24 @@ def override(calendar: str) -> Iterator[None]:
         _active.reset(token)
 
 
+def month_start(day: date, calendar: str) -> date:
+    """The (Gregorian) date of the first day of the month `day` falls in, in `calendar`: reports
+    that add days up into months do it in the reader's calendar, so a Persian month is whole."""
+    if calendar == PERSIAN:
+        solar = jdatetime.date.fromgregorian(date=day)
+        return jdatetime.date(solar.year, solar.month, 1).togregorian()
+    return day.replace(day=1)
+
+
+def next_month(first: date, calendar: str) -> date:
+    """The first day of the month after the one `first` falls in, in `calendar`."""
+    if calendar == PERSIAN:
+        solar = jdatetime.date.fromgregorian(date=first)
+        year, month = (solar.year + 1, 1) if solar.month == 12 else (solar.year, solar.month + 1)
+        return jdatetime.date(year, month, 1).togregorian()
+    return date(first.year + 1, 1, 1) if first.month == 12 else date(first.year, first.month + 1, 1)
+
+
 # The months' names: Persian on a Persian page, the usual Latin spelling on any other.
 _MONTHS_LATIN = (
     "Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",

@@ -390,15 +390,22 @@ def outcomes_report(
     since: date | None = None,
     until: date | None = None,
 ) -> dict[str, Any]:
-    """Won, lost, win rate (%) and average days from creation to win, in the period."""
+    """Won, lost, win rate (%) and average days from creation to win, in the period; `months`: the
+    same by the (Gregorian) month they were decided in, from the first month with a decision: the
+    months of the period (at most its last ten years), without `since` the last twelve months."""
     scope, who = _report_scope(request, pipeline, owner)
-    result = sales_reports.outcomes(scope, since=since, until=until, owner=who)
+    result, months = sales_reports.outcomes_over_time(scope, since=since, until=until, owner=who)
     return {
         "won": result.won,
         "lost": result.lost,
         "win_rate": _decimal(result.win_rate),
         "average_cycle_days": _decimal(result.average_cycle_days),
-    }
+        "months": [
+            {"month": month.month.isoformat(), "won": month.won, "lost": month.lost,
+             "win_rate": _decimal(month.win_rate), "average_cycle_days": _decimal(month.average_cycle_days)}
+            for month in months
+        ],
+    }  # fmt: skip
 
 
 @reports_router.get("/conversion", response={200: list[dict[str, Any]], **errors()})

@@ -7,14 +7,16 @@ column it needs (see Deal.Meta.indexes): the deal keeps its item's state (`is_op
 its win took (`won_after`) beside its figures for that reason, so a pipeline of 300,000 deals is
 summed without reading the table or joining the items. Periods are turned into datetime bounds
 in the current time zone (a day runs from local midnight to the next), so they use those indexes
-too; months and owners' rows are put together in Python from the grouped rows."""
+too; months and owners' rows are put together in Python from the grouped rows. Months are the
+reader's (tandem.core.calendars): a page asks for them in the calendar its reader chose, the API
+in the Gregorian one."""
 
 from __future__ import annotations
 
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -33,9 +35,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Round
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
+from tandem.core import calendars
 from tandem.core.dates import on_days
 from tandem.sales.models import Deal, Pipeline, Stage, StageChange, StageKind
 
@@ -103,14 +107,15 @@ class FunnelRow:
 
 
 def funnel(pipeline: Pipeline, *, owner: Any = None) -> list[FunnelRow]:
-    """The open deals in each stage: how many, their value and weighted value per currency."""
-    rows = {
-        stage.pk: FunnelRow(stage_id=stage.pk, stage=stage.name, kind=stage.kind)
-        for stage in _stages(pipeline)
-    }
+    """The open deals in each stage in progress: how many, their value and weighted value per
+    currency. Every stage has its row, in order, so the list of stages stays whole; the Won and
+    Lost stages' rows stay empty, since a deal there is decided, even while its item is still open
+    (a won deal waits for its invoice)."""
+    stages = _stages(pipeline)
+    rows = {stage.pk: FunnelRow(stage_id=stage.pk, stage=stage.name, kind=stage.kind) for stage in stages}
     grouped = (
         _deals(pipeline, owner)
-        .filter(is_open=True, stage__isnull=False)
+        .filter(is_open=True, stage_id__in=_open_stage_ids(stages))
         .values("stage_id", "currency")
         .annotate(count=Count("*"), cents=Sum(_VALUE_CENTS), weighted=Sum(_WEIGHTED_CENTS))
         .order_by()
@@ -134,11 +139,17 @@ class ForecastRow:
 
 
 def forecast(
-    pipeline: Pipeline, *, owner: Any = None, since: date | None = None, until: date | None = None
+    pipeline: Pipeline,
+    *,
+    owner: Any = None,
+    since: date | None = None,
+    until: date | None = None,
+    calendar: str = calendars.GREGORIAN,
 ) -> list[ForecastRow]:
     """Open deals in open stages by expected-close month: value and weighted value per currency;
     `since`/`until` keep the deals expected to close in that period. The database groups by day
-    (an index scan in order), the days are added up into months here."""
+    (an index scan in order), the days are added up into the months of `calendar` here (a row's
+    `month` is the Gregorian date its month starts on)."""
     deals = _deals(pipeline, owner).filter(
         is_open=True, stage_id__in=_open_stage_ids(_stages(pipeline)), expected_close__isnull=False
     )
@@ -155,7 +166,7 @@ def forecast(
     for row in grouped:
         day = row["expected_close"]
         assert day is not None  # filtered above
-        totals = months[(day.replace(day=1), row["currency"])]
+        totals = months[(calendars.month_start(day, calendar), row["currency"])]
         totals[0] += row["count"]
         totals[1] += row["cents"] or 0
         totals[2] += row["weighted"] or 0
@@ -176,6 +187,26 @@ class Outcomes:
         return _rate(self.won, self.won + self.lost)
 
 
+@dataclass
+class MonthOutcomes:
+    """The deals decided in a month (`month`: the Gregorian date it starts on, in the calendar
+    asked for), and the time their wins took, added up (`timed` of them know it)."""
+
+    month: date
+    won: int = 0
+    lost: int = 0
+    won_after: timedelta = field(default_factory=timedelta)
+    timed: int = 0
+
+    @property
+    def win_rate(self) -> Decimal | None:
+        return _rate(self.won, self.won + self.lost)
+
+    @property
+    def average_cycle_days(self) -> Decimal | None:
+        return _days(self.won_after / self.timed) if self.timed else None
+
+
 def outcomes(
     pipeline: Pipeline, *, since: date | None = None, until: date | None = None, owner: Any = None
 ) -> Outcomes:
@@ -188,6 +219,93 @@ def outcomes(
     )
     lost = _deals(pipeline, owner).filter(_bounds("lost_at", since, until)).count()
     return Outcomes(won=won["n"], lost=lost, average_cycle_days=_days(_duration(won["cycle"])))
+
+
+MONTHS_SHOWN = 12  # the win rate over time without a start: the last year
+MONTHS_AT_MOST = 120  # a longer period shows its last ten years month by month
+
+
+def _month_index(field_name: str, starts: list[datetime], low: int, high: int) -> Any:
+    """The index of the month `field_name` falls in, of the months starting at `starts[low:high]`
+    (the last one open-ended), as a CASE that halves the months at each step: a comparison or
+    seven per deal, where a date function per row (time zone, calendar) would cost far more."""
+    if high - low == 1:
+        return Value(low)
+    middle = (low + high) // 2
+    return Case(
+        When(**{f"{field_name}__lt": starts[middle]}, then=_month_index(field_name, starts, low, middle)),
+        default=_month_index(field_name, starts, middle, high),
+        output_field=IntegerField(),
+    )
+
+
+def outcomes_over_time(
+    pipeline: Pipeline,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    owner: Any = None,
+    calendar: str = calendars.GREGORIAN,
+    today: date | None = None,
+) -> tuple[Outcomes, list[MonthOutcomes]]:
+    """The outcomes of the period (as `outcomes`) and month by month (in `calendar`, from local
+    midnight to local midnight): the months of the period, at most the last ten years of it, or the
+    last twelve months without a start; from the first month with a decision on. Two grouped
+    queries (won, lost), each through its index and grouped by month; when the months cover the
+    whole period, the outcomes are their sum, else (no start, or a longer one) two more queries.
+    `today` (the current day by default) is the last day a decision can have been made on."""
+    today = today or timezone.localdate()
+    last = calendars.month_start(min(until, today) if until is not None else today, calendar)
+    first = last
+    for _month in range(MONTHS_SHOWN - 1 if since is None else MONTHS_AT_MOST - 1):
+        if since is not None and first <= since:
+            break
+        first = calendars.month_start(first - timedelta(days=1), calendar)
+    covered = since is not None and first <= since
+    window = max(since, first) if since is not None else first
+    firsts, month = [], first
+    while month <= last:
+        firsts.append(month)
+        month = calendars.next_month(month, calendar)
+    months = [MonthOutcomes(month) for month in firsts]
+    starts = [timezone.make_aware(datetime.combine(month, time.min)) for month in firsts]
+    won = (
+        _deals(pipeline, owner)
+        .filter(_bounds("won_at", window, until))
+        .annotate(month=_month_index("won_at", starts, 0, len(starts)))
+        .values("month")
+        .annotate(n=Count("*"), cycle=Sum("won_after"), timed=Count("won_after"))
+        .order_by()
+    )
+    for row in won:
+        target = months[row["month"]]
+        target.won, target.timed = row["n"], row["timed"]
+        target.won_after = _duration(row["cycle"]) or timedelta()
+    lost = (
+        _deals(pipeline, owner)
+        .filter(_bounds("lost_at", window, until))
+        .annotate(month=_month_index("lost_at", starts, 0, len(starts)))
+        .values("month")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    for lost_row in lost:
+        months[lost_row["month"]].lost = lost_row["n"]
+    decided = [index for index, month in enumerate(months) if month.won or month.lost]
+    months = months[decided[0] :] if decided else []
+    if covered:
+        return total(months), months
+    return outcomes(pipeline, since=since, until=until, owner=owner), months
+
+
+def total(months: list[MonthOutcomes]) -> Outcomes:
+    """The months' outcomes added up: won, lost and the average days from creation to win."""
+    won_after, timed = sum((m.won_after for m in months), timedelta()), sum(m.timed for m in months)
+    return Outcomes(
+        won=sum(m.won for m in months),
+        lost=sum(m.lost for m in months),
+        average_cycle_days=_days(won_after / timed) if timed else None,
+    )
 
 
 def conversion(

@@ -5,7 +5,6 @@ sales.rules, whose refusals come back as messages."""
 from __future__ import annotations
 
 import mimetypes
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,6 +20,7 @@ from tandem.accounts.guards import acting_user, guarded_view
 from tandem.accounts.models import User
 from tandem.accounts.roles import Permission
 from tandem.contacts.models import Organization, Person
+from tandem.core import calendars
 from tandem.core.csv_export import SafeWriter
 from tandem.core.dates import day_or_none
 from tandem.core.errors import PossibleDuplicate, ServiceError
@@ -28,7 +28,7 @@ from tandem.core.files import serve
 from tandem.core.numbers import id_or_none
 from tandem.core.views import go, int_or_none, posted
 from tandem.finance.queries import invoice_items_of_deal
-from tandem.sales import queries, reports, services
+from tandem.sales import queries, report_charts, reports, services
 from tandem.sales.filters import LeadFilters
 from tandem.sales.forms import (
     ContactForm,
@@ -370,10 +370,12 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @guarded_view(Permission.VIEW_WORK)
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    """A pipeline's reports: funnel, weighted forecast, outcomes, conversion and owners, filtered by
-    owner and period; `?format=csv` downloads every table as CSV. The conversion, which reads the
-    whole stage history, comes in its own request (`?part=conversion`, loaded by htmx once the
-    page is shown), so the page itself answers in the time of the other reports."""
+    """A pipeline's reports: funnel, weighted forecast, outcomes (with the win rate by month),
+    conversion and owners, filtered by owner and period, as charts (sales.report_charts) beside
+    their tables, months in the reader's calendar; `?format=csv` downloads every table as CSV
+    (Gregorian months). The conversion, which reads the whole stage history, comes in its own
+    request (`?part=conversion`, loaded by htmx once the page is shown), so the page itself
+    answers in the time of the other reports."""
     pipeline = queries.get_pipeline_for_user(acting_user(request), pk)
     owner_id = request.GET.get("owner", "")
     owner = User.objects.filter(pk=id_or_none(owner_id) or 0).first()
@@ -385,25 +387,34 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             "sales/partials/report_conversion.html",
             {"conversion": reports.conversion(pipeline, **period)},
         )
+    csv = request.GET.get("format") == "csv"
+    calendar = calendars.GREGORIAN if csv else calendars.active()  # a file's months are ISO dates
     funnel = reports.funnel(pipeline, owner=owner)
-    forecast = reports.forecast(pipeline, owner=owner, **period)
-    outcomes = reports.outcomes(pipeline, owner=owner, **period)
+    in_progress = [row for row in funnel if row.kind == StageKind.OPEN]  # Won and Lost are decided
+    forecast = reports.forecast(pipeline, owner=owner, calendar=calendar, **period)
+    outcomes, months = reports.outcomes_over_time(pipeline, owner=owner, calendar=calendar, **period)
     owners = reports.by_owner(pipeline, **period)
-    if request.GET.get("format") == "csv":
+    if csv:
         return _report_csv(
-            pipeline, funnel, forecast, outcomes, reports.conversion(pipeline, **period), owners
+            pipeline,
+            in_progress,
+            forecast,
+            (outcomes, months),
+            reports.conversion(pipeline, **period),
+            owners,
         )
-    widest = max((row.count for row in funnel), default=0) or 1
-    heaviest: dict[str, Decimal] = {}
-    for month in forecast:
-        heaviest[month.currency] = max(heaviest.get(month.currency, Decimal(0)), month.weighted)
+    chart_data, charts = report_charts.charts(in_progress, forecast, months, calendar=calendar)
     busiest = max((row.open_count + row.won + row.lost for row in owners), default=0) or 1
     context = {
         "pipeline": pipeline,
         "pipelines": queries.pipelines_for(acting_user(request)).order_by("name", "id").only("name"),
-        "funnel": [(row, round(row.count * 100 / widest)) for row in funnel],
-        "forecast": [(row, _share(row.weighted, heaviest[row.currency])) for row in forecast],
+        "funnel": in_progress,
+        "forecast": forecast,
         "outcomes": outcomes,
+        "months": [month for month in months if month.won or month.lost],
+        "months_shown": reports.MONTHS_SHOWN if since is None else None,
+        "chart_data": chart_data,
+        "charts": charts,
         "conversion_query": urlencode(
             {**{k: v for k, v in request.GET.items() if k != "part"}, "part": "conversion"}
         ),
@@ -417,15 +428,11 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "sales/report.html", context)
 
 
-def _share(part: Decimal, whole: Decimal) -> int:
-    return round(part * 100 / whole) if whole else 0
-
-
 def _report_csv(
     pipeline: Pipeline,
     funnel: list[reports.FunnelRow],
     forecast: list[reports.ForecastRow],
-    outcomes: reports.Outcomes,
+    outcomes_and_months: tuple[reports.Outcomes, list[reports.MonthOutcomes]],
     conversion: list[dict[str, Any]],
     owners: list[reports.OwnerRow],
 ) -> HttpResponse:
@@ -446,8 +453,13 @@ def _report_csv(
         out.writerow(
             ["forecast", month.month.isoformat(), month.currency, month.count, month.value, month.weighted]
         )
+    outcomes, months = outcomes_and_months
     out.writerow(["outcomes", "", "", "", "", "", outcomes.won, "", outcomes.lost, outcomes.win_rate,
                   outcomes.average_cycle_days])  # fmt: skip
+    for decided in months:
+        if decided.won or decided.lost:
+            out.writerow(["outcomes by month", decided.month.isoformat(), "", "", "", "", decided.won, "", decided.lost,
+                          decided.win_rate, decided.average_cycle_days])  # fmt: skip
     for step in conversion:
         out.writerow(["conversion", f"{step['from']} -> {step['to']}", "", step["entered"], "", "", step["went_on"],
                       "", "", step["rate"]])  # fmt: skip
