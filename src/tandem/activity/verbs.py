@@ -4,6 +4,7 @@ tables turn the keys into labels when the history is shown. A key missing here s
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -32,14 +33,17 @@ class RecordVerb(Verb):
     DELETED = "deleted", pgettext_lazy("history", "deleted")
 
 
-def _verb_kinds() -> list[type[Verb]]:
-    kinds: list[type[Verb]] = []
-    pending = [Verb]
+@cache
+def _verbs() -> dict[str, Verb]:
+    """Every app's verbs by their stored key, gathered once: `ActivityConfig.ready()` has imported
+    every app's `verbs` module before the first history is shown."""
+    found: dict[str, Verb] = {}
+    pending: list[type[Verb]] = [Verb]
     while pending:
         kind = pending.pop()
-        kinds.append(kind)
         pending.extend(kind.__subclasses__())
-    return kinds
+        found.update({member.value: member for member in kind})
+    return found
 
 
 TARGET_TYPE_LABELS: dict[str, StrOrPromise] = {
@@ -101,10 +105,8 @@ LINK_LABELS: dict[str, StrOrPromise] = {
 
 
 def verb_label(verb: str) -> str:
-    for kind in _verb_kinds():
-        if verb in kind._value2member_map_:
-            return str(kind(verb).label)
-    return verb
+    member = _verbs().get(verb)
+    return verb if member is None else str(member.label)
 
 
 def target_type_label(target_type: str) -> str:
