@@ -46,7 +46,7 @@ def test_the_short_formats_and_the_time_of_a_persian_page():
 
 
 def test_an_english_page_names_the_solar_months_in_latin_letters():
-    assert shown(date(2026, 12, 1), "DATE_FORMAT", language="en") == "Azar 10, 1405"
+    assert shown(date(2026, 12, 1), "DATE_FORMAT", language="en") == "10 Azar 1405"
 
 
 def test_the_month_lengths_and_leap_years_are_the_solar_ones():
@@ -67,7 +67,7 @@ def test_spelled_out_formats_stay_gregorian_for_machines():
 def test_the_gregorian_calendar_is_the_default():
     assert calendars.active() == calendars.GREGORIAN
     assert (
-        shown(date(2026, 12, 1), "DATE_FORMAT", language="en", calendar=calendars.GREGORIAN) == "Dec. 1, 2026"
+        shown(date(2026, 12, 1), "DATE_FORMAT", language="en", calendar=calendars.GREGORIAN) == "1 December 2026"
     )
     calendars.activate("no such calendar")
     assert calendars.active() == calendars.GREGORIAN
@@ -89,7 +89,7 @@ def test_a_user_who_chooses_it_sees_solar_dates_and_the_html_keeps_iso(member, a
     with translation.override("fa"):
         assert translation.gettext("Persian (Solar Hijri)") in client.get("/profile/").content.decode()
     # a colleague on the Gregorian calendar sees the same day in theirs
-    assert "12/24/2026" in client_for(admin_user).get(f"/items/{item.pk}/").content.decode()
+    assert "24 Dec 2026" in client_for(admin_user).get(f"/items/{item.pk}/").content.decode()
 
 
 def test_an_unknown_calendar_is_refused_and_none_keeps_it(member, client_for):

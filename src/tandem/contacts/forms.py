@@ -19,7 +19,7 @@ from tandem.contacts.models import ContactLabel, Organization, Person
 from tandem.contacts.normalize import normalize_phone
 from tandem.contacts.services import ADDRESS_FIELDS
 from tandem.core.errors import ServiceError
-from tandem.core.forms import BootstrapForm
+from tandem.core.forms import BootstrapForm, PickerSelect
 from tandem.core.text import latin_commas
 
 
@@ -168,6 +168,7 @@ class _CustomerForm(BootstrapForm):
         queryset=User.objects.filter(is_active=True),
         required=False,
         empty_label=_("No owner"),
+        widget=PickerSelect("user"),
     )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.accounts.models import Team, User
 from tandem.contacts.models import Organization, Person
 from tandem.core.errors import ServiceError
-from tandem.core.forms import BootstrapForm
+from tandem.core.forms import BootstrapForm, PickerSelectMultiple
 from tandem.core.numbers import id_or_none
 from tandem.work.models import (
     Board,
@@ -65,7 +65,9 @@ class ItemForm(BootstrapForm):
         help_text=_("Markdown. #123 links an item, @handle mentions someone."),
     )
     labels = forms.ModelMultipleChoiceField(label=_("Labels"), queryset=Label.objects.none(), required=False)
-    assignees = UserChoice(label=_("Assignees"), queryset=User.objects.none(), required=False)
+    assignees = UserChoice(
+        label=_("Assignees"), queryset=User.objects.none(), required=False, widget=PickerSelectMultiple("user")
+    )
     priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int, initial=0)
     start_date = forms.DateField(
         label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -81,9 +83,14 @@ class ItemForm(BootstrapForm):
         help_text=_("The number of the item this is part of."),
     )
     organizations = forms.ModelMultipleChoiceField(
-        label=_("Organizations"), queryset=Organization.objects.none(), required=False
+        label=_("Organizations"),
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=PickerSelectMultiple("organization"),
     )
-    people = forms.ModelMultipleChoiceField(label=_("People"), queryset=Person.objects.none(), required=False)
+    people = forms.ModelMultipleChoiceField(
+        label=_("People"), queryset=Person.objects.none(), required=False, widget=PickerSelectMultiple("person")
+    )
     add_organization = forms.CharField(
         label=_("Link an organization"),
         required=False,

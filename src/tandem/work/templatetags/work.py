@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from tandem.accounts.models import User
+from tandem.core.templatetags import tandem as design
 from tandem.work.colors import color_class
 from tandem.work.models import Label
 
@@ -33,8 +34,9 @@ def label_badge(label: Label) -> SafeString:
 
 
 @register.simple_tag
-def avatar(user: User) -> SafeString:
-    return format_html('<span class="avatar" title="{}">{}</span>', user.display_name, user.initials)
+def avatar(user: User, size: str = "") -> SafeString:
+    """The design system's avatar (`tandem.core.templatetags.tandem.avatar`), under the board pages' name."""
+    return design.avatar(user, size)
 
 
 @register.filter
