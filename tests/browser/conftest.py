@@ -113,3 +113,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+def pick(page: Any, name: str, typed: str, choice: str) -> None:
+    """Chooses `choice` in the typeahead picker of the select named `name`, as a person does: click
+    into it, type a few letters, wait for the server's answer, click the option."""
+    control = page.locator(f"select[name={name}] + .ts-wrapper .ts-control input")
+    control.click()
+    control.type(typed, delay=30)
+    option = page.locator(".ts-dropdown .option", has_text=choice).first
+    option.wait_for(state="visible")
+    option.click()
+    page.keyboard.press("Escape")

@@ -41,10 +41,12 @@ def test_a_persian_board_runs_right_to_left_and_refuses_in_persian(page: Any, li
     assert boards != "Boards" and boards in page.inner_text("nav")
     assert new_item in page.inner_text("main")
 
-    # right to left: the brand sits at the right, the first menu entry left of it
-    brand = page.locator(".navbar-brand").bounding_box()
-    first = page.locator("nav .nav-link").first.bounding_box()
-    assert brand["x"] > 640 and first["x"] + first["width"] <= brand["x"]
+    # right to left: the sidebar, its brand and its menu sit at the right, the board left of them
+    brand = page.locator("#sidebar .navbar-brand").bounding_box()
+    first = page.locator("#sidebar .nav-link").first.bounding_box()
+    board_box = page.locator("main").bounding_box()
+    assert brand["x"] > 640 and first["x"] > 640 and first["y"] > brand["y"]
+    assert board_box["x"] + board_box["width"] <= first["x"] + 1
 
     # the English description keeps its full stop at its end, to the right of the words
     description = page.locator(".user-text", has_text="Invoices to send")
