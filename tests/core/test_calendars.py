@@ -67,7 +67,8 @@ def test_spelled_out_formats_stay_gregorian_for_machines():
 def test_the_gregorian_calendar_is_the_default():
     assert calendars.active() == calendars.GREGORIAN
     assert (
-        shown(date(2026, 12, 1), "DATE_FORMAT", language="en", calendar=calendars.GREGORIAN) == "1 December 2026"
+        shown(date(2026, 12, 1), "DATE_FORMAT", language="en", calendar=calendars.GREGORIAN)
+        == "1 December 2026"
     )
     calendars.activate("no such calendar")
     assert calendars.active() == calendars.GREGORIAN

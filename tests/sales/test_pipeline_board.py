@@ -85,7 +85,9 @@ def test_a_deal_card_shows_value_organization_close_owner_and_an_overdue_activit
     assert "24,000 EUR" in shown
     assert "Acme Corp" in shown
     assert "May 12, 2031" in shown
-    assert 'title="Mona Manager"><span aria-hidden="true">MM<' in card(page, late.pk)  # the owner, not the creator
+    assert 'title="Mona Manager"><span aria-hidden="true">MM<' in card(
+        page, late.pk
+    )  # the owner, not the creator
     assert "deal-card-overdue" in card(page, late.pk) and "Overdue" in shown
     assert "10.50 EUR" in text(card(page, done.pk))
     for other in (done, coming):  # done, or not due yet: no mark

@@ -66,7 +66,10 @@ class ItemForm(BootstrapForm):
     )
     labels = forms.ModelMultipleChoiceField(label=_("Labels"), queryset=Label.objects.none(), required=False)
     assignees = UserChoice(
-        label=_("Assignees"), queryset=User.objects.none(), required=False, widget=PickerSelectMultiple("user")
+        label=_("Assignees"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=PickerSelectMultiple("user"),
     )
     priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int, initial=0)
     start_date = forms.DateField(
@@ -89,7 +92,10 @@ class ItemForm(BootstrapForm):
         widget=PickerSelectMultiple("organization"),
     )
     people = forms.ModelMultipleChoiceField(
-        label=_("People"), queryset=Person.objects.none(), required=False, widget=PickerSelectMultiple("person")
+        label=_("People"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=PickerSelectMultiple("person"),
     )
     add_organization = forms.CharField(
         label=_("Link an organization"),
