@@ -84,7 +84,7 @@ def test_a_deal_card_shows_value_organization_close_owner_and_an_overdue_activit
     shown = text(card(page, late.pk))
     assert "24,000 EUR" in shown
     assert "Acme Corp" in shown
-    assert "May 12, 2031" in shown
+    assert "12 May 2031" in shown
     assert 'title="Mona Manager"><span aria-hidden="true">MM<' in card(
         page, late.pk
     )  # the owner, not the creator

@@ -141,7 +141,7 @@ def _meta(deal: queries.DealCard, words: dict[str, str], shown: dict[object, str
                 words["close"],
                 CALENDAR,
                 words["close"],
-                _once(shown, deal.expected_close, date),
+                _once(shown, deal.expected_close, lambda day: date(day, "SHORT_DATE_FORMAT")),
             )
         )
     if deal.has_overdue:
