@@ -34,6 +34,9 @@
   function picker(select) {
     if (select.tomselect || !window.TomSelect) return;
     const url = select.dataset.picker;
+    // Tom Select points the <label> at its own text box; the select it hides keeps the name too
+    const label = select.id && document.querySelector(`label[for="${CSS.escape(select.id)}"]`);
+    if (label && !select.hasAttribute("aria-label")) select.setAttribute("aria-label", label.textContent.trim());
     new window.TomSelect(select, {
       valueField: "value",
       labelField: "text",
