@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.accounts.models import Team, User
 from tandem.contacts.models import Organization, Person
 from tandem.core.errors import ServiceError
-from tandem.core.forms import BootstrapForm, PickerSelectMultiple
+from tandem.core.forms import BootstrapForm, PickerSelect, PickerSelectMultiple
 from tandem.core.numbers import id_or_none
 from tandem.work.models import (
     Board,
@@ -219,6 +219,7 @@ class BoardForm(BootstrapForm):
         label=_("Default assignee"),
         queryset=active_users(),
         required=False,
+        widget=PickerSelect("user"),
         help_text=_("New items nobody was assigned to go to this person, e.g. the invoice a won deal opens."),
     )
 
