@@ -34,6 +34,7 @@ def test_log_schedule_complete_and_the_home_page(member, manager, pipeline):
         due=timezone.localdate() - timedelta(days=1),
     )
     assert late.is_overdue
+
     def due_card(user) -> str:
         page = login(user).get("/").content.decode()
         return page.split('id="home-due"')[1].split("</section>")[0]
