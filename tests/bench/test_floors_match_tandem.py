@@ -283,6 +283,8 @@ def test_every_read_scenario_has_a_floor_tested_here() -> None:
         activity_floors.home_feed_floor,
         activity_floors.home_feed_api_floor,
         activity_floors.customer_timeline_floor,
+        # tests/bench/test_home_floor_matches_tandem.py
+        activity_floors.home_page_floor,
         # tests/bench/test_board_floors_match_tandem.py
         work_floors.board_floor,
         work_floors.column_floor,

@@ -80,6 +80,25 @@ def test_demo_users_can_log_in_with_the_printed_password(client):
 
 
 @pytest.mark.django_db
+def test_the_demos_own_history_is_marked_and_floods_no_home_feed_or_inbox(client):
+    """The demo company's records keep their history (marked as made by the demo); what Ada made
+    while seeding is no news in anyone's home feed or inbox, while the board feeds still show it."""
+    from tandem.feeds import feeds
+    from tandem.notifications import fanout
+    from tandem.notifications.models import Notification
+
+    call_command("seed_demo", stdout=StringIO())
+    fanout.fan_out.call()
+    assert HistoryEntry.objects.exists() and not HistoryEntry.objects.filter(generated=False).exists()
+    assert not Notification.objects.exists()
+    sam = User.objects.get(email="sam@demo.example")
+    assert feeds.home(sam).days == []
+    assert feeds.new_work(viewer=sam).days  # the board and new-work feeds still tell what exists
+    client.force_login(sam)
+    assert "Nothing has happened here yet." in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
 def test_createsuperuser_makes_an_admin():
     call_command("createsuperuser", email="Root@Example.com", interactive=False, stdout=StringIO())
     user = User.objects.get(email="root@example.com")

@@ -21,6 +21,9 @@ class HistoryEntry(models.Model):
     target_label = models.CharField(max_length=300, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(default=timezone.now)
+    # Recorded while the demo company was being made (tandem.activity.services.recording_generated):
+    # true history of those records, but no news to anyone, so the home feed and the inbox leave it out.
+    generated = models.BooleanField(_("made by the demo"), default=False, db_default=False, editable=False)
 
     class Meta:
         verbose_name = _("history entry")

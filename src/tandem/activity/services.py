@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -10,6 +13,21 @@ from tandem.activity.verbs import Verb
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
+
+
+# Set while the demo company is made: what is recorded then is marked `generated`.
+_generated: ContextVar[bool] = ContextVar("tandem_history_generated", default=False)
+
+
+@contextmanager
+def recording_generated() -> Iterator[None]:
+    """Mark every history entry recorded inside as `generated` (the demo seeder's records): their
+    history stays complete, but the home feed leaves them out and nobody is notified of them."""
+    token = _generated.set(True)
+    try:
+        yield
+    finally:
+        _generated.reset(token)
 
 
 def history_type(target: models.Model | type[models.Model]) -> str:
@@ -36,6 +54,7 @@ def record(
         target_id=target.pk,
         target_label=str(target)[:300],
         changes=changes or {},
+        generated=_generated.get(),
     )
     hooks.publish(entry)
     return entry

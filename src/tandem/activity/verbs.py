@@ -8,7 +8,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -111,6 +111,21 @@ def verb_label(verb: str) -> str:
 
 def target_type_label(target_type: str) -> str:
     return str(TARGET_TYPE_LABELS.get(target_type, target_type))
+
+
+def counted_target_type(target_type: str, count: int) -> str:
+    """How many records of a kind, "129 people", for a feed line that stands for several entries."""
+    counted = {
+        "organization": lambda n: ngettext("%(count)s organization", "%(count)s organizations", n),
+        "person": lambda n: ngettext("%(count)s person", "%(count)s people", n),
+        "item": lambda n: ngettext("%(count)s item", "%(count)s items", n),
+        "lead": lambda n: ngettext("%(count)s lead", "%(count)s leads", n),
+        "board": lambda n: ngettext("%(count)s board", "%(count)s boards", n),
+        "user": lambda n: ngettext("%(count)s user", "%(count)s users", n),
+    }.get(target_type)
+    if counted is None:
+        return f"{count} {target_type_label(target_type)}"
+    return str(counted(count) % {"count": count})
 
 
 def field_label(name: str) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from tandem.accounts.models import Team, User
+from tandem.activity.grouping import GROUP_WINDOW
 from tandem.activity.scopes import Scope, scope_of
 from tandem.contacts.models import Organization, Person
 from tandem.feeds.queries import TimelinePage, timeline
@@ -54,7 +55,20 @@ def new_work_scope(organization: Organization | None = None) -> Scope:
 
 
 def home(user: User, before: tuple[datetime, int] | None = None) -> TimelinePage:
-    return timeline(home_scope(user), viewer=user, before=before, not_by=user)
+    """Without the demo seeder's history (no news to anyone), runs of alike entries as one line."""
+    return timeline(
+        home_scope(user), viewer=user, before=before, not_by=user, generated=False, group_window=GROUP_WINDOW
+    )
+
+
+def board_feed(
+    board: Board, before: tuple[datetime, int] | None = None, *, viewer: User | None
+) -> TimelinePage:
+    return timeline(board_scope(board), viewer=viewer, before=before, group_window=GROUP_WINDOW)
+
+
+def team_feed(team: Team, before: tuple[datetime, int] | None = None, *, viewer: User | None) -> TimelinePage:
+    return timeline(team_scope(team), viewer=viewer, before=before, group_window=GROUP_WINDOW)
 
 
 def new_work(
@@ -63,4 +77,10 @@ def new_work(
     *,
     viewer: User | None,
 ) -> TimelinePage:
-    return timeline(new_work_scope(organization), viewer=viewer, before=before, verbs=NEW_WORK_VERBS)
+    return timeline(
+        new_work_scope(organization),
+        viewer=viewer,
+        before=before,
+        verbs=NEW_WORK_VERBS,
+        group_window=GROUP_WINDOW,
+    )

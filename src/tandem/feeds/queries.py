@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connections
@@ -14,6 +14,7 @@ from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.activity.grouping import Group, group_runs
 from tandem.activity.models import HistoryEntry
 from tandem.activity.queries import mask_private_links, without_hidden_items
 from tandem.activity.scopes import Scope
@@ -50,6 +51,20 @@ def cursor_of(entry: HistoryEntry) -> str:
 class TimelinePage:
     days: list[tuple[date, list[HistoryEntry]]]  # newest first, in the reader's time zone
     more: str | None  # the cursor of the next page, if there is one
+    # feeds show runs of alike entries as one line (tandem.activity.grouping); a record's own
+    # timeline shows every entry (None)
+    group_window: timedelta | None = None
+
+    @property
+    def day_groups(self) -> list[tuple[date, list[Group[HistoryEntry]]]]:
+        """The days with their entries as lines: runs grouped within the day (and this page)."""
+        if self.group_window is None:
+            return [(day, [Group([entry], _itself) for entry in entries]) for day, entries in self.days]
+        return [(day, group_runs(entries, window=self.group_window)) for day, entries in self.days]
+
+
+def _itself(entry: HistoryEntry) -> HistoryEntry:
+    return entry
 
 
 def timeline(
@@ -60,11 +75,14 @@ def timeline(
     limit: int = TIMELINE_PAGE,
     verbs: Sequence[str] = (),
     not_by: User | None = None,
+    generated: bool = True,
+    group_window: timedelta | None = None,
 ) -> TimelinePage:
     """The history of every record in `scope` that `viewer` may see (nothing of items on boards
     private to them), newest first, one page after `before` (keyset on time and id, so a later page
     costs what the first does); comments are in it as "commented". `verbs` keeps only those;
-    `not_by` leaves out what that user did."""
+    `not_by` leaves out what that user did; `generated=False` what the demo seeder recorded.
+    `group_window`: the page shows runs of alike entries as one line (TimelinePage.day_groups)."""
     entries = without_hidden_items(
         HistoryEntry.objects.select_related("actor").order_by("-at", "-id"), viewer
     )
@@ -72,6 +90,8 @@ def timeline(
         entries = entries.filter(verb__in=list(verbs))
     if not_by is not None:
         entries = entries.exclude(actor=not_by)
+    if not generated:
+        entries = entries.filter(generated=False)
     if before is not None:
         at, pk = before
         # `at <= ...` first: an index range that starts at the cursor instead of the newest row
@@ -103,7 +123,9 @@ def timeline(
         if not days or days[-1][0] != day:
             days.append((day, []))
         days[-1][1].append(entry)
-    return TimelinePage(days=days, more=cursor_of(shown[-1]) if len(rows) > limit else None)
+    return TimelinePage(
+        days=days, more=cursor_of(shown[-1]) if len(rows) > limit else None, group_window=group_window
+    )
 
 
 def _large(parts: list[tuple[str, QuerySet[Any]]]) -> list[bool]:

@@ -133,12 +133,12 @@ def feed(request: HttpRequest, kind: str) -> HttpResponse:
         page = feeds.home(user, before)
     elif kind == "board":
         board = get_board_for_user(user, int_or_none(request.GET.get("board")) or 0)
-        page, subject = queries.timeline(feeds.board_scope(board), viewer=user, before=before), board
+        page, subject = feeds.board_feed(board, before, viewer=user), board
     elif kind == "team":
         team = Team.objects.filter(pk=int_or_none(request.GET.get("team")) or 0).first()
         if team is None:
             raise Http404(_("Not found."))
-        page, subject = queries.timeline(feeds.team_scope(team), viewer=user, before=before), team
+        page, subject = feeds.team_feed(team, before, viewer=user), team
     elif kind == "new-work":
         organization = int_or_none(request.GET.get("organization"))
         customer = Organization.objects.filter(pk=organization).first() if organization else None

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import BigIntegerField, Exists, F, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Prefetch, QuerySet, Sum
 from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -212,3 +212,102 @@ def column_totals(items: QuerySet[Item], *, large: bool = False) -> dict[int, li
             )
         )
     return totals
+
+
+# --- A salesperson's day (the home page) ------------------------------------------------------
+
+HOME_SHOWN = 5  # deals, next steps and activities listed on the home page; the counts say the rest
+COUNT_CAP = 100  # counted up to this many ("99+"): what is late is counted from an index range
+
+
+def capped_count(queryset: QuerySet[Any], shown: int, limit: int) -> int:
+    """How many rows: the rows shown when fewer than a page (no query), else counted up to COUNT_CAP."""
+    if shown < limit:
+        return shown
+    return len(queryset.order_by().values_list("pk", flat=True)[:COUNT_CAP])
+
+
+@dataclass
+class OwnedDeals:
+    """A person's open deals: how many, their value and weighted value per currency (as the
+    board's column totals), the pipelines they are in (id, name, board id), the first few by
+    expected close."""
+
+    count: int
+    totals: list[ColumnTotal]
+    pipelines: list[tuple[int, str, int]]
+    deals: list[Deal]
+
+
+def open_deals_of(user: User, *, limit: int = HOME_SHOWN) -> OwnedDeals:
+    """The open deals `user` owns on boards they may see: one grouped query for the count, the
+    totals and the pipelines, one for the first `limit` (the soonest expected close first)."""
+    deals = deals_for(user).filter(owner=user, is_open=True).exclude(stage__kind__in=["won", "lost"])
+    grouped = (
+        deals.values("pipeline_id", "pipeline__name", "pipeline__board_id", "currency")
+        .annotate(
+            n=Count("pk"),
+            cents=Sum(_cents(F("value") * 100)),
+            weighted=Sum(_cents(F("value") * Coalesce(F("probability"), F("stage__probability")))),
+        )
+        .order_by("pipeline__name", "pipeline_id", "currency")
+    )
+    cent = Decimal("0.01")
+    count = 0
+    per_currency: dict[str, tuple[int, int]] = {}
+    pipelines: dict[int, tuple[int, str, int]] = {}
+    for row in grouped:
+        count += row["n"]
+        pipelines[row["pipeline_id"]] = (row["pipeline_id"], row["pipeline__name"], row["pipeline__board_id"])
+        if row["cents"] is not None:
+            value, weighted = per_currency.get(row["currency"], (0, 0))
+            per_currency[row["currency"]] = (value + row["cents"], weighted + (row["weighted"] or 0))
+    totals = [
+        ColumnTotal(currency=currency, value=Decimal(value) * cent, weighted=Decimal(weighted) * cent)
+        for currency, (value, weighted) in sorted(per_currency.items())
+    ]
+    first = list(
+        deals.select_related("item", "organization", "stage").order_by(
+            F("expected_close").asc(nulls_last=True), "item_id"
+        )[:limit]
+    )
+    return OwnedDeals(count=count, totals=totals, pipelines=list(pipelines.values()), deals=first)
+
+
+@dataclass
+class DueSales:
+    """What a deal owner must do by today: next steps and scheduled activities due today or
+    earlier (the first few of each, and how many in all, capped)."""
+
+    next_steps: list[Deal]
+    next_step_count: int
+    activities: list[DealActivity]
+    activity_count: int
+
+
+def due_for(user: User, *, today: date | None = None, limit: int = HOME_SHOWN) -> DueSales:
+    """Next steps of the open deals `user` owns and their activities not done, due today or
+    earlier, on boards they may see, the oldest first (a won deal's next step is its invoice)."""
+    today = today or timezone.localdate()
+    steps = (
+        deals_for(user)
+        .filter(owner=user, next_step_due__lte=today, is_open=True, stage__kind="open")
+        .select_related("item")
+        .order_by("next_step_due", "item_id")
+    )
+    activities = (
+        DealActivity.objects.filter(
+            deal__owner=user, done_at__isnull=True, due__lte=today, deal__is_open=True
+        )
+        .filter(board_visibility(user, through="deal__item__board__"))
+        .select_related("deal__item")
+        .order_by("due", "id")
+    )
+    first_steps = list(steps[:limit])
+    first_activities = list(activities[:limit])
+    return DueSales(
+        next_steps=first_steps,
+        next_step_count=capped_count(steps, len(first_steps), limit),
+        activities=first_activities,
+        activity_count=capped_count(activities, len(first_activities), limit),
+    )

@@ -17,28 +17,33 @@ from tandem.accounts.queries import directory
 from tandem.contacts.models import Organization, Person
 from tandem.core.forms import BootstrapForm, PickerSelect, PickerSelectMultiple
 from tandem.feeds import feeds
-from tandem.sales.services import overdue_for
+from tandem.notifications.queries import waiting_for
+from tandem.sales.queries import due_for, open_deals_of
 from tandem.work.models import Label, label_scope
+from tandem.work.queries import due_work_for
 
 ICON_DIR = Path(__file__).resolve().parent / "static" / "vendor" / "bootstrap-icons-1.13.2" / "icons"
 
 
 @guarded_view(None)
 def home(request: HttpRequest) -> HttpResponse:
-    counts = {
-        "organizations": Organization.objects.filter(archived_at__isnull=True).count(),
-        "people": Person.objects.filter(archived_at__isnull=True).count(),
-    }
-    feed = feeds.home(request.user) if isinstance(request.user, User) else None
-    overdue_deals, overdue_activities = (
-        overdue_for(request.user) if isinstance(request.user, User) else ([], [])
-    )
+    """What to do today, in this order: my open deals, what is due today or overdue (my work items,
+    my deals' next steps and activities), the mentions and assignments waiting for me, then the
+    feed of what concerns me. Each part is a query or two, however many rows there are; private
+    boards stay hidden through the parts' own visibility rules."""
+    user = acting_user(request)
+    today = timezone.localdate()
+    due_work = due_work_for(user, today=today)
+    due_sales = due_for(user, today=today)
     context = {
         "nav": "home",
-        "counts": counts,
-        "feed": feed,
-        "overdue_deals": overdue_deals,
-        "overdue_activities": overdue_activities,
+        "deals": open_deals_of(user),
+        "due_work": due_work,
+        "due_sales": due_sales,
+        "due_count": due_work.count + due_sales.next_step_count + due_sales.activity_count,
+        "today": today,
+        "waiting": waiting_for(user),
+        "feed": feeds.home(user),
     }
     return render(request, "web/home.html", context)
 

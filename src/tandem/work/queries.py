@@ -21,6 +21,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import Team, User
@@ -491,3 +492,25 @@ def mentions(handles: list[str]) -> dict[str, tuple[str, str]]:
     """For Markdown rendering: `@handle` -> (url, name) for the active users (one query)."""
     users = User.objects.filter(handle__in=handles, is_active=True)
     return {user.handle: (f"/users/{user.pk}/", user.display_name) for user in users}
+
+
+# --- A person's day (the home page) -------------------------------------------------------------
+
+
+@dataclass
+class DueWork:
+    """Open items assigned to a person, due today or earlier: the first few (the oldest due first)
+    and how many in all (counted up to `cap`)."""
+
+    items: list[Item]
+    count: int
+
+
+def due_work_for(user: User, *, today: Any = None, limit: int = 5, cap: int = 100) -> DueWork:
+    """Open items assigned to `user` on boards they may see (archived boards left out), due today
+    or earlier: at most two queries, whatever the boards hold."""
+    today = today or timezone.localdate()
+    items = items_for(user).filter(assignees=user, state=ItemState.OPEN, due_date__lte=today)
+    first = list(items.select_related("board").order_by("due_date", "pk")[:limit])
+    count = len(first) if len(first) < limit else len(items.order_by().values_list("pk", flat=True)[:cap])
+    return DueWork(first, count)

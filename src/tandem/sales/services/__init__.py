@@ -6,7 +6,7 @@ through tandem.work.services.move_item — by drag, form or API alike — and th
 The package: `pipelines` (pipelines and stages), `deals` (deals, their contacts, documents,
 stages, winning and losing, the finance ticket), `leads` and `activities`."""
 
-from tandem.sales.services.activities import complete_activity, log_activity, overdue_for
+from tandem.sales.services.activities import complete_activity, log_activity
 from tandem.sales.services.deals import (
     MAX_UPLOAD_BYTES,
     add_contact,
@@ -62,7 +62,6 @@ __all__ = [
     "money",
     "move_stage",
     "open_finance_ticket",
-    "overdue_for",
     "qualify_lead",
     "remove_contact",
     "remove_stage",

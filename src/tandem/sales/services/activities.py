@@ -1,5 +1,5 @@
-"""Activities on a deal: calls, meetings, e-mails and notes logged or scheduled, and what is
-overdue for a deal's owner."""
+"""Activities on a deal: calls, meetings, e-mails and notes logged or scheduled (what is due for a
+deal's owner is read by tandem.sales.queries.due_for)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,9 @@ from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
 from tandem.activity.services import record
 from tandem.core.errors import InvalidInput
-from tandem.sales.models import ActivityKind, Deal, DealActivity, StageKind
+from tandem.sales.models import ActivityKind, Deal, DealActivity
 from tandem.sales.services._values import _date
 from tandem.sales.verbs import SalesVerb
-from tandem.work.queries import board_visibility
 
 
 def log_activity(deal: Deal, *, by: User, kind: str, summary: str, due: date | None = None) -> DealActivity:
@@ -54,26 +53,3 @@ def complete_activity(activity: DealActivity, *, by: User) -> DealActivity:
                 changes={"activity": str(activity)},
             )
     return activity
-
-
-def overdue_for(user: User) -> tuple[list[Deal], list[DealActivity]]:
-    """What is overdue for a deal owner: next steps past their date (of deals still in progress: a
-    won deal's next step is its invoice), scheduled activities past due."""
-    today = timezone.localdate()
-    deals = list(
-        Deal.objects.filter(
-            owner=user, next_step_due__lt=today, item__state="open", stage__kind=StageKind.OPEN
-        )
-        .filter(board_visibility(user, through="item__board__"))
-        .select_related("item")
-        .order_by("next_step_due")[:20]
-    )
-    activities = list(
-        DealActivity.objects.filter(
-            deal__owner=user, done_at__isnull=True, due__lt=today, deal__item__state="open"
-        )
-        .filter(board_visibility(user, through="deal__item__board__"))
-        .select_related("deal__item")
-        .order_by("due")[:20]
-    )
-    return deals, activities

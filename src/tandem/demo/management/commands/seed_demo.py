@@ -13,6 +13,7 @@ from django.db import transaction
 from tandem.accounts.models import Team, User
 from tandem.accounts.roles import Role
 from tandem.accounts.services import create_team, system_account
+from tandem.activity.services import recording_generated
 from tandem.contacts.models import EmailAddress, Organization
 from tandem.contacts.normalize import organization_name_key
 from tandem.contacts.services import create_organization, create_person
@@ -137,7 +138,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         rng = random.Random(20261124)  # noqa: S311 - demo data, not security
-        with transaction.atomic():
+        # the demo's history is marked, so it does not flood the demo users' home feeds and inboxes
+        with recording_generated(), transaction.atomic():
             teams = {
                 slug: create_team(name=name, slug=slug, description=desc, by=system_account("setup"))
                 for name, slug, desc in TEAMS
