@@ -85,7 +85,8 @@ def test_a_won_or_lost_deal_offers_neither_again(member, pipeline):
 
 def test_winning_through_the_dialogs_form_still_checks_the_gates(member, pipeline):
     deal = clear_the_gates(
-        services.create_deal(by=member, pipeline=pipeline, title="Acme pilot", data={"value": "500"}), by=member
+        services.create_deal(by=member, pipeline=pipeline, title="Acme pilot", data={"value": "500"}),
+        by=member,
     )
     client = login(member)
     refused = client.post(f"/deals/{deal.pk}/win/", follow=True).content.decode()

@@ -64,7 +64,9 @@ def test_the_figures_go_with_the_deal(member, pipeline, lead):
 
 
 def test_empty_figures_leave_the_pipelines_currency(member, pipeline, lead):
-    login(member).post(f"/leads/{lead.pk}/", {"pipeline": pipeline.pk, "value": "", "currency": "", "action": "qualify"})
+    login(member).post(
+        f"/leads/{lead.pk}/", {"pipeline": pipeline.pk, "value": "", "currency": "", "action": "qualify"}
+    )
     deal = Deal.objects.get()
     assert (deal.value, deal.currency, deal.expected_close) == (None, pipeline.currency, None)
 
@@ -86,9 +88,13 @@ def test_bad_figures_are_refused_beside_their_field_and_make_nothing(
     )
     assert response.status_code == 200
     page = response.content.decode()
-    error = re.search(rf'<div class="invalid-feedback d-block" id="id_{field}_error">(.*?)</div>\s*</div>', page, re.S)
+    error = re.search(
+        rf'<div class="invalid-feedback d-block" id="id_{field}_error">(.*?)</div>\s*</div>', page, re.S
+    )
     assert error is not None and message in error.group(1)
-    assert re.search(rf'<input[^>]*name="{field}"[^>]*is-invalid|<input[^>]*is-invalid[^>]*name="{field}"', page)
+    assert re.search(
+        rf'<input[^>]*name="{field}"[^>]*is-invalid|<input[^>]*is-invalid[^>]*name="{field}"', page
+    )
     assert (Deal.objects.count(), Organization.objects.count(), Person.objects.count()) == (0, 0, 0)
     assert Lead.objects.get(pk=lead.pk).status == LeadStatus.NEW
 

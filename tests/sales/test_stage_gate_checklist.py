@@ -83,7 +83,9 @@ def test_the_last_stage_shows_what_winning_needs(member, pipeline, make_org):
     won = pipeline.stages.get(kind=StageKind.WON)
     assert gate(page, proposal.pk) == {"step:Demo given": True, "document:proposal": True}
     assert gate(page, won.pk) == {"document:signed_contract": False}
-    assert '<input type="hidden" name="kind" value="signed_contract">' in part(page, f"gate-{won.pk}", "</ul>")
+    assert '<input type="hidden" name="kind" value="signed_contract">' in part(
+        page, f"gate-{won.pk}", "</ul>"
+    )
     services.attach_document(deal, by=member, kind="signed_contract", url="https://docs.example/signed.pdf")
     assert gate(login(member).get(f"/items/{deal.pk}/").content.decode(), won.pk) == {
         "document:signed_contract": True

@@ -73,7 +73,9 @@ def deal_files(item: Item) -> work_rules.ItemFiles | None:
 
 
 def register() -> None:
-    register_panel("item-header", "deal", template="sales/partials/deal_header.html", context=header, order=10)
+    register_panel(
+        "item-header", "deal", template="sales/partials/deal_header.html", context=header, order=10
+    )
     register_panel("item", "deal", template="sales/partials/deal_panel.html", context=deal, order=10)
     work_rules.on_item_files(deal_files)
     work_rules.leave_out_fields(ItemType.DEAL, {"type", "start_date", "estimate"})

@@ -99,7 +99,11 @@ def requirements(deal: Deal, stage: Stage, facts: DealFacts | None = None) -> li
         label = str(DocumentKind(stage.required_document).label)
         found.append(
             Requirement(
-                "document", stage.required_document, label, label.lower(), stage.required_document in facts.documents
+                "document",
+                stage.required_document,
+                label,
+                label.lower(),
+                stage.required_document in facts.documents,
             )
         )
     if won:
@@ -157,7 +161,9 @@ def gates(deal: Deal) -> list[Gate]:
     upcoming = next_stage(deal, stages)
     if upcoming is not None:
         shown.append((upcoming, False))
-    return [Gate(stage=stage, current=current, needs=requirements(deal, stage, facts)) for stage, current in shown]
+    return [
+        Gate(stage=stage, current=current, needs=requirements(deal, stage, facts)) for stage, current in shown
+    ]
 
 
 def stages_passed(deal: Deal, stage: Stage) -> list[Stage]:
