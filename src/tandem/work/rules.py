@@ -291,5 +291,5 @@ def registered() -> dict[str, list[Any]]:
         "card_readers": list(_card_readers),
         "column_readers": list(_column_readers),
         "files_readers": list(_files_readers),
-        "left_out_fields": {kind: sorted(fields) for kind, fields in _left_out.items()},
+        "left_out_fields": sorted(f"{kind}:{name}" for kind, fields in _left_out.items() for name in fields),
     }

@@ -44,11 +44,11 @@ def get_steps(done: dict[str, list[str]], stage_id: int) -> list[str]:
 
 
 # the deal panel's form fields by the requirement they meet (a stage gate's "Set it" link goes there)
-_FORM_FIELDS = {
-    RequiredField.VALUE: "deal-edit-value",
-    RequiredField.EXPECTED_CLOSE: "deal-edit-expected-close",
-    RequiredField.NEXT_STEP: "deal-edit-next-step",
-    RequiredField.ORGANIZATION: "deal-edit-organization",
+_FORM_FIELDS: dict[str, str] = {
+    RequiredField.VALUE.value: "deal-edit-value",
+    RequiredField.EXPECTED_CLOSE.value: "deal-edit-expected-close",
+    RequiredField.NEXT_STEP.value: "deal-edit-next-step",
+    RequiredField.ORGANIZATION.value: "deal-edit-organization",
 }
 
 
