@@ -1,6 +1,6 @@
 """Story S1 in a real Chromium: a salesperson adds a lead and qualifies it, moves the deal through
 the stages on the pipeline's board, cannot win it without a signed contract (the card bounces back
-with the message), attaches the contract and wins it, finds the finance ticket on the Finance board
+with the message), attaches the contract in the deal's Files card and wins it (confirmed in a dialog), finds the finance ticket on the Finance board
 and the deal calmly waiting for it, cannot close the deal, and sees it close itself once finance
 has closed the ticket."""
 
@@ -80,12 +80,14 @@ def test_the_sales_story(page: Any, live_server: Any, pipeline: Any, tmp_path: P
     contract = tmp_path / "signed-contract.pdf"
     contract.write_bytes(b"%PDF-1.4 signed by both parties")
     page.goto(f"{base}/items/{deal.pk}/")
-    page.select_option("#deal select[name=kind]", "signed_contract")  # no kind is taken for granted
-    page.set_input_files("#deal input[type=file]", str(contract))
-    page.click("#deal form[enctype] button[type=submit]")
+    page.select_option("#deal-upload select[name=kind]", "signed_contract")  # no kind is taken for granted
+    page.set_input_files("#deal-upload input[type=file]", str(contract))
+    page.click("#deal-upload button[type=submit]")
     page.wait_for_load_state("load")
-    assert "signed-contract.pdf" in page.inner_text("#deal")
-    page.click("text=Mark as won")
+    assert "signed-contract.pdf" in page.inner_text("#files")  # the item's one Files card
+    page.click("#deal-outcome >> text=Won")  # asks first, in a dialog
+    page.locator("#deal-win-dialog").wait_for(state="visible")
+    page.click("#deal-win-dialog >> text=Mark as won")
     page.wait_for_load_state("load")
     won = Deal.objects.get(pk=deal.pk)
     assert won.stage.kind == StageKind.WON

@@ -10,6 +10,7 @@ from tandem.sales import services
 from tandem.sales.models import Deal, Lead, LeadStatus, Pipeline, StageKind
 from tests.conftest import join_team_of, login
 from tests.sales.gates import clear_the_gates
+from tests.sales.page import gate
 
 
 def test_a_manager_defines_a_pipeline_from_the_form(manager, finance_board):
@@ -148,15 +149,23 @@ def test_deals_that_sit_too_long_in_a_stage_are_flagged_on_the_board(member, man
     assert "in stage" not in fresh_card
 
 
-def test_ticking_a_stage_checklist_from_the_deal_panel(member, pipeline):
-    deal = services.create_deal(by=member, pipeline=pipeline, title="Acme")
-    proposal = pipeline.stages.get(name="Proposal")
+def test_ticking_a_stage_checklist_from_the_deal_panel(member, pipeline, make_org):
+    """The next stage's checklist steps are ticked in its gate on the deal's panel."""
+    qualified, proposal = pipeline.stages.get(name="Qualified"), pipeline.stages.get(name="Proposal")
+    deal = services.create_deal(
+        by=member,
+        pipeline=pipeline,
+        title="Acme",
+        data={"value": "10", "organization": make_org("Acme")},
+        stage=qualified,
+    )
     client = login(member)
     page = client.get(f"/items/{deal.pk}/").content.decode()
-    assert "Before “Proposal”" in page and "☐ Demo given" in page
+    assert "To enter “Proposal”, the deal needs:" in page
+    assert gate(page, proposal.pk)["step:Demo given"] is False
     client.post(f"/deals/{deal.pk}/checklist/", {"stage": proposal.pk, "step": "Demo given", "done": "1"})
     assert Deal.objects.get(pk=deal.pk).checklist_done == {str(proposal.pk): ["Demo given"]}
-    assert "☑ Demo given" in client.get(f"/items/{deal.pk}/").content.decode()
+    assert gate(client.get(f"/items/{deal.pk}/").content.decode(), proposal.pk)["step:Demo given"] is True
 
 
 def test_stages_typed_on_a_persian_keyboard_keep_their_probabilities(manager, finance_board):

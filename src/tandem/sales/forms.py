@@ -205,4 +205,34 @@ class LeadForm(BootstrapForm):
 
 
 class QualifyForm(BootstrapForm):
+    """The pipeline a lead goes into, and what is known of the deal already. The figures are checked
+    by the service (tandem.sales.services.qualify_lead), whose refusal shows beside the field."""
+
     pipeline = forms.ModelChoiceField(label=_("Pipeline"), queryset=Pipeline.objects.order_by("name"))
+    value = forms.CharField(
+        label=_("Value"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("Optional: what the deal is worth, such as 1200.50."),
+    )
+    currency = forms.CharField(
+        label=_("Currency"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": "3", "autocomplete": "off"}),
+        help_text=_("Empty: the pipeline's currency."),
+    )
+    expected_close = forms.DateField(
+        label=_("Expected close"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, pipelines: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if pipelines is not None:
+            field = self.fields["pipeline"]
+            field.queryset = pipelines  # type: ignore[attr-defined]
+            only = list(pipelines[:2])
+            if len(only) == 1:  # one pipeline: nothing to choose
+                field.initial = only[0].pk
+
+    def deal_figures(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in ("value", "currency", "expected_close")}

@@ -15,6 +15,7 @@ dragged on the board, changed in a form, moved over the API or in bulk:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -45,27 +46,124 @@ def _deal_of(item: Item) -> Deal | None:
     return Deal.objects.filter(pk=item.pk).select_related("stage").first()
 
 
-def missing_for(deal: Deal, stage: Stage) -> list[str]:
-    """What the deal lacks to enter the stage, in words a user reads."""
-    missing: list[str] = []
+@dataclass(frozen=True)
+class Requirement:
+    """One thing a stage needs of a deal before it enters: a field (`kind` "field", `key` the
+    RequiredField), a checklist step ("step", the step's text) or a document ("document", the
+    DocumentKind); `label` names it on the deal's checklist, `missing` in a refusal's message."""
+
+    kind: str
+    key: str
+    label: str
+    missing: str
+    met: bool
+
+
+@dataclass(frozen=True)
+class DealFacts:
+    """What the gates read of a deal beyond its own row, read once for all the stages asked about."""
+
+    documents: frozenset[str]
+    has_contact: bool
+
+    @classmethod
+    def of(cls, deal: Deal) -> DealFacts:
+        return cls(
+            documents=frozenset(deal.documents.values_list("kind", flat=True)),
+            has_contact=deal.contacts.exists(),
+        )
+
+
+def requirements(deal: Deal, stage: Stage, facts: DealFacts | None = None) -> list[Requirement]:
+    """Everything the stage needs of the deal, met or not, in the order of the stage's settings:
+    fields, checklist steps, the document; Won needs a signed contract besides."""
+    facts = facts or DealFacts.of(deal)
     have = {
         RequiredField.VALUE: deal.value is not None,
         RequiredField.EXPECTED_CLOSE: deal.expected_close is not None,
         RequiredField.NEXT_STEP: bool(deal.next_step) and deal.next_step_due is not None,
         RequiredField.ORGANIZATION: deal.organization_id is not None,
-        RequiredField.CONTACT: deal.contacts.exists(),
+        RequiredField.CONTACT: facts.has_contact,
     }
+    found: list[Requirement] = []
     for field in stage.required_fields:
-        if not have.get(field, True):
-            missing.append(str(FIELD_NAMES.get(field, field)))
+        name = str(FIELD_NAMES.get(field, field))
+        found.append(Requirement("field", field, name, name, have.get(field, True)))
     ticked = set(deal.checklist_done.get(str(stage.pk), []))
-    missing += [_("the step “%(step)s”") % {"step": step} for step in stage.checklist if step not in ticked]
-    documents = set(deal.documents.values_list("kind", flat=True))
-    if stage.required_document and stage.required_document not in documents:
-        missing.append(str(DocumentKind(stage.required_document).label).lower())
-    if stage.kind == StageKind.WON and DocumentKind.SIGNED_CONTRACT not in documents:
-        missing.append(_("a signed contract (upload it or link it on the deal)"))
-    return list(dict.fromkeys(missing))
+    for step in stage.checklist:
+        found.append(
+            Requirement("step", step, step, _("the step “%(step)s”") % {"step": step}, step in ticked)
+        )
+    won = stage.kind == StageKind.WON
+    if stage.required_document and not (won and stage.required_document == DocumentKind.SIGNED_CONTRACT):
+        label = str(DocumentKind(stage.required_document).label)
+        found.append(
+            Requirement(
+                "document",
+                stage.required_document,
+                label,
+                label.lower(),
+                stage.required_document in facts.documents,
+            )
+        )
+    if won:
+        found.append(
+            Requirement(
+                "document",
+                DocumentKind.SIGNED_CONTRACT,
+                str(DocumentKind.SIGNED_CONTRACT.label),
+                _("a signed contract (upload it or link it on the deal)"),
+                DocumentKind.SIGNED_CONTRACT in facts.documents,
+            )
+        )
+    return found
+
+
+def missing_for(deal: Deal, stage: Stage, facts: DealFacts | None = None) -> list[str]:
+    """What the deal lacks to enter the stage, in words a user reads."""
+    return list(dict.fromkeys(need.missing for need in requirements(deal, stage, facts) if not need.met))
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A stage's gate as the deal's page shows it: the stage, whether the deal is in it already
+    (`current`) or it is the next one, and what it needs, met or not."""
+
+    stage: Stage
+    current: bool
+    needs: list[Requirement]
+
+    @property
+    def unmet(self) -> int:
+        return sum(1 for need in self.needs if not need.met)
+
+
+def next_stage(deal: Deal, stages: list[Stage]) -> Stage | None:
+    """The stage a deal in progress goes to next: the next stage in progress, or Won after the last
+    (`stages`: the pipeline's, in order). None for a deal that is won or lost."""
+    current = deal.stage
+    if current is not None and current.kind != StageKind.OPEN:
+        return None
+    since = current.position if current is not None else -1
+    later = [s for s in stages if s.kind == StageKind.OPEN and s.position > since and s.pk != deal.stage_id]
+    return later[0] if later else next((s for s in stages if s.kind == StageKind.WON), None)
+
+
+def gates(deal: Deal) -> list[Gate]:
+    """The gates of the stage a deal in progress is in and of the stage it goes to next, with what
+    each needs (the current one's still show what was needed to get there); none once it is won or
+    lost."""
+    if deal.stage is not None and deal.stage.kind != StageKind.OPEN:
+        return []
+    stages = list(deal.pipeline.stages.order_by("position", "id"))
+    facts = DealFacts.of(deal)
+    shown = [(stage, True) for stage in stages if stage.pk == deal.stage_id]
+    upcoming = next_stage(deal, stages)
+    if upcoming is not None:
+        shown.append((upcoming, False))
+    return [
+        Gate(stage=stage, current=current, needs=requirements(deal, stage, facts)) for stage, current in shown
+    ]
 
 
 def stages_passed(deal: Deal, stage: Stage) -> list[Stage]:
@@ -102,9 +200,10 @@ def check_entry(item: Item, old: Column | None, new: Column | None) -> None:
         return  # an item of another kind on a sales board: no sales rules
     if stage.pipeline_id != deal.pipeline_id:
         raise InvalidInput(_("That stage belongs to another pipeline."), field="stage")
-    skipped = [(passed, missing_for(deal, passed)) for passed in stages_passed(deal, stage)]
+    facts = DealFacts.of(deal)
+    skipped = [(passed, missing_for(deal, passed, facts)) for passed in stages_passed(deal, stage)]
     lacking = [(passed, missing) for passed, missing in skipped if missing]
-    missing = missing_for(deal, stage)
+    missing = missing_for(deal, stage, facts)
     if not lacking:
         if missing:
             raise Conflict(

@@ -177,6 +177,8 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.update_deal(deal, by=acting_user(request), data=form.service_data())
     except ServiceError as error:
         messages.error(request, error.message)
+    else:
+        messages.success(request, _("Deal saved."))
     return _back(deal)
 
 
@@ -267,6 +269,7 @@ def deal_outcome(request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
             messages.success(request, won_message(won))
         else:
             services.lose(deal, by=acting_user(request), reason=request.POST.get("reason", ""))
+            messages.success(request, _("Deal marked as lost."))
     except ServiceError as error:
         messages.error(request, error.message)
     return _back(deal)
@@ -324,6 +327,7 @@ def lead_create(request: HttpRequest) -> HttpResponse:
         except ServiceError as error:
             show_error(form, error)
         else:
+            messages.success(request, _("Lead saved."))
             return go(request, f"/leads/{lead.pk}/")
     return render(request, "sales/lead_form.html", {"form": form, "nav": "sales"})
 
@@ -334,8 +338,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
     where Tandem has look-alikes, or make new ones."""
     user = acting_user(request)
     lead = queries.get_lead_for_user(user, pk)
-    form = QualifyForm(posted(request))
-    form.fields["pipeline"].queryset = queries.pipelines_for(user).order_by("name")  # type: ignore[attr-defined]
+    form = QualifyForm(posted(request), pipelines=queries.pipelines_for(user).order_by("name"))
     matches = services.lead_matches(lead)
     if request.method == "POST":
         if request.POST.get("action") == "disqualify":
@@ -356,6 +359,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     organization=organization,
                     person=person,
                     create_new=request.POST.get("create_new") == "1",
+                    data=form.deal_figures(),
                 )
             except PossibleDuplicate as error:
                 messages.error(request, error.message)

@@ -11,15 +11,22 @@ closed, saved and its closing recorded (so what it does comes after the close in
 Other apps also add to the board page: badges on cards (`on_cards`), what a card shows of their
 record (`on_card_details`: a deal's value, organization, close date, owner) and what a column says
 (`on_columns`: a pipeline's totals, its Won and Lost as drop zones). Each reads for a whole page at
-once, never per card, and not at all on a board it has nothing to say about."""
+once, never per card, and not at all on a board it has nothing to say about.
+
+And to the item page: what its Files card lists beside the item's own files and which upload form
+it shows (`on_item_files`: a deal's documents, with their kind, and sales' upload form that asks
+for the kind), and which of the item's own fields its side list leaves out for a type of item
+(`leave_out_fields`: a deal has no estimate or start date; its own figures show in its header)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from django.db.models import QuerySet
 
     from tandem.accounts.models import User
@@ -68,6 +75,37 @@ class ColumnFacts:
     css: str = ""
 
 
+@dataclass
+class FileRow:
+    """One line of an item's Files card: the item's own file, or another app's record of a file or a
+    link on the item (a deal's document). `url` opens it; `external`: a link out of Tandem (opened
+    with rel="noopener noreferrer nofollow"); `badge`: what kind of file it is (a deal document's
+    kind); `download_url` and `remove_url` are offered when given."""
+
+    name: str
+    url: str
+    at: datetime | None = None
+    by: str = ""
+    size: int | None = None
+    badge: str = ""
+    note: str = ""
+    external: bool = False
+    download_url: str = ""
+    remove_url: str = ""
+
+
+@dataclass
+class ItemFiles:
+    """What another app adds to an item's Files card: its `rows`, listed with the item's own files
+    by date, and, when the app takes the uploads of this item, the `upload_template` the card
+    includes in place of its plain upload form (rendered with the item page's context)."""
+
+    rows: list[FileRow] = field(default_factory=list)
+    upload_template: str = ""
+
+
+# item -> ItemFiles, or None when the app has nothing on this item (no query for other items)
+FilesReader = Callable[["Item"], "ItemFiles | None"]
 # cards -> {item id: CardDetails}: one query for all the cards of a board page
 CardReader = Callable[[list["Item"]], dict[int, CardDetails]]
 # (board, its columns with their counts, the board's items as filtered, fresh) -> {column id:
@@ -86,6 +124,8 @@ _text_flaggers: list[TextFlagger] = []
 _card_readers: list[CardReader] = []
 _column_readers: list[ColumnReader] = []
 _column_related: list[str] = []
+_files_readers: list[FilesReader] = []
+_left_out: dict[str, set[str]] = {}
 
 
 def on_column_change(*, check: ColumnCheck | None = None, after: ColumnHook | None = None) -> None:
@@ -193,6 +233,27 @@ def text_flags(item: Item) -> dict[str, list[tuple[str, str]]]:
     return flags
 
 
+def on_item_files(reader: FilesReader) -> None:
+    """Register a function that adds rows (and perhaps its upload form) to an item's Files card."""
+    if reader not in _files_readers:
+        _files_readers.append(reader)
+
+
+def item_files(item: Item) -> list[ItemFiles]:
+    """What the registered apps add to the item's Files card (those with nothing left out)."""
+    return [found for reader in _files_readers if (found := reader(item)) is not None]
+
+
+def leave_out_fields(item_type: str, fields: set[str] | frozenset[str]) -> None:
+    """Register fields of the item page's side list ("type", "start_date", "estimate", ...) that an
+    item of `item_type` does not show: they make no sense for it, or its own panel shows them."""
+    _left_out.setdefault(item_type, set()).update(fields)
+
+
+def fields_left_out(item: Item) -> frozenset[str]:
+    return frozenset(_left_out.get(item.type, ()))
+
+
 def check_column_change(item: Item, old: Column | None, new: Column | None) -> None:
     for check in _column_checks:
         check(item, old, new)
@@ -229,4 +290,6 @@ def registered() -> dict[str, list[Any]]:
         "blocked_notes": list(_blocked_notes),
         "card_readers": list(_card_readers),
         "column_readers": list(_column_readers),
+        "files_readers": list(_files_readers),
+        "left_out_fields": sorted(f"{kind}:{name}" for kind, fields in _left_out.items() for name in fields),
     }

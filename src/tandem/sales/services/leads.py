@@ -20,7 +20,7 @@ from tandem.contacts import services as contacts
 from tandem.contacts.models import Organization, Person
 from tandem.core.errors import Conflict, InvalidInput
 from tandem.sales.models import Deal, Lead, LeadStatus, Pipeline
-from tandem.sales.services._values import _active_user
+from tandem.sales.services._values import _active_user, _currency, _date, _money
 from tandem.sales.services.deals import create_deal
 from tandem.sales.verbs import SalesVerb
 
@@ -81,11 +81,15 @@ def qualify_lead(
     organization: Organization | None = None,
     person: Person | None = None,
     create_new: bool = False,
+    data: Mapping[str, Any] | None = None,
 ) -> Deal:
     """Turn the lead into an opportunity in the pipeline's first stage, with its organization and
     person: the existing ones given, or new ones made from the lead. Making new ones when Tandem
-    has look-alikes is refused (PossibleDuplicate lists them) unless `create_new` says so."""
+    has look-alikes is refused (PossibleDuplicate lists them) unless `create_new` says so.
+    `data` may give what is known of the deal already — `value`, `currency` (default: the
+    pipeline's), `expected_close` — checked before anything is made (InvalidInput)."""
     require(by, Permission.EDIT_WORK)
+    figures = _deal_figures(data or {})
     with transaction.atomic():
         current = Lead.objects.select_for_update().get(pk=lead.pk)
         if current.status != LeadStatus.NEW:
@@ -111,7 +115,12 @@ def qualify_lead(
             by=by,
             pipeline=pipeline,
             title=current.company or current.name,
-            data={"organization": organization, "source": current.source, "owner": current.owner or by},
+            data={
+                "organization": organization,
+                "source": current.source,
+                "owner": current.owner or by,
+                **figures,
+            },
             contacts=[(person, _("contact"))],
         )
         current.status = LeadStatus.QUALIFIED
@@ -119,6 +128,18 @@ def qualify_lead(
         current.save(update_fields=["status", "deal"])
         record(by=by, verb=SalesVerb.QUALIFIED, target=current, changes={"deal": deal.pk})
     return deal
+
+
+def _deal_figures(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The deal's figures given on qualifying, cleaned; those left empty are left out."""
+    figures: dict[str, Any] = {}
+    if data.get("value") not in (None, ""):
+        figures["value"] = _money(data["value"], "value")
+    if str(data.get("currency") or "").strip():
+        figures["currency"] = _currency(data["currency"])
+    if data.get("expected_close") not in (None, ""):
+        figures["expected_close"] = _date(data["expected_close"], "expected_close")
+    return figures
 
 
 def disqualify_lead(lead: Lead, *, by: User) -> Lead:

@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 
 from tandem.contacts.models import Organization, Person
-from tandem.sales.models import DocumentKind
+from tandem.sales.models import DocumentKind, RequiredField
 from tandem.work.forms import active_users, customer_option
 
 register = template.Library()
@@ -41,3 +41,18 @@ def picker_text(record: Organization | Person | None) -> str:
 def get_steps(done: dict[str, list[str]], stage_id: int) -> list[str]:
     """The checklist steps ticked for a stage (Deal.checklist_done is keyed by the stage's id)."""
     return list((done or {}).get(str(stage_id), []))
+
+
+# the deal panel's form fields by the requirement they meet (a stage gate's "Set it" link goes there)
+_FORM_FIELDS: dict[str, str] = {
+    RequiredField.VALUE.value: "deal-edit-value",
+    RequiredField.EXPECTED_CLOSE.value: "deal-edit-expected-close",
+    RequiredField.NEXT_STEP.value: "deal-edit-next-step",
+    RequiredField.ORGANIZATION.value: "deal-edit-organization",
+}
+
+
+@register.filter
+def deal_form_field(required_field: str) -> str:
+    """The id of the deal form's input that meets a required field (the form itself otherwise)."""
+    return _FORM_FIELDS.get(required_field, "deal-edit")

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -59,6 +60,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         comment.html = render_markdown(comment.body, user=user)  # type: ignore[attr-defined]
         comment.flags = flags.get(f"comment:{comment.pk}", [])  # type: ignore[attr-defined]
     children = queries.children_of(item, user=user)
+    can_edit = can(user, Permission.EDIT_WORK)
+    file_rows, upload_template = _files_card(item, can_edit=can_edit)
     context = {
         "item": item,
         "description_html": render_markdown(item.description, user=user),
@@ -70,17 +73,46 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children": children,
         "children_closed": sum(1 for c in children if not c.is_open),
         "comments": comments,
-        "files": list(item.files.select_related("uploaded_by")),
+        "file_rows": file_rows,
+        "upload_template": upload_template,
         "comment_form": CommentForm(),
         "link_form": LinkForm(user=user),
         "move_targets": list(item.board.columns.all()),
-        "can_edit": can(user, Permission.EDIT_WORK),
+        "can_edit": can_edit,
+        # the side list's fields other apps leave out for this type of item (a deal: no estimate)
+        "left_out": rules.fields_left_out(item),
         "is_watching": any(w.pk == user.pk for w in item.watchers.all()),
         "nav": "boards",
         "live_topic": f"item:{item.pk}",
+        # what other apps show in the page's header (a deal: its value, stage, owner, Won and Lost)
+        "header_panels": panels_for("item-header", request, item),
         "panels": panels_for("item", request, item, own=ITEM_PARTS),
     }
     return render(request, "work/item_detail.html", context)
+
+
+def _files_card(item: Item, *, can_edit: bool) -> tuple[list[rules.FileRow], str]:
+    """The Files card's rows, the item's own files and what other apps add (a deal's documents),
+    by date; and the upload form another app shows in place of the plain one ("" for none)."""
+    rows = [
+        rules.FileRow(
+            name=stored.name,
+            url=reverse("work:item-file", args=[item.pk, stored.pk]),
+            download_url=reverse("work:item-file", args=[item.pk, stored.pk]) + "?download=1",
+            remove_url=reverse("work:item-file-remove", args=[item.pk, stored.pk]) if can_edit else "",
+            at=stored.uploaded_at,
+            by=stored.uploaded_by.display_name if stored.uploaded_by else "",
+            size=stored.size,
+            note=_("in the mail's text") if stored.inline else "",
+        )
+        for stored in item.files.select_related("uploaded_by")
+    ]
+    upload_template = ""
+    for added in rules.item_files(item):
+        rows += added.rows
+        upload_template = upload_template or added.upload_template
+    rows.sort(key=lambda row: (row.at is None, row.at))
+    return rows, upload_template
 
 
 @guarded_view(Permission.EDIT_WORK)
@@ -129,6 +161,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ServiceError as error:
             show_error(form, error)
         else:
+            messages.success(request, _("%(ref)s saved.") % {"ref": item.reference})
             return go(request, item.get_absolute_url())
     return render(
         request, "work/item_form.html", {"form": form, "board": item.board, "item": item, "nav": "boards"}
