@@ -95,7 +95,9 @@ def check_pages(page: Any, base: str, language: str) -> None:
                 if found:
                     problems[f"{path} ({size_name})"] = found
     summary = {where: sorted({v["id"] for v in found}) for where, found in problems.items()}
-    assert not problems, f"axe-core found serious or critical violations: {summary}\n" + json.dumps(problems, indent=1)
+    assert not problems, f"axe-core found serious or critical violations: {summary}\n" + json.dumps(
+        problems, indent=1
+    )
 
 
 def test_every_main_page_passes_axe_in_english(page: Any, live_server: Any) -> None:
