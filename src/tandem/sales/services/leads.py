@@ -19,7 +19,7 @@ from tandem.activity.verbs import RecordVerb
 from tandem.contacts import services as contacts
 from tandem.contacts.models import Organization, Person
 from tandem.core.errors import Conflict, InvalidInput
-from tandem.sales.models import Deal, Lead, LeadStatus, Pipeline
+from tandem.sales.models import CONTACT_ROLE, Deal, Lead, LeadStatus, Pipeline
 from tandem.sales.services._values import _active_user
 from tandem.sales.services.deals import create_deal
 from tandem.sales.verbs import SalesVerb
@@ -112,7 +112,7 @@ def qualify_lead(
             pipeline=pipeline,
             title=current.company or current.name,
             data={"organization": organization, "source": current.source, "owner": current.owner or by},
-            contacts=[(person, _("contact"))],
+            contacts=[(person, CONTACT_ROLE)],  # shown translated (DealContact.display_role)
         )
         current.status = LeadStatus.QUALIFIED
         current.deal = deal
