@@ -126,7 +126,8 @@ def check_entry(item: Item, old: Column | None, new: Column | None) -> None:
     ]
     for passed, what in [*lacking, *([(stage, missing)] if missing else [])]:
         parts.append(
-            _("Missing for “%(stage)s”: %(missing)s.") % {"stage": passed.display_name, "missing": "; ".join(what)}
+            _("Missing for “%(stage)s”: %(missing)s.")
+            % {"stage": passed.display_name, "missing": "; ".join(what)}
         )
     raise Conflict(
         " ".join(parts),
