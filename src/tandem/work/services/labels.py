@@ -101,7 +101,8 @@ def _apply_label(label: Label, data: Mapping[str, Any]) -> dict[str, Any]:
         if name != label.name and not (label.pk and name == label.display_name):
             changes["name"] = [label.name, name]
             label.name = name
-            label.builtin = ""  # renamed: shown as typed from now on
+            if label.pk:
+                label.builtin = ""  # renamed: shown as typed from now on
     if "color" in data:
         color = str(data["color"] or "").strip().lower()
         if not (
