@@ -10,7 +10,7 @@ from tests.contacts.pages import org_url, person_url
 
 
 def names_in_order(html: str, kind: str = "organizations") -> list[str]:
-    return re.findall(rf'<a class="fw-medium" href="/{kind}/\d+/">([^<]+)</a>', html)
+    return re.findall(rf'<a class="fw-medium" href="/{kind}/\d+/"><bdi>([^<]+)</bdi></a>', html)
 
 
 def test_organizations_sort_by_name_both_ways(member, make_org):

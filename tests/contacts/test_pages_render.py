@@ -45,7 +45,7 @@ def test_organization_page(member, acme):
         ">acme.example<",
         "Rockets",
         "vip",
-        "Owner: Mona Manager",
+        "Owner: <bdi>Mona Manager</bdi>",
         f'href="{person_url("detail", ada.pk)}"',
         "CTO",
         'href="mailto:ada@acme.example"',
@@ -97,7 +97,7 @@ def test_person_page(member, acme):
         "Mobile",
         "London",
         "engineering",
-        "Owner: Bob Member",
+        "Owner: <bdi>Bob Member</bdi>",
         "Met at the fair.",
         "History",
     ):

@@ -41,7 +41,7 @@ def test_the_header_shows_the_deals_figures(member, manager, pipeline, make_org)
     owner = part(top, "deal-header-owner", "</dd>")
     assert 'class="avatar ' in owner and "Mona Manager" in owner
     assert f'href="/organizations/{acme.pk}/"' in part(top, "deal-header-organization", "</dd>")
-    assert "05/17/2031" in part(top, "deal-header-close", "</dd>")
+    assert "17 May 2031" in part(top, "deal-header-close", "</dd>")
     # the figures show once: not again in the deal's panel or the side list
     assert page.count("24,000.00 EUR") == 1
     assert page.count("05/17/2031") == 1

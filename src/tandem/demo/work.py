@@ -76,10 +76,20 @@ def seed_boards(users: list[User], rng: random.Random) -> int:
             name="Sales funnel",
             finance_board=finance,
             stages=[
-                {"name": "Lead", "probability": 10},
-                {"name": "Qualified", "probability": 30, "required_fields": ["value", "organization"]},
-                {"name": "Proposal", "probability": 60, "required_document": "proposal"},
-                {"name": "Negotiation", "probability": 80, "stale_after_days": 21},
+                {"name": "Lead", "builtin": "lead", "probability": 10},
+                {
+                    "name": "Qualified",
+                    "builtin": "qualified",
+                    "probability": 30,
+                    "required_fields": ["value", "organization"],
+                },
+                {
+                    "name": "Proposal",
+                    "builtin": "proposal",
+                    "probability": 60,
+                    "required_document": "proposal",
+                },
+                {"name": "Negotiation", "builtin": "negotiation", "probability": 80, "stale_after_days": 21},
             ],
         )
         path = ["Qualified", "Proposal", "Negotiation"]

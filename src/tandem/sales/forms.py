@@ -118,7 +118,7 @@ class StageForm(BootstrapForm):
     @classmethod
     def for_stage(cls, stage: Stage, data: Any = None) -> StageForm:
         initial = {
-            "name": stage.name,
+            "name": stage.display_name,
             "probability": stage.probability,
             "required_fields": stage.required_fields,
             "required_document": stage.required_document,

@@ -15,7 +15,24 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core import builtin_names
+
 STAGE_SCOPE = "stage"
+# The names Tandem gives stages (Won and Lost of every pipeline, the demo's others) and the scope
+# of their labels, shown in the reader's language until renamed (tandem.core.builtin_names).
+BUILTIN_STAGES = {
+    "lead": _("Lead"),
+    "qualified": _("Qualified"),
+    "proposal": _("Proposal"),
+    "negotiation": _("Negotiation"),
+    "won": _("Won"),
+    "lost": _("Lost"),
+}
+for _key, _name in BUILTIN_STAGES.items():
+    builtin_names.define(_key, _name)
+builtin_names.define_scope(STAGE_SCOPE, _("stage"))
+# the role a qualified lead's person gets on the deal it becomes
+CONTACT_ROLE = "contact"
 
 
 class StageKind(models.TextChoices):
@@ -92,6 +109,8 @@ class Stage(models.Model):
     )
     stale_after_days = models.PositiveIntegerField(_("flag deals after (days)"), null=True, blank=True)
     label = models.OneToOneField("work.Label", on_delete=models.PROTECT, related_name="stage")
+    # the key of the name Tandem gave the stage (tandem.core.builtin_names); cleared by a renaming
+    builtin = models.CharField(max_length=20, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("stage")
@@ -106,6 +125,11 @@ class Stage(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name as the reader is shown it: a name Tandem gave in the reader's language."""
+        return builtin_names.shown(self.name, self.builtin)
 
 
 class Deal(models.Model):
@@ -213,6 +237,11 @@ class DealContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.role})" if self.role else str(self.person)
+
+    @property
+    def display_role(self) -> str:
+        """The role as typed, or the role Tandem gives (a qualified lead's "contact") translated."""
+        return str(_("contact")) if self.role == CONTACT_ROLE else self.role
 
 
 class StageChange(models.Model):

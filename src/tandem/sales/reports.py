@@ -112,7 +112,9 @@ def funnel(pipeline: Pipeline, *, owner: Any = None) -> list[FunnelRow]:
     Lost stages' rows stay empty, since a deal there is decided, even while its item is still open
     (a won deal waits for its invoice)."""
     stages = _stages(pipeline)
-    rows = {stage.pk: FunnelRow(stage_id=stage.pk, stage=stage.name, kind=stage.kind) for stage in stages}
+    rows = {
+        stage.pk: FunnelRow(stage_id=stage.pk, stage=stage.display_name, kind=stage.kind) for stage in stages
+    }
     grouped = (
         _deals(pipeline, owner)
         .filter(is_open=True, stage_id__in=_open_stage_ids(stages))

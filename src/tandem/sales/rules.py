@@ -208,24 +208,25 @@ def check_entry(item: Item, old: Column | None, new: Column | None) -> None:
         if missing:
             raise Conflict(
                 _("This deal cannot enter “%(stage)s” yet. Missing: %(missing)s.")
-                % {"stage": stage.name, "missing": "; ".join(missing)},
+                % {"stage": stage.display_name, "missing": "; ".join(missing)},
                 field="stage",
                 extra={"missing": missing},
             )
         return
     # a stage skipped on the way holds its gate: name each stage and what it lacks
-    names = ", ".join(f"“{passed.name}”" for passed, _missing in lacking)
+    names = ", ".join(f"“{passed.display_name}”" for passed, _missing in lacking)
     parts = [
         ngettext(
             "This deal cannot skip the stage %(stages)s on its way to “%(stage)s”.",
             "This deal cannot skip the stages %(stages)s on its way to “%(stage)s”.",
             len(lacking),
         )
-        % {"stages": names, "stage": stage.name}
+        % {"stages": names, "stage": stage.display_name}
     ]
     for passed, what in [*lacking, *([(stage, missing)] if missing else [])]:
         parts.append(
-            _("Missing for “%(stage)s”: %(missing)s.") % {"stage": passed.name, "missing": "; ".join(what)}
+            _("Missing for “%(stage)s”: %(missing)s.")
+            % {"stage": passed.display_name, "missing": "; ".join(what)}
         )
     raise Conflict(
         " ".join(parts),

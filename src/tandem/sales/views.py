@@ -147,7 +147,7 @@ def pipeline_settings(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if action == "remove":
                 services.remove_stage(stage, by=user)
-                messages.success(request, _("Stage “%(name)s” removed.") % {"name": stage.name})
+                messages.success(request, _("Stage “%(name)s” removed.") % {"name": stage.display_name})
             else:
                 index = open_ids.index(stage.pk) if stage.pk in open_ids else 0
                 services.move_stage(stage, by=user, position=index - 1 if action == "up" else index + 1)

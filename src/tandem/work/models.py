@@ -16,7 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core import builtin_names
+
 SCOPE_SEPARATOR = "::"
+# the names a new board's Open and Closed columns get (shown translated until renamed)
+builtin_names.define("open", _("Open"))
+builtin_names.define("closed", _("Closed"))
 
 
 class ItemType(models.TextChoices):
@@ -140,6 +145,8 @@ class Label(models.Model):
     scope = models.CharField(max_length=100, blank=True, editable=False)
     color = models.CharField(_("colour"), max_length=7, default="#6c757d")
     description = models.CharField(_("description"), max_length=300, blank=True)
+    # the key of the name Tandem gave the label (tandem.core.builtin_names); cleared by a renaming
+    builtin = models.CharField(max_length=20, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("label")
@@ -168,6 +175,21 @@ class Label(models.Model):
     def is_scoped(self) -> bool:
         return bool(self.scope)
 
+    @property
+    def display_value(self) -> str:
+        """The value as the reader is shown it: a name Tandem gave in the reader's language."""
+        return builtin_names.shown(self.value, self.builtin)
+
+    @property
+    def display_scope(self) -> str:
+        return builtin_names.shown_scope(self.scope)
+
+    @property
+    def display_name(self) -> str:
+        if not self.scope:
+            return self.display_value
+        return f"{self.display_scope}{SCOPE_SEPARATOR}{self.display_value}"
+
 
 class Column(models.Model):
     """A board column: the open items no other column takes, the items with one label, or the
@@ -179,6 +201,8 @@ class Column(models.Model):
     label = models.ForeignKey(Label, null=True, blank=True, on_delete=models.PROTECT, related_name="columns")
     position = models.PositiveIntegerField(default=0)
     wip_limit = models.PositiveIntegerField(_("work-in-progress limit"), null=True, blank=True)
+    # the key of the name Tandem gave the column (tandem.core.builtin_names); cleared by a renaming
+    builtin = models.CharField(max_length=20, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("column")
@@ -204,6 +228,11 @@ class Column(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name as the reader is shown it: a name Tandem gave in the reader's language."""
+        return builtin_names.shown(self.name, self.builtin)
 
 
 class Item(models.Model):

@@ -182,6 +182,7 @@ def prefetch_cards(cards: list[Item]) -> None:
                 "label__color",
                 "label__description",
                 "label__board_id",
+                "label__builtin",
             )
         )
         for link in links.order_by("label__name", "label_id"):

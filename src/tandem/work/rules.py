@@ -125,7 +125,7 @@ _card_readers: list[CardReader] = []
 _column_readers: list[ColumnReader] = []
 _column_related: list[str] = []
 _files_readers: list[FilesReader] = []
-_left_out: dict[str, set[str]] = {}
+_left_out: dict[str, frozenset[str]] = {}
 
 
 def on_column_change(*, check: ColumnCheck | None = None, after: ColumnHook | None = None) -> None:
@@ -247,7 +247,7 @@ def item_files(item: Item) -> list[ItemFiles]:
 def leave_out_fields(item_type: str, fields: set[str] | frozenset[str]) -> None:
     """Register fields of the item page's side list ("type", "start_date", "estimate", ...) that an
     item of `item_type` does not show: they make no sense for it, or its own panel shows them."""
-    _left_out.setdefault(item_type, set()).update(fields)
+    _left_out[item_type] = frozenset(_left_out.get(item_type, ())) | frozenset(fields)
 
 
 def fields_left_out(item: Item) -> frozenset[str]:

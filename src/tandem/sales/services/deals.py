@@ -200,7 +200,7 @@ def remove_contact(deal: Deal, person: Person, *, by: User) -> None:
 def stage_column(stage: Stage) -> Any:
     column = stage.pipeline.board.columns.filter(label=stage.label).first()
     if column is None:
-        raise Conflict(_("The stage “%(stage)s” has no column on its board.") % {"stage": stage.name})
+        raise Conflict(_("The stage “%(stage)s” has no column on its board.") % {"stage": stage.display_name})
     return column
 
 

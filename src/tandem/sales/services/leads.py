@@ -19,7 +19,7 @@ from tandem.activity.verbs import RecordVerb
 from tandem.contacts import services as contacts
 from tandem.contacts.models import Organization, Person
 from tandem.core.errors import Conflict, InvalidInput
-from tandem.sales.models import Deal, Lead, LeadStatus, Pipeline
+from tandem.sales.models import CONTACT_ROLE, Deal, Lead, LeadStatus, Pipeline
 from tandem.sales.services._values import _active_user, _currency, _date, _money
 from tandem.sales.services.deals import create_deal
 from tandem.sales.verbs import SalesVerb
@@ -121,7 +121,7 @@ def qualify_lead(
                 "owner": current.owner or by,
                 **figures,
             },
-            contacts=[(person, _("contact"))],
+            contacts=[(person, CONTACT_ROLE)],  # shown translated (DealContact.display_role)
         )
         current.status = LeadStatus.QUALIFIED
         current.deal = deal

@@ -15,8 +15,17 @@ from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
 from tandem.activity.services import record
 from tandem.activity.verbs import RecordVerb
+from tandem.core import builtin_names
 from tandem.core.errors import Conflict, InvalidInput
-from tandem.sales.models import STAGE_SCOPE, DocumentKind, Pipeline, RequiredField, Stage, StageKind
+from tandem.sales.models import (
+    BUILTIN_STAGES,
+    STAGE_SCOPE,
+    DocumentKind,
+    Pipeline,
+    RequiredField,
+    Stage,
+    StageKind,
+)
 from tandem.sales.services._values import _currency, _percent
 from tandem.sales.verbs import SalesVerb
 from tandem.work import services as work
@@ -64,9 +73,9 @@ def create_pipeline(
     require(by, Permission.MANAGE_BOARDS)
     specs = [dict(spec) for spec in stages]
     if not any(s.get("kind") == StageKind.WON for s in specs):
-        specs.append({"name": _("Won"), "kind": StageKind.WON, "probability": 100})
+        specs.append({"name": _("Won"), "kind": StageKind.WON, "probability": 100, "builtin": "won"})
     if not any(s.get("kind") == StageKind.LOST for s in specs):
-        specs.append({"name": _("Lost"), "kind": StageKind.LOST, "probability": 0})
+        specs.append({"name": _("Lost"), "kind": StageKind.LOST, "probability": 0, "builtin": "lost"})
     names = [" ".join(str(s.get("name") or "").split()) for s in specs]
     if not all(names) or len({n.lower() for n in names}) != len(names):
         raise InvalidInput(_("Every stage needs a name of its own."), field="stages")
@@ -82,8 +91,18 @@ def create_pipeline(
             close_won_deals=bool(close_won_deals),
         )
         for position, (stage_name, spec) in enumerate(zip(names, specs, strict=True)):
-            label = work.create_label(by=by, board=board, data={"name": f"{STAGE_SCOPE}::{stage_name}"})
-            work.add_column(board, by=by, spec={"kind": ColumnKind.LABEL, "label": label, "name": stage_name})
+            # a name Tandem gives (Won, Lost, the demo's stages) is shown in the reader's language
+            builtin = str(spec.get("builtin") or "")
+            builtin = builtin if builtin in BUILTIN_STAGES else ""
+            label = work.create_label(
+                by=by, board=board, data={"name": f"{STAGE_SCOPE}::{stage_name}"}, builtin=builtin
+            )
+            work.add_column(
+                board,
+                by=by,
+                spec={"kind": ColumnKind.LABEL, "label": label, "name": stage_name},
+                builtin=builtin,
+            )
             kind = spec.get("kind") or StageKind.OPEN
             if kind not in StageKind.values:
                 raise InvalidInput(_("A stage is in progress, won or lost."), field="stages")
@@ -93,6 +112,7 @@ def create_pipeline(
                 kind=kind,
                 position=position,
                 label=label,
+                builtin=builtin,
                 **_stage_values(spec),
             )
         record(by=by, verb=RecordVerb.CREATED, target=pipeline)
@@ -161,9 +181,12 @@ def update_stage(stage: Stage, *, by: User, data: Mapping[str, Any], position: i
         }
         for field, value in values.items():
             setattr(stage, field, value)
-        if "name" in data:
+        if "name" in data and not builtin_names.is_unchanged(
+            str(data["name"] or ""), stage.name, stage.builtin
+        ):
             name = _stage_name(stage.pipeline, data["name"], other_than=stage)
             if name != stage.name:
+                stage.builtin = ""  # renamed: shown as typed from now on
                 work.update_label(stage.label, by=by, data={"name": f"{STAGE_SCOPE}::{name}"})
                 column = stage.pipeline.board.columns.filter(label=stage.label).first()
                 if column is not None:

@@ -15,6 +15,7 @@ from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, Role, require
 from tandem.activity.services import record
 from tandem.activity.verbs import RecordVerb
+from tandem.core import builtin_names
 from tandem.core.errors import InvalidInput, NotFound
 from tandem.core.locking import lock_version
 from tandem.work.models import Board, Column, ColumnKind, ItemType, Label, SumField, TeamNotifications
@@ -143,7 +144,7 @@ def restore_board(board: Board, *, by: User) -> Board:
     return current
 
 
-def _add_column(board: Board, spec: Mapping[str, Any]) -> Column:
+def _add_column(board: Board, spec: Mapping[str, Any], *, builtin: str = "") -> Column:
     kind = _choice(spec.get("kind") or ColumnKind.LABEL, ColumnKind, "kind")
     label = spec.get("label")
     if kind == ColumnKind.LABEL:
@@ -158,6 +159,10 @@ def _add_column(board: Board, spec: Mapping[str, Any]) -> Column:
             raise InvalidInput(_("This board already has that column."), field="kind")
     default_names = {ColumnKind.OPEN: _("Open"), ColumnKind.CLOSED: _("Closed")}
     name = spec.get("name") or (label.value if label else default_names[ColumnKind(kind)])
+    if not spec.get("name") and label is None:
+        builtin = str(kind)  # Tandem names it: shown in the reader's language until renamed
+    elif not builtin_names.known(builtin):
+        builtin = ""
     wip_limit = spec.get("wip_limit")
     if wip_limit is not None and (not isinstance(wip_limit, int) or wip_limit < 1):
         raise InvalidInput(_("A limit is a whole number above zero."), field="wip_limit")
@@ -176,18 +181,20 @@ def _add_column(board: Board, spec: Mapping[str, Any]) -> Column:
         label=label,
         position=position,
         wip_limit=wip_limit,
+        builtin=builtin,
     )
     _replace_columns_of_board(board)
     return column
 
 
-def add_column(board: Board, *, by: User, spec: Mapping[str, Any]) -> Column:
+def add_column(board: Board, *, by: User, spec: Mapping[str, Any], builtin: str = "") -> Column:
     """A column showing one label's items (`{"kind": "label", "label": Label}`), or the board's Open
-    or Closed column. Items carrying the label move into it at once."""
+    or Closed column. Items carrying the label move into it at once. `builtin`: the key of the name
+    Tandem gives it (tandem.core.builtin_names), as a pipeline does its stages' columns."""
     require(by, Permission.MANAGE_BOARDS)
     with transaction.atomic():
         Board.objects.select_for_update().filter(pk=board.pk).first()
-        column = _add_column(board, spec)
+        column = _add_column(board, spec, builtin=builtin)
         record(
             by=by,
             verb=WorkVerb.ADDED_COLUMN,
@@ -204,8 +211,11 @@ def update_column(column: Column, *, by: User, data: Mapping[str, Any]) -> Colum
         Board.objects.select_for_update().filter(pk=column.board_id).first()
         column = Column.objects.get(pk=column.pk)
         before = {"name": column.name, "wip_limit": column.wip_limit, "position": column.position}
-        if "name" in data:
+        if "name" in data and not builtin_names.is_unchanged(
+            str(data["name"] or ""), column.name, column.builtin
+        ):
             column.name = _clean_name(data["name"], field="name", max_length=100)
+            column.builtin = ""  # renamed: shown as typed from now on
         if "wip_limit" in data:
             limit = data["wip_limit"]
             if limit is not None and (not isinstance(limit, int) or limit < 1):

@@ -14,6 +14,7 @@ from tandem.accounts.models import User
 from tandem.accounts.roles import Permission, require
 from tandem.activity.services import record
 from tandem.activity.verbs import RecordVerb
+from tandem.core import builtin_names
 from tandem.core.errors import Conflict, InvalidInput
 from tandem.core.locking import lock_version
 from tandem.work.models import Board, Item, Label, label_scope
@@ -28,11 +29,14 @@ def _check_label_on_board(label: Label, board: Board) -> None:
         )
 
 
-def create_label(*, by: User, data: Mapping[str, Any], board: Board | None = None) -> Label:
-    """A label of one board, or of every board when `board` is None."""
+def create_label(
+    *, by: User, data: Mapping[str, Any], board: Board | None = None, builtin: str = ""
+) -> Label:
+    """A label of one board, or of every board when `board` is None. `builtin`: the key of the
+    name Tandem gives its value (tandem.core.builtin_names), as a pipeline does its stages'."""
     require(by, Permission.MANAGE_BOARDS)
     with transaction.atomic():
-        label = Label(board=board)
+        label = Label(board=board, builtin=builtin if builtin_names.known(builtin) else "")
         _apply_label(label, data)
         _refuse_label_duplicate(label)
         label.save()
@@ -94,9 +98,11 @@ def _apply_label(label: Label, data: Mapping[str, Any]) -> dict[str, Any]:
         if not all(parts):
             raise InvalidInput(_("A scoped label is written scope::value, with both parts."), field="name")
         name = _clean_name(name, field="name", max_length=100)
-        if name != label.name:
+        if name != label.name and not (label.pk and name == label.display_name):
             changes["name"] = [label.name, name]
             label.name = name
+            if label.pk:
+                label.builtin = ""  # renamed: shown as typed from now on
     if "color" in data:
         color = str(data["color"] or "").strip().lower()
         if not (

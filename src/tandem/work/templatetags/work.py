@@ -22,14 +22,14 @@ def label_badge(label: Label) -> SafeString:
             '<span class="badge label-badge {}" title="{}"><span class="label-scope">{}::</span>{}</span>',
             color_class(label.color),
             label.description,
-            label.scope,
-            label.value,
+            label.display_scope,
+            label.display_value,
         )
     return format_html(
         '<span class="badge label-badge {}" title="{}">{}</span>',
         color_class(label.color),
         label.description,
-        label.name,
+        label.display_name,
     )
 
 
