@@ -139,8 +139,8 @@ def test_the_customer_pages_list_the_mail_their_people_sent(receive, invoices, m
     page = login(member)
     for url in (f"/people/{message.person_id}/", f"/organizations/{org.pk}/"):
         html = page.get(url).content.decode()
-        assert f'href="/items/{message.item_id}/">Invoice 4711</a>' in html, url
-        assert f'href="/items/{message.item_id}/">Re: Invoice 4711</a>' in html, url
+        assert f'href="/items/{message.item_id}/"><bdi>Invoice 4711</bdi></a>' in html, url
+        assert f'href="/items/{message.item_id}/"><bdi>Re: Invoice 4711</bdi></a>' in html, url
         assert "Never made anything" not in html
 
 
