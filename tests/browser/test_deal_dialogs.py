@@ -45,7 +45,7 @@ def test_lost_asks_why_in_a_dialog(page: Any, live_server: Any, deal: Deal) -> N
     page.fill("#deal-lose-reason", "Went with a rival")
     page.click("#deal-lose-dialog >> text=Mark as lost")
     page.wait_for_load_state("load")
-    assert "Deal marked as lost." in page.inner_text("main")
+    assert "Deal marked as lost." in page.inner_text("#toasts")
     lost = Deal.objects.get(pk=deal.pk)
     assert (lost.stage.kind, lost.lost_reason) == (StageKind.LOST, "Went with a rival")
 

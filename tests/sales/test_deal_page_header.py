@@ -44,7 +44,7 @@ def test_the_header_shows_the_deals_figures(member, manager, pipeline, make_org)
     assert "17 May 2031" in part(top, "deal-header-close", "</dd>")
     # the figures show once: not again in the deal's panel or the side list
     assert page.count("24,000.00 EUR") == 1
-    assert page.count("05/17/2031") == 1
+    assert page.count("17 May 2031") == 1
 
 
 def test_the_side_list_of_a_deal_leaves_out_what_items_have(member, manager, pipeline):

@@ -141,3 +141,9 @@ def test_the_design_page_shows_every_piece(member):
         'class="app-sidebar' in page
         and 'aria-current="page"' not in page.split('id="main"')[0].split("design")[0]
     )
+
+
+def test_an_avatar_beside_the_written_name_is_decoration(member):
+    shown = str(avatar(member, named=True))
+    assert 'aria-hidden="true"' in shown and "visually-hidden" not in shown
+    assert f'title="{member.display_name}"' in shown and member.initials in shown

@@ -83,18 +83,28 @@ def avatar_colour(key: Any) -> int:
 
 
 @register.simple_tag
-def avatar(person: Any, size: str = "") -> SafeString:
+def avatar(person: Any, size: str = "", named: bool = False) -> SafeString:
     """{% avatar user %}: a person's initials in a coloured circle, their name as its title (and, for
-    screen readers, as its text). Anything with `display_name` and `initials` will do."""
+    screen readers, as its text). Anything with `display_name` and `initials` will do. Beside the
+    written name (`named=True`) it is decoration, hidden from screen readers so the name is read once."""
     if person is None:
         return mark_safe("")
     name = str(getattr(person, "display_name", "") or person)
     initials = str(getattr(person, "initials", "") or name[:1].upper() or "?")
     size_class = f" avatar-{size}" if size in {"sm", "lg"} else ""
+    colour = avatar_colour(getattr(person, "pk", None) or name)
+    if named:
+        return format_html(
+            '<span class="avatar avatar-c{}{}" title="{}" aria-hidden="true">{}</span>',
+            colour,
+            size_class,
+            name,
+            initials,
+        )
     return format_html(
         '<span class="avatar avatar-c{}{}" title="{}"><span aria-hidden="true">{}</span>'
         '<span class="visually-hidden">{}</span></span>',
-        avatar_colour(getattr(person, "pk", None) or name),
+        colour,
         size_class,
         name,
         initials,

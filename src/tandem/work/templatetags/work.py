@@ -34,9 +34,9 @@ def label_badge(label: Label) -> SafeString:
 
 
 @register.simple_tag
-def avatar(user: User, size: str = "") -> SafeString:
+def avatar(user: User, size: str = "", named: bool = False) -> SafeString:
     """The design system's avatar (`tandem.core.templatetags.tandem.avatar`), under the board pages' name."""
-    return design.avatar(user, size)
+    return design.avatar(user, size, named)
 
 
 @register.filter
