@@ -37,7 +37,7 @@ def test_documents_and_files_show_in_one_card(member, pipeline):
     page = client.get(f"/items/{deal.pk}/").content.decode()
     assert page.count(">Files</h2>") == 1 and ">Documents<" not in page
     shown = rows(files_card(page))
-    assert [re.findall(r"<a href=[^>]*>([^<]+)</a>", row)[0] for row in shown] == [
+    assert [re.findall(r"<a href=[^>]*><bdi>([^<]+)</bdi></a>", row)[0] for row in shown] == [
         "call-notes.txt",
         "offer.pdf",
         "https://docs.example/quote",

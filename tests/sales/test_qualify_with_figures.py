@@ -108,7 +108,7 @@ def test_the_service_checks_the_figures_first(member, pipeline, lead):
 
 def test_the_lead_pages_have_a_breadcrumb_and_cancel(member, lead):
     client = login(member)
-    for url, current in ((f"/leads/{lead.pk}/", "Ann Lee"), ("/leads/new/", "New lead")):
+    for url, current in ((f"/leads/{lead.pk}/", "<bdi>Ann Lee</bdi>"), ("/leads/new/", "New lead")):
         page = client.get(url).content.decode()
         crumbs = page.split('<ol class="breadcrumb', 1)[1].split("</ol>", 1)[0]
         assert '<a href="/leads/">Leads</a>' in crumbs

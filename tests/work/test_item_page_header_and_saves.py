@@ -10,7 +10,7 @@ def test_a_plain_items_header_and_side_list(member, make_item):
     item = make_item("Write docs", estimate="3")
     page = login(member).get(f"/items/{item.pk}/").content.decode()
     header = page.split('<header class="mb-3" id="item-header">', 1)[1].split("</header>", 1)[0]
-    assert f"{item.reference}</span> Write docs</h1>" in header and 'id="item-state"' in header
+    assert f"{item.reference}</span> <bdi>Write docs</bdi></h1>" in header and 'id="item-state"' in header
     assert 'id="item-actions"' in header and f'href="/items/{item.pk}/edit/"' in header
     assert "deal-header" not in page and 'data-bs-toggle="modal"' not in header
     side = page.split('id="item-side"', 1)[1].split("</aside>", 1)[0]
