@@ -341,7 +341,11 @@ class DealActivity(models.Model):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         ordering: ClassVar = ["-created_at", "-id"]
-        indexes: ClassVar = [models.Index(fields=["deal", "-created_at"], name="activity_deal_at")]
+        indexes: ClassVar = [
+            models.Index(fields=["deal", "-created_at"], name="activity_deal_at"),
+            # what is still to do, by due day (the home page's "due today and overdue")
+            models.Index(fields=["due"], condition=models.Q(done_at__isnull=True), name="activity_open_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.summary}"

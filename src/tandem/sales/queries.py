@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from tandem.accounts.roles import Permission, require
 from tandem.core.counting import cache_key
 from tandem.core.errors import NotFound
 from tandem.sales.filters import LeadFilters
-from tandem.sales.models import Deal, DealActivity, DealContact, Lead, Pipeline
+from tandem.sales.models import Deal, DealActivity, DealContact, Lead, Pipeline, Stage
 from tandem.work.models import Item
 from tandem.work.queries import board_visibility
 
@@ -239,10 +239,22 @@ class OwnedDeals:
     deals: list[Deal]
 
 
+def _owned_open_deals(user: User, *, open_stage: bool = True) -> QuerySet[Deal]:
+    """The open deals `user` owns on pipelines they may see. A deal lives on its pipeline's board
+    (items never change boards), so visibility is read from the handful of pipelines and their open
+    stages first, and the deals are then found by owner alone, without a board row per deal."""
+    require(user, Permission.VIEW_WORK)
+    visible = Pipeline.objects.filter(board_visibility(user, through="board__")).values("pk")
+    open_stages = Stage.objects.filter(pipeline_id__in=visible, kind="open").values("pk")
+    owned = Deal.objects.filter(owner=user, is_open=True, pipeline_id__in=visible)
+    return owned.filter(Q(stage_id__in=open_stages) | Q(stage__isnull=True)) if open_stage else owned
+
+
 def open_deals_of(user: User, *, limit: int = HOME_SHOWN) -> OwnedDeals:
     """The open deals `user` owns on boards they may see: one grouped query for the count, the
-    totals and the pipelines, one for the first `limit` (the soonest expected close first)."""
-    deals = deals_for(user).filter(owner=user, is_open=True).exclude(stage__kind__in=["won", "lost"])
+    totals and the pipelines, one for the first `limit` (the soonest expected close first), read
+    as ids from the deal rows alone and then loaded with their item, organization and stage."""
+    deals = _owned_open_deals(user)
     grouped = (
         deals.values("pipeline_id", "pipeline__name", "pipeline__board_id", "currency")
         .annotate(
@@ -266,11 +278,17 @@ def open_deals_of(user: User, *, limit: int = HOME_SHOWN) -> OwnedDeals:
         ColumnTotal(currency=currency, value=Decimal(value) * cent, weighted=Decimal(weighted) * cent)
         for currency, (value, weighted) in sorted(per_currency.items())
     ]
-    first = list(
-        deals.select_related("item", "organization", "stage").order_by(
-            F("expected_close").asc(nulls_last=True), "item_id"
-        )[:limit]
+    first_ids = (
+        list(
+            deals.order_by(F("expected_close").asc(nulls_last=True), "item_id").values_list(
+                "item_id", flat=True
+            )[:limit]
+        )
+        if count
+        else []
     )
+    loaded = Deal.objects.select_related("item", "organization", "stage").in_bulk(first_ids)
+    first = [loaded[pk] for pk in first_ids if pk in loaded]
     return OwnedDeals(count=count, totals=totals, pipelines=list(pipelines.values()), deals=first)
 
 
@@ -289,17 +307,16 @@ def due_for(user: User, *, today: date | None = None, limit: int = HOME_SHOWN) -
     """Next steps of the open deals `user` owns and their activities not done, due today or
     earlier, on boards they may see, the oldest first (a won deal's next step is its invoice)."""
     today = today or timezone.localdate()
+    owned = _owned_open_deals(user)
     steps = (
-        deals_for(user)
-        .filter(owner=user, next_step_due__lte=today, is_open=True, stage__kind="open")
+        owned.filter(next_step_due__lte=today, stage__kind="open")
         .select_related("item")
         .order_by("next_step_due", "item_id")
     )
     activities = (
-        DealActivity.objects.filter(
-            deal__owner=user, done_at__isnull=True, due__lte=today, deal__is_open=True
-        )
-        .filter(board_visibility(user, through="deal__item__board__"))
+        # from the few activities still to do (their partial index), each checked against the owner's deals
+        DealActivity.objects.filter(done_at__isnull=True, due__lte=today)
+        .filter(Exists(_owned_open_deals(user, open_stage=False).filter(pk=OuterRef("deal_id"))))
         .select_related("deal__item")
         .order_by("due", "id")
     )
