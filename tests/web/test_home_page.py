@@ -223,3 +223,27 @@ def test_the_home_page_runs_as_many_queries_for_6_of_everything_as_for_16(
     )  # given, mentioned
     assert empty <= few == many, f"{few} queries for 6 of everything, {many} for 16 ({empty} for none)"
     assert many <= HOME_QUERIES, f"{many} queries (pinned at most {HOME_QUERIES})"
+
+
+def test_a_large_book_of_deals_keeps_its_totals_in_the_cache_a_short_while(member, pipeline, monkeypatch):
+    from django.core.cache import cache
+
+    from tandem.sales import queries as sales_queries
+
+    monkeypatch.setattr(sales_queries, "LARGE_BOOK", 2)
+    cache.clear()
+    for n in range(2):
+        sales.create_deal(
+            by=member, pipeline=pipeline, title=f"Deal {n}", data={"owner": member, "value": "100"}
+        )
+    assert sales_queries.open_deals_of(member).count == 2
+    sales.create_deal(by=member, pipeline=pipeline, title="Third", data={"owner": member, "value": "100"})
+    assert sales_queries.open_deals_of(member).count == 2  # the cached totals, for up to a minute
+    cache.clear()
+    assert sales_queries.open_deals_of(member).count == 3
+    monkeypatch.setattr(sales_queries, "LARGE_BOOK", 1_000)
+    cache.clear()
+    sales.create_deal(by=member, pipeline=pipeline, title="Fourth", data={"owner": member, "value": "100"})
+    assert sales_queries.open_deals_of(member).count == 4
+    sales.create_deal(by=member, pipeline=pipeline, title="Fifth", data={"owner": member, "value": "100"})
+    assert sales_queries.open_deals_of(member).count == 5  # a small book is summed every time

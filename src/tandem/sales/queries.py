@@ -239,6 +239,9 @@ class OwnedDeals:
     deals: list[Deal]
 
 
+LARGE_BOOK = 1_000
+
+
 def _owned_open_deals(user: User, *, open_stage: bool = True) -> QuerySet[Deal]:
     """The open deals `user` owns on pipelines they may see. A deal lives on its pipeline's board
     (items never change boards), so visibility is read from the handful of pipelines and their open
@@ -264,11 +267,20 @@ def open_deals_of(user: User, *, limit: int = HOME_SHOWN) -> OwnedDeals:
         )
         .order_by("pipeline__name", "pipeline_id", "currency")
     )
+    # Someone who owns over LARGE_BOOK open deals sees their totals up to TANDEM_LARGE_COUNT_TTL
+    # seconds old, as a large board's column totals (summing thousands of deals on every visit
+    # of the home page costs more than the rest of the page).
+    key = cache_key(grouped)
+    rows: list[dict[str, Any]] | None = cache.get(key)
+    if rows is None:
+        rows = [dict(row) for row in grouped]
+        if sum(row["n"] for row in rows) >= LARGE_BOOK:
+            cache.set(key, rows, timeout=settings.TANDEM_LARGE_COUNT_TTL)
     cent = Decimal("0.01")
     count = 0
     per_currency: dict[str, tuple[int, int]] = {}
     pipelines: dict[int, tuple[int, str, int]] = {}
-    for row in grouped:
+    for row in rows:
         count += row["n"]
         pipelines[row["pipeline_id"]] = (row["pipeline_id"], row["pipeline__name"], row["pipeline__board_id"])
         if row["cents"] is not None:
