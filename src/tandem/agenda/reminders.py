@@ -9,7 +9,8 @@ reminders (in Tandem, by e-mail, the digest, or off). `ReminderSent` (unique per
 and reminder) makes a second run — a retry, a second worker — remind nobody twice.
 
 An occurrence whose reminder time passed while nobody could send it (the worker was down, the
-event was made a minute before) is still reminded until `GRACE` after its start, never later."""
+event was made a minute before) is still reminded until `GRACE` after its start, never later;
+reminders of one occurrence due at once make one notification."""
 
 from __future__ import annotations
 
@@ -95,28 +96,34 @@ def send_reminders_of(event_id: int, now: datetime) -> int:
         event = Event.objects.select_for_update().select_related("calendar").filter(pk=event_id).first()
         if event is None or event.next_reminder_at is None or event.next_reminder_at > now:
             return 0
+        due: dict[datetime, tuple[datetime | None, list[int]]] = {}
         for when, starts, recurrence_id, minutes in _pending(event, now, _sent(event, now)):
             if when > now:
                 break
-            _row, made = ReminderSent.objects.get_or_create(event=event, occurrence_start=starts, minutes=minutes)
-            if not made:
-                continue
+            due.setdefault(starts, (recurrence_id, []))[1].append(minutes)
+        for starts, (recurrence_id, all_minutes) in due.items():
+            made = [
+                ReminderSent.objects.get_or_create(event=event, occurrence_start=starts, minutes=minutes)[1]
+                for minutes in all_minutes
+            ]
             users = _reminded(event)
-            if users:
-                series = event.master if event.master_id else event
-                record(
-                    by=system_account("calendar"),
-                    verb=AgendaVerb.REMINDED,
-                    target=series,  # type: ignore[arg-type]
-                    changes={
-                        "title": event.title,
-                        "start": iso(starts),
-                        "occurrence": iso(recurrence_id) if recurrence_id else None,
-                        "minutes": minutes,
-                        "_users": {"reminded": users},
-                    },
-                )
-                sent += 1
+            if not any(made) or not users:
+                continue
+            # several reminders due at once (the worker was away): one word, the latest
+            series = event.master if event.master_id else event
+            record(
+                by=system_account("calendar"),
+                verb=AgendaVerb.REMINDED,
+                target=series,  # type: ignore[arg-type]
+                changes={
+                    "title": event.title,
+                    "start": iso(starts),
+                    "occurrence": iso(recurrence_id) if recurrence_id else None,
+                    "minutes": min(all_minutes),
+                    "_users": {"reminded": users},
+                },
+            )
+            sent += 1
         schedule_reminders(event, now)
     return sent
 

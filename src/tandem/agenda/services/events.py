@@ -408,7 +408,8 @@ def update_event(
 
 def _shift(series: Event, old_start: datetime, old_zone: str) -> None:
     """After the series' start moved: move its EXDATEs, RDATEs and overrides' recurrence ids by the
-    same wall-clock difference, so each still names its occurrence."""
+    same wall-clock difference, so each still names its occurrence (an override that was not moved
+    on its own moves with them; one moved on its own keeps its time)."""
     old_tz, new_tz = ZoneInfo(old_zone), ZoneInfo(series.time_zone)
     delta = local(series.start, new_tz) - local(old_start, old_tz)
     if not delta and old_zone == series.time_zone:
@@ -420,8 +421,16 @@ def _shift(series: Event, old_start: datetime, old_zone: str) -> None:
     series.exdates = sorted(moved(text) for text in series.exdates)
     series.rdates = sorted(moved(text) for text in series.rdates)
     for override in Event.objects.filter(master=series):
-        override.recurrence_id = parse_instant(moved(iso(override.recurrence_id)))  # type: ignore[arg-type]
-        override.save(update_fields=["recurrence_id"])
+        original = override.recurrence_id
+        override.recurrence_id = parse_instant(moved(iso(original)))  # type: ignore[arg-type]
+        if override.start == original:
+            # an occurrence changed in other ways but not moved on its own moves with its series
+            length = local(override.end, old_tz) - local(override.start, old_tz)
+            override.start = override.recurrence_id
+            override.end = place(local(override.start, new_tz) + length, new_tz)
+            override.time_zone = series.time_zone
+        override.last_end = override.end
+        override.save(update_fields=["recurrence_id", "start", "end", "time_zone", "last_end"])
 
 
 def _bump(series: Event) -> None:
