@@ -53,3 +53,13 @@ def schedule() -> Callable[..., Event]:
         )
 
     return make
+
+
+@pytest.fixture
+def api_as(api_token_for: Callable[[User], str]) -> Callable[[User | None], Any]:
+    from tests.api.conftest import ApiClient
+
+    def make(user: User | None) -> ApiClient:
+        return ApiClient(api_token_for(user) if user is not None else None)
+
+    return make

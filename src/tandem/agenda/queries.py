@@ -153,7 +153,7 @@ def occurrences_for(
         rows = rows.filter(Q(invited) | Q(calendar__owner_id=attendee, calendar__kind=CalendarKind.PERSONAL))
     rows = (
         in_range(rows, start, end)
-        .select_related("calendar", "organizer")
+        .select_related("calendar", "organizer", "master")
         .prefetch_related("attendees", "bookings", "links")
     )
     return occurrences(list(rows), start, end)
