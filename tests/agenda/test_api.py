@@ -12,8 +12,6 @@ from tandem.accounts.models import Team, User
 from tandem.agenda.models import Calendar, Event
 from tests.api.conftest import assert_error
 
-from .conftest import BERLIN, at
-
 pytestmark = pytest.mark.django_db
 
 
@@ -32,7 +30,11 @@ def test_calendar_crud(api_as: Callable[..., Any], manager: User, member: User) 
     made = api.post("/calendars", {"name": "Finance", "kind": "team", "team": team.pk, "colour": "#00aa00"})
     assert made.status_code == 201, made.content
     body = made.json()
-    assert body["team"] == {"id": team.pk, "name": "Finance"} and body["kind"] == "team" and made["ETag"] == '"1"'
+    assert (
+        body["team"] == {"id": team.pk, "name": "Finance"}
+        and body["kind"] == "team"
+        and made["ETag"] == '"1"'
+    )
     changed = api.patch(f"/calendars/{body['id']}", {"name": "Finance team", "version": 1})
     assert changed.status_code == 200 and changed.json()["version"] == 2
     assert_error(api.patch(f"/calendars/{body['id']}", {"name": "x"}), 428, "precondition_required")
@@ -46,8 +48,14 @@ def test_calendar_crud(api_as: Callable[..., Any], manager: User, member: User) 
 def test_create_event_and_list_occurrences(api_as: Callable[..., Any], member: User, mine: Calendar) -> None:
     api = api_as(member)
     made = post_event(
-        api, mine, title="Stand-up", start="2026-03-27T09:00:00", end="2026-03-27T09:15:00",
-        time_zone="Europe/Berlin", rrule="FREQ=DAILY;COUNT=4", reminders=[10],
+        api,
+        mine,
+        title="Stand-up",
+        start="2026-03-27T09:00:00",
+        end="2026-03-27T09:15:00",
+        time_zone="Europe/Berlin",
+        rrule="FREQ=DAILY;COUNT=4",
+        reminders=[10],
     )
     assert made.status_code == 201, made.content
     event = made.json()
@@ -57,80 +65,219 @@ def test_create_event_and_list_occurrences(api_as: Callable[..., Any], member: U
     page = listed.json()
     assert page["count"] == 4
     first = page["items"][0]
-    assert {"id", "occurrence_start", "occurrence_end", "title", "all_day", "recurring", "occurrence", "version"} <= set(first)
+    assert {
+        "id",
+        "occurrence_start",
+        "occurrence_end",
+        "title",
+        "all_day",
+        "recurring",
+        "occurrence",
+        "version",
+    } <= set(first)
     # 09:00 in Berlin on each day, across the change to summer time on the 29th
     assert [o["occurrence_start"] for o in page["items"]] == [
-        "2026-03-27T08:00:00Z", "2026-03-28T08:00:00Z", "2026-03-29T07:00:00Z", "2026-03-30T07:00:00Z"
+        "2026-03-27T08:00:00Z",
+        "2026-03-28T08:00:00Z",
+        "2026-03-29T07:00:00Z",
+        "2026-03-30T07:00:00Z",
     ]
     assert all(o["id"] == event["id"] and o["recurring"] for o in page["items"])
 
 
-def test_edit_one_occurrence_then_following_through_the_api(api_as: Callable[..., Any], member: User, mine: Calendar) -> None:
+def test_edit_one_occurrence_then_following_through_the_api(
+    api_as: Callable[..., Any], member: User, mine: Calendar
+) -> None:
     api = api_as(member)
-    event = post_event(api, mine, start="2026-05-04T09:00:00", end="2026-05-04T10:00:00", rrule="FREQ=DAILY;COUNT=5").json()
-    one = api.patch(f"/events/{event['id']}", {"version": event["version"], "scope": "this", "occurrence": "2026-05-05T07:00:00Z", "title": "Moved", "start": "2026-05-05T15:00:00"})
+    event = post_event(
+        api, mine, start="2026-05-04T09:00:00", end="2026-05-04T10:00:00", rrule="FREQ=DAILY;COUNT=5"
+    ).json()
+    one = api.patch(
+        f"/events/{event['id']}",
+        {
+            "version": event["version"],
+            "scope": "this",
+            "occurrence": "2026-05-05T07:00:00Z",
+            "title": "Moved",
+            "start": "2026-05-05T15:00:00",
+        },
+    )
     assert one.status_code == 200, one.content
     assert one.json()["master"] == event["id"] and one.json()["recurrence_id"] == "2026-05-05T07:00:00Z"
     current = api.get(f"/events/{event['id']}")
     version = int(current["ETag"].strip('"'))
-    split = api.patch(f"/events/{event['id']}", {"scope": "following", "occurrence": "2026-05-07T07:00:00Z", "title": "Later"}, headers={"If-Match": f'"{version}"'})
+    split = api.patch(
+        f"/events/{event['id']}",
+        {"scope": "following", "occurrence": "2026-05-07T07:00:00Z", "title": "Later"},
+        headers={"If-Match": f'"{version}"'},
+    )
     assert split.status_code == 200, split.content
-    items = api.get("/events", {"start": "2026-05-01T00:00:00Z", "end": "2026-06-01T00:00:00Z"}).json()["items"]
+    items = api.get("/events", {"start": "2026-05-01T00:00:00Z", "end": "2026-06-01T00:00:00Z"}).json()[
+        "items"
+    ]
     assert [(o["occurrence_start"][5:16], o["title"]) for o in items] == [
-        ("05-04T07:00", "Call"), ("05-05T13:00", "Moved"), ("05-06T07:00", "Call"), ("05-07T07:00", "Later"), ("05-08T07:00", "Later"),
+        ("05-04T07:00", "Call"),
+        ("05-05T13:00", "Moved"),
+        ("05-06T07:00", "Call"),
+        ("05-07T07:00", "Later"),
+        ("05-08T07:00", "Later"),
     ]
     # a stale If-Match is a failed precondition
-    assert_error(api.patch(f"/events/{event['id']}", {"title": "x"}, headers={"If-Match": f'"{version}"'}), 412, "precondition_failed")
+    assert_error(
+        api.patch(f"/events/{event['id']}", {"title": "x"}, headers={"If-Match": f'"{version}"'}),
+        412,
+        "precondition_failed",
+    )
     deleted = api.delete(f"/events/{event['id']}?scope=this&occurrence=2026-05-06T07:00:00Z")
     assert deleted.status_code == 204
-    assert len(api.get("/events", {"start": "2026-05-01T00:00:00Z", "end": "2026-06-01T00:00:00Z"}).json()["items"]) == 4
+    assert (
+        len(
+            api.get("/events", {"start": "2026-05-01T00:00:00Z", "end": "2026-06-01T00:00:00Z"}).json()[
+                "items"
+            ]
+        )
+        == 4
+    )
 
 
-def test_resource_conflict_is_409_with_the_clashing_occurrences(api_as: Callable[..., Any], member: User, manager: User, mine: Calendar, room: Calendar, calendar_of: Any) -> None:
-    weekly = post_event(api_as(member), mine, start="2026-03-02T09:00:00", end="2026-03-02T10:00:00", rrule="FREQ=WEEKLY", resources=[room.pk]).json()
+def test_resource_conflict_is_409_with_the_clashing_occurrences(
+    api_as: Callable[..., Any], member: User, manager: User, mine: Calendar, room: Calendar, calendar_of: Any
+) -> None:
+    weekly = post_event(
+        api_as(member),
+        mine,
+        start="2026-03-02T09:00:00",
+        end="2026-03-02T10:00:00",
+        rrule="FREQ=WEEKLY",
+        resources=[room.pk],
+    ).json()
     theirs = calendar_of(manager, time_zone="Europe/Berlin")
-    refused = post_event(api_as(manager), theirs, start="2026-04-06T09:30:00", end="2026-04-06T10:30:00", resources=[room.pk], confirm_conflicts=True)
+    refused = post_event(
+        api_as(manager),
+        theirs,
+        start="2026-04-06T09:30:00",
+        end="2026-04-06T10:30:00",
+        resources=[room.pk],
+        confirm_conflicts=True,
+    )
     body = assert_error(refused, 409, "conflict")
     assert body["confirmable"] is False
-    assert body["conflicts"] == [{
-        "id": weekly["id"], "occurrence": "2026-04-06T07:00:00Z", "title": "Call", "calendar": mine.pk,
-        "occurrence_start": "2026-04-06T07:00:00Z", "occurrence_end": "2026-04-06T08:00:00Z",
-        "users": [], "resources": [room.pk], "private": False,
-    }]
+    assert body["conflicts"] == [
+        {
+            "id": weekly["id"],
+            "occurrence": "2026-04-06T07:00:00Z",
+            "title": "Call",
+            "calendar": mine.pk,
+            "occurrence_start": "2026-04-06T07:00:00Z",
+            "occurrence_end": "2026-04-06T08:00:00Z",
+            "users": [],
+            "resources": [room.pk],
+            "private": False,
+        }
+    ]
 
 
-def test_person_conflict_warns_then_confirmed(api_as: Callable[..., Any], member: User, manager: User, mine: Calendar, calendar_of: Any) -> None:
+def test_person_conflict_warns_then_confirmed(
+    api_as: Callable[..., Any], member: User, manager: User, mine: Calendar, calendar_of: Any
+) -> None:
     post_event(api_as(member), mine, start="2026-05-04T09:00:00", end="2026-05-04T10:00:00")
     theirs = calendar_of(manager, time_zone="Europe/Berlin")
-    warned = assert_error(post_event(api_as(manager), theirs, start="2026-05-04T09:30:00", end="2026-05-04T10:30:00", attendees=[member.pk]), 409, "conflict")
+    warned = assert_error(
+        post_event(
+            api_as(manager),
+            theirs,
+            start="2026-05-04T09:30:00",
+            end="2026-05-04T10:30:00",
+            attendees=[member.pk],
+        ),
+        409,
+        "conflict",
+    )
     assert warned["confirmable"] is True and warned["conflicts"][0]["users"] == [member.pk]
-    made = post_event(api_as(manager), theirs, start="2026-05-04T09:30:00", end="2026-05-04T10:30:00", attendees=[member.pk], confirm_conflicts=True)
+    made = post_event(
+        api_as(manager),
+        theirs,
+        start="2026-05-04T09:30:00",
+        end="2026-05-04T10:30:00",
+        attendees=[member.pk],
+        confirm_conflicts=True,
+    )
     assert made.status_code == 201
     answered = api_as(member).post(f"/events/{made.json()['id']}/respond", {"response": "accepted"})
     assert answered.status_code == 200
     assert [a["response"] for a in answered.json()["attendees"] if a["user"] == member.pk] == ["accepted"]
 
 
-def test_freebusy(api_as: Callable[..., Any], member: User, manager: User, mine: Calendar, room: Calendar) -> None:
-    post_event(api_as(member), mine, start="2026-05-04T09:00:00", end="2026-05-04T10:00:00", rrule="FREQ=DAILY;COUNT=2", resources=[room.pk])
-    post_event(api_as(member), mine, start="2026-05-04T09:30:00", end="2026-05-04T11:00:00", confirm_conflicts=True)
-    answer = api_as(manager).get("/freebusy", {"start": "2026-05-04T00:00:00Z", "end": "2026-05-06T00:00:00Z", "users": f"{member.pk},{manager.pk}", "resources": str(room.pk)})
+def test_freebusy(
+    api_as: Callable[..., Any], member: User, manager: User, mine: Calendar, room: Calendar
+) -> None:
+    post_event(
+        api_as(member),
+        mine,
+        start="2026-05-04T09:00:00",
+        end="2026-05-04T10:00:00",
+        rrule="FREQ=DAILY;COUNT=2",
+        resources=[room.pk],
+    )
+    post_event(
+        api_as(member), mine, start="2026-05-04T09:30:00", end="2026-05-04T11:00:00", confirm_conflicts=True
+    )
+    answer = api_as(manager).get(
+        "/freebusy",
+        {
+            "start": "2026-05-04T00:00:00Z",
+            "end": "2026-05-06T00:00:00Z",
+            "users": f"{member.pk},{manager.pk}",
+            "resources": str(room.pk),
+        },
+    )
     assert answer.status_code == 200, answer.content
     body = answer.json()
     assert body["users"] == [
-        {"id": member.pk, "busy": [{"start": "2026-05-04T07:00:00Z", "end": "2026-05-04T09:00:00Z"}, {"start": "2026-05-05T07:00:00Z", "end": "2026-05-05T08:00:00Z"}]},
+        {
+            "id": member.pk,
+            "busy": [
+                {"start": "2026-05-04T07:00:00Z", "end": "2026-05-04T09:00:00Z"},
+                {"start": "2026-05-05T07:00:00Z", "end": "2026-05-05T08:00:00Z"},
+            ],
+        },
         {"id": manager.pk, "busy": []},
     ]
-    assert body["resources"] == [{"id": room.pk, "busy": [{"start": "2026-05-04T07:00:00Z", "end": "2026-05-04T08:00:00Z"}, {"start": "2026-05-05T07:00:00Z", "end": "2026-05-05T08:00:00Z"}]}]
+    assert body["resources"] == [
+        {
+            "id": room.pk,
+            "busy": [
+                {"start": "2026-05-04T07:00:00Z", "end": "2026-05-04T08:00:00Z"},
+                {"start": "2026-05-05T07:00:00Z", "end": "2026-05-05T08:00:00Z"},
+            ],
+        }
+    ]
 
 
-def test_private_calendar_is_seen_by_its_owner_attendees_and_admins_only(api_as: Callable[..., Any], member: User, manager: User, guest: User, admin_user: User, calendar_of: Any) -> None:
+def test_private_calendar_is_seen_by_its_owner_attendees_and_admins_only(
+    api_as: Callable[..., Any], member: User, manager: User, guest: User, admin_user: User, calendar_of: Any
+) -> None:
     secret = calendar_of(member, "Private", private=True, time_zone="Europe/Berlin")
-    event = post_event(api_as(member), secret, title="Interview", start="2026-05-04T09:00:00", end="2026-05-04T10:00:00").json()
-    invited = post_event(api_as(member), secret, title="With Mona", start="2026-05-05T09:00:00", end="2026-05-05T10:00:00", attendees=[manager.pk]).json()
+    event = post_event(
+        api_as(member), secret, title="Interview", start="2026-05-04T09:00:00", end="2026-05-04T10:00:00"
+    ).json()
+    invited = post_event(
+        api_as(member),
+        secret,
+        title="With Mona",
+        start="2026-05-05T09:00:00",
+        end="2026-05-05T10:00:00",
+        attendees=[manager.pk],
+    ).json()
     window = {"start": "2026-05-01T00:00:00Z", "end": "2026-06-01T00:00:00Z"}
-    assert [o["title"] for o in api_as(member).get("/events", window).json()["items"]] == ["Interview", "With Mona"]
-    assert [o["title"] for o in api_as(admin_user).get("/events", window).json()["items"]] == ["Interview", "With Mona"]
+    assert [o["title"] for o in api_as(member).get("/events", window).json()["items"]] == [
+        "Interview",
+        "With Mona",
+    ]
+    assert [o["title"] for o in api_as(admin_user).get("/events", window).json()["items"]] == [
+        "Interview",
+        "With Mona",
+    ]
     assert [o["title"] for o in api_as(manager).get("/events", window).json()["items"]] == ["With Mona"]
     assert api_as(guest).get("/events", window).json()["items"] == []
     assert_error(api_as(manager).get(f"/events/{event['id']}"), 404, "not_found")
@@ -159,8 +306,12 @@ def test_private_calendar_is_seen_by_its_owner_attendees_and_admins_only(api_as:
         ({"colour": "red"}, "colour"),
     ],
 )
-def test_bad_event_input_is_422(api_as: Callable[..., Any], member: User, mine: Calendar, body: dict[str, Any], field: str) -> None:
-    answer = post_event(api_as(member), mine, **{"start": "2026-05-04T09:00:00", "end": "2026-05-04T10:00:00", **body})
+def test_bad_event_input_is_422(
+    api_as: Callable[..., Any], member: User, mine: Calendar, body: dict[str, Any], field: str
+) -> None:
+    answer = post_event(
+        api_as(member), mine, **{"start": "2026-05-04T09:00:00", "end": "2026-05-04T10:00:00", **body}
+    )
     error = assert_error(answer, 422, "invalid")
     assert field in [e["field"] for e in error.get("errors", [])], error
     assert not Event.objects.exists()
@@ -174,7 +325,9 @@ def test_bad_event_input_is_422(api_as: Callable[..., Any], member: User, mine: 
         ({"start": "yesterday", "end": "2026-05-01T00:00:00Z"}, "start"),
     ],
 )
-def test_bad_ranges_are_422(api_as: Callable[..., Any], member: User, params: dict[str, str], field: str) -> None:
+def test_bad_ranges_are_422(
+    api_as: Callable[..., Any], member: User, params: dict[str, str], field: str
+) -> None:
     error = assert_error(api_as(member).get("/events", params), 422, "invalid")
     assert field in [e["field"] for e in error.get("errors", [])]
 

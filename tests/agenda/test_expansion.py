@@ -16,8 +16,12 @@ from .conftest import BERLIN, NEW_YORK, at
 
 def series(start: datetime, minutes: int = 60, **fields: object) -> Event:
     return Event(
-        pk=1, title="Stand-up", start=start.astimezone(UTC), end=(start + timedelta(minutes=minutes)).astimezone(UTC),
-        time_zone=str(start.tzinfo), **fields,
+        pk=1,
+        title="Stand-up",
+        start=start.astimezone(UTC),
+        end=(start + timedelta(minutes=minutes)).astimezone(UTC),
+        time_zone=str(start.tzinfo),
+        **fields,
     )
 
 
@@ -36,7 +40,10 @@ def test_weekly_with_exdate_and_rdate() -> None:
     skipped = at(BERLIN, 2026, 5, 11, 9).astimezone(UTC)
     extra = at(BERLIN, 2026, 5, 13, 15).astimezone(UTC)
     event = series(
-        at(BERLIN, 2026, 5, 4, 9), rrule="FREQ=WEEKLY;BYDAY=MO;COUNT=4", exdates=[iso(skipped)], rdates=[iso(extra)]
+        at(BERLIN, 2026, 5, 4, 9),
+        rrule="FREQ=WEEKLY;BYDAY=MO;COUNT=4",
+        exdates=[iso(skipped)],
+        rdates=[iso(extra)],
     )
     found = [s.astimezone(BERLIN) for s in starts(event, at(BERLIN, 2026, 5, 1), at(BERLIN, 2026, 6, 30))]
     assert [(s.day, s.hour) for s in found] == [(4, 9), (13, 15), (18, 9), (25, 9)]
@@ -94,19 +101,38 @@ def test_time_in_the_gap_takes_the_offset_before_it() -> None:
 def test_all_day_series_keeps_whole_local_days_across_dst() -> None:
     start = at(BERLIN, 2026, 3, 28)
     event = Event(
-        pk=1, title="Offsite", start=start.astimezone(UTC), end=(start + timedelta(days=1)).astimezone(UTC),
-        time_zone="Europe/Berlin", all_day=True, rrule="FREQ=DAILY;COUNT=3",
+        pk=1,
+        title="Offsite",
+        start=start.astimezone(UTC),
+        end=(start + timedelta(days=1)).astimezone(UTC),
+        time_zone="Europe/Berlin",
+        all_day=True,
+        rrule="FREQ=DAILY;COUNT=3",
     )
     found = expand(event, at(BERLIN, 2026, 3, 27).astimezone(UTC), at(BERLIN, 2026, 4, 2).astimezone(UTC))
-    assert [(o.end - o.start) for o in found] == [timedelta(hours=24), timedelta(hours=23), timedelta(hours=24)]
+    assert [(o.end - o.start) for o in found] == [
+        timedelta(hours=24),
+        timedelta(hours=23),
+        timedelta(hours=24),
+    ]
     assert all(o.start.astimezone(BERLIN).hour == 0 for o in found)
 
 
 @pytest.mark.parametrize(
     "rule",
-    ["FREQ=SECONDLY", "FREQ=MINUTELY", "FREQ=HOURLY", "FREQ=WEEKLY;COUNT=0", "BYDAY=MO", "FREQ=DAILY;BYHOUR=3",
-     "FREQ=DAILY;COUNT=2;UNTIL=20260101", "FREQ=WEEKLY;BYDAY=XX", "FREQ=DAILY;UNTIL=tomorrow", "nonsense",
-     "FREQ=DAILY\nRRULE:FREQ=DAILY"],
+    [
+        "FREQ=SECONDLY",
+        "FREQ=MINUTELY",
+        "FREQ=HOURLY",
+        "FREQ=WEEKLY;COUNT=0",
+        "BYDAY=MO",
+        "FREQ=DAILY;BYHOUR=3",
+        "FREQ=DAILY;COUNT=2;UNTIL=20260101",
+        "FREQ=WEEKLY;BYDAY=XX",
+        "FREQ=DAILY;UNTIL=tomorrow",
+        "nonsense",
+        "FREQ=DAILY\nRRULE:FREQ=DAILY",
+    ],
 )
 def test_broken_or_unsupported_rules_are_refused_with_a_message(rule: str) -> None:
     with pytest.raises(InvalidInput) as refused:

@@ -33,12 +33,21 @@ def run_at(moment: Any) -> int:
 def soon(member: User, manager: User, guest: User, calendar_of: Any, schedule: Callable[..., Event]) -> Event:
     start = (timezone.now() + timedelta(hours=2)).replace(microsecond=0)
     return schedule(
-        manager, calendar_of(manager), start, start + timedelta(hours=1), time_zone="UTC",
-        attendees=[member, guest], reminders=[15, 60], rrule="FREQ=DAILY;COUNT=3", confirm_conflicts=True,
+        manager,
+        calendar_of(manager),
+        start,
+        start + timedelta(hours=1),
+        time_zone="UTC",
+        attendees=[member, guest],
+        reminders=[15, 60],
+        rrule="FREQ=DAILY;COUNT=3",
+        confirm_conflicts=True,
     )
 
 
-def test_due_reminders_notify_each_attendee_once(soon: Event, member: User, manager: User, guest: User) -> None:
+def test_due_reminders_notify_each_attendee_once(
+    soon: Event, member: User, manager: User, guest: User
+) -> None:
     assert soon.next_reminder_at == soon.start - timedelta(minutes=60)
     assert run_at(soon.start - timedelta(minutes=61)) == 0
     assert run_at(soon.start - timedelta(minutes=59)) == 1
@@ -94,6 +103,8 @@ def test_reminder_is_mailed_by_default(soon: Event, member: User) -> None:
 
 def test_moving_the_event_reschedules_its_reminder(soon: Event, manager: User) -> None:
     later = soon.start + timedelta(hours=5)
-    services.update_event(soon, by=manager, version=soon.version, data={"start": later}, confirm_conflicts=True)
+    services.update_event(
+        soon, by=manager, version=soon.version, data={"start": later}, confirm_conflicts=True
+    )
     soon.refresh_from_db()
     assert soon.next_reminder_at == later - timedelta(minutes=60)

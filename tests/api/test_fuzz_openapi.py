@@ -174,7 +174,9 @@ def world(
     mailgate.deliver(raw, sender="vera@vendor.example", recipients=["support@tandem.test"], via="smtp")
     mailgate.process_waiting()
 
-    own = agenda.create_calendar(by=member, kind="personal", data={"name": "Bob's", "time_zone": "Europe/Berlin"})
+    own = agenda.create_calendar(
+        by=member, kind="personal", data={"name": "Bob's", "time_zone": "Europe/Berlin"}
+    )
     room = agenda.create_calendar(by=manager, kind="resource", data={"name": "Room Everest", "capacity": 8})
     start = datetime(2026, 5, 4, 9, tzinfo=ZoneInfo("Europe/Berlin"))
     series = agenda.create_event(
@@ -183,7 +185,9 @@ def world(
               "attendees": [manager], "resources": [room], "reminders": [10], "items": [first], "organizations": [acme]},
     )  # fmt: skip
     single = agenda.create_event(
-        by=member, calendar=own, data={"title": "Review", "start": start + timedelta(hours=3), "people": [ada]}
+        by=member,
+        calendar=own,
+        data={"title": "Review", "start": start + timedelta(hours=3), "people": [ada]},
     )
 
     token = api_token_for(admin_user)

@@ -55,7 +55,9 @@ def _many(queryset: QuerySet[Any], ids: list[int], field: str) -> list[Any]:
     found = {record.pk: record for record in queryset.filter(pk__in=ids)}
     missing = [pk for pk in ids if pk not in found]
     if missing:
-        raise InvalidInput(_("No such record: %(ids)s.") % {"ids": ", ".join(str(pk) for pk in missing)}, field=field)
+        raise InvalidInput(
+            _("No such record: %(ids)s.") % {"ids": ", ".join(str(pk) for pk in missing)}, field=field
+        )
     return [found[pk] for pk in dict.fromkeys(ids)]
 
 
@@ -93,7 +95,11 @@ def _utc(value: datetime, field: str) -> datetime:
 
 def _event(user: User, pk: int) -> Event:
     event = queries.get_event_for_user(user, pk)
-    return Event.objects.prefetch_related("attendees", "bookings", "links").select_related("organizer").get(pk=event.pk)
+    return (
+        Event.objects.prefetch_related("attendees", "bookings", "links")
+        .select_related("organizer")
+        .get(pk=event.pk)
+    )
 
 
 # --- Calendars -------------------------------------------------------------------------------------
@@ -109,7 +115,9 @@ def list_calendars(
     request: HttpRequest, filters: Query[CalendarFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
     """The calendars you may see: yours, your teams', the public ones and every resource."""
-    rows = queries.visible_calendars(acting_user(request), archived=filters.archived).order_by("kind", "name", "pk")
+    rows = queries.visible_calendars(acting_user(request), archived=filters.archived).order_by(
+        "kind", "name", "pk"
+    )
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
     return paginate(rows, page)
@@ -182,9 +190,13 @@ def delete_calendar(request: HttpRequest, id: PathId, if_match: IfMatch = None) 
 class RangeParams(Schema):
     start: datetime = Field(description="ISO 8601; without an offset: UTC.")
     end: datetime = Field(description="ISO 8601, after start, at most 400 days later.")
-    calendar: PathId | None = Field(None, description="One calendar's events (a resource's: and those booking it).")
+    calendar: PathId | None = Field(
+        None, description="One calendar's events (a resource's: and those booking it)."
+    )
     attendee: PathId | None = Field(None, description="One user's events (invited, or on their calendar).")
-    limit: int = Field(500, ge=1, le=MAX_OCCURRENCES, description=f"Occurrences per page, at most {MAX_OCCURRENCES}.")
+    limit: int = Field(
+        500, ge=1, le=MAX_OCCURRENCES, description=f"Occurrences per page, at most {MAX_OCCURRENCES}."
+    )
     offset: int = Field(0, ge=0, le=MAX_ID)
 
 
@@ -249,7 +261,9 @@ def create_event(request: HttpRequest, payload: EventIn, response: HttpResponse)
     require(user, Permission.EDIT_EVENTS)
     calendar = _calendar_named(user, payload.calendar)
     data = _relations(user, payload.model_dump(exclude_none=True, exclude={"calendar", "confirm_conflicts"}))
-    event = services.create_event(by=user, calendar=calendar, data=data, confirm_conflicts=payload.confirm_conflicts)
+    event = services.create_event(
+        by=user, calendar=calendar, data=data, confirm_conflicts=payload.confirm_conflicts
+    )
     set_etag(response, event.version)
     response["Location"] = f"{request.path.rstrip('/')}/{event.pk}"
     return Status(201, _event(user, event.pk))
@@ -271,14 +285,26 @@ def update_event(
     user = acting_user(request)
     event = queries.get_event_for_user(user, id)
     precondition = edit_precondition(if_match, payload.version)
-    data = payload.model_dump(exclude_unset=True, exclude={"version", "occurrence", "scope", "confirm_conflicts"})
+    data = payload.model_dump(
+        exclude_unset=True, exclude={"version", "occurrence", "scope", "confirm_conflicts"}
+    )
     for name in ("title", "start", "time_zone", "all_day", "busy", "status", "priority", "calendar"):
         if name in data and data[name] is None:
             raise InvalidInput(_("This field cannot be empty."), field=name)
     for name in ("description", "location", "video_url", "rrule"):
         if name in data and data[name] is None:
             data[name] = ""
-    for name in ("rdates", "exdates", "reminders", "attendees", "people", "resources", "items", "organizations", "linked_people"):
+    for name in (
+        "rdates",
+        "exdates",
+        "reminders",
+        "attendees",
+        "people",
+        "resources",
+        "items",
+        "organizations",
+        "linked_people",
+    ):
         if name in data and data[name] is None:
             data[name] = []
     if data.get("end") is None:
@@ -303,12 +329,16 @@ def update_event(
 
 
 class DeleteParams(Schema):
-    occurrence: datetime | None = Field(None, description="The original start of the occurrence (for this / following).")
+    occurrence: datetime | None = Field(
+        None, description="The original start of the occurrence (for this / following)."
+    )
     scope: Scope = Field("all", description="this, following or all")
 
 
 @events.delete("/{id}", response={204: None, **errors(403, 404, 409, 412)})
-def delete_event(request: HttpRequest, id: PathId, params: Query[DeleteParams], if_match: IfMatch = None) -> Status[None]:
+def delete_event(
+    request: HttpRequest, id: PathId, params: Query[DeleteParams], if_match: IfMatch = None
+) -> Status[None]:
     """Cancel the event, one occurrence (`scope=this`), it and the following ones, or the series."""
     user = acting_user(request)
     event = queries.get_event_for_user(user, id)
@@ -338,7 +368,9 @@ class FreeBusyParams(Schema):
     start: datetime
     end: datetime
     users: str = Field("", max_length=1000, description="User ids, comma-separated (at most 50).")
-    resources: str = Field("", max_length=1000, description="Resource calendar ids, comma-separated (at most 50).")
+    resources: str = Field(
+        "", max_length=1000, description="Resource calendar ids, comma-separated (at most 50)."
+    )
 
 
 def _ids(text: str, field: str) -> list[int]:

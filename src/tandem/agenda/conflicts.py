@@ -82,7 +82,9 @@ def describe(clashes: Sequence[Clash], viewer: Any) -> list[dict[str, Any]]:
     "busy", without its title."""
     ids = {clash.occurrence.event.pk for clash in clashes}
     seen = set(
-        queries.Event.objects.filter(queries.event_visibility(viewer), pk__in=ids).values_list("pk", flat=True)
+        queries.Event.objects.filter(queries.event_visibility(viewer), pk__in=ids).values_list(
+            "pk", flat=True
+        )
     )
     described = []
     for clash in clashes:

@@ -52,7 +52,12 @@ def visible_calendars(user: Any, *, archived: bool = False) -> QuerySet[Calendar
 
 
 def get_calendar_for_user(user: Any, pk: int) -> Calendar:
-    calendar = Calendar.objects.filter(calendar_visibility(user)).select_related("owner", "team").filter(pk=pk).first()
+    calendar = (
+        Calendar.objects.filter(calendar_visibility(user))
+        .select_related("owner", "team")
+        .filter(pk=pk)
+        .first()
+    )
     if calendar is None:
         raise NotFound(_not_found())
     return calendar
@@ -119,8 +124,11 @@ def overridden_ids(masters: Iterable[Event]) -> dict[int, list[datetime]]:
     ids = [event.pk for event in masters if event.recurring and not event.master_id]
     found: dict[int, list[datetime]] = defaultdict(list)
     if ids:
-        for master_id, moment in Event.objects.filter(master_id__in=ids).values_list("master_id", "recurrence_id"):
-            found[master_id].append(moment)
+        for master_id, moment in Event.objects.filter(master_id__in=ids).values_list(
+            "master_id", "recurrence_id"
+        ):
+            if master_id is not None and moment is not None:
+                found[master_id].append(moment)
     return found
 
 
@@ -128,7 +136,9 @@ def occurrences(rows: Sequence[Event], start: datetime, end: datetime) -> list[O
     """Every occurrence of these rows in [start, end), by start."""
     overridden = overridden_ids(rows)
     found = [
-        occurrence for event in rows for occurrence in expand(event, start, end, overridden=overridden.get(event.pk, ()))
+        occurrence
+        for event in rows
+        for occurrence in expand(event, start, end, overridden=overridden.get(event.pk, ()))
     ]
     found.sort(key=lambda each: (each.start, each.end, each.series_id, each.event.pk))
     return found
@@ -215,7 +225,9 @@ class FreeBusy:
     resources: dict[int, list[tuple[datetime, datetime]]]
 
 
-def _merge(spans: list[tuple[datetime, datetime]], start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+def _merge(
+    spans: list[tuple[datetime, datetime]], start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
     merged: list[tuple[datetime, datetime]] = []
     for begins, ends in sorted((max(s, start), min(e, end)) for s, e in spans):
         if merged and begins <= merged[-1][1]:

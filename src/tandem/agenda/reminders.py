@@ -33,20 +33,37 @@ LOOKAHEAD = timedelta(days=400)
 BATCH = 200
 
 
-def _pending(event: Event, now: datetime, sent: set[tuple[datetime, int]]) -> Iterator[tuple[datetime, datetime, datetime | None, int]]:
+def _pending(
+    event: Event, now: datetime, sent: set[tuple[datetime, int]]
+) -> Iterator[tuple[datetime, datetime, datetime | None, int]]:
     """(when, occurrence start, recurrence id, minutes) of each reminder of the row not yet sent,
     for occurrences that have not started more than GRACE ago, soonest first."""
     if not event.reminders or event.status == EventStatus.CANCELLED:
         return
     longest = timedelta(minutes=max(event.reminders))
-    overridden = list(Event.objects.filter(master=event).values_list("recurrence_id", flat=True)) if event.recurring else []
+    overridden = (
+        [
+            moment
+            for moment in Event.objects.filter(master=event).values_list("recurrence_id", flat=True)
+            if moment is not None
+        ]
+        if event.recurring
+        else []
+    )
     found = []
     for occurrence in expand(event, now - GRACE, now + longest + LOOKAHEAD, overridden=overridden):
         if occurrence.start < now - GRACE:
             continue
         for minutes in event.reminders:
             if (occurrence.start, minutes) not in sent:
-                found.append((occurrence.start - timedelta(minutes=minutes), occurrence.start, occurrence.recurrence_id, minutes))
+                found.append(
+                    (
+                        occurrence.start - timedelta(minutes=minutes),
+                        occurrence.start,
+                        occurrence.recurrence_id,
+                        minutes,
+                    )
+                )
         if len(found) > 50:
             break
     yield from sorted(found, key=lambda each: each[0])

@@ -52,7 +52,9 @@ class Ref(Schema):
 class CalendarIn(_Input):
     name: Name
     kind: Kind = CalendarKind.PERSONAL  # type: ignore[assignment]
-    owner: RecordId | None = Field(None, description="A personal calendar's owner (default: you; admins only for others).")
+    owner: RecordId | None = Field(
+        None, description="A personal calendar's owner (default: you; admins only for others)."
+    )
     team: RecordId | None = Field(None, description="A team calendar's team.")
     colour: Colour = "#4f46e5"
     description: Text = ""
@@ -106,9 +108,13 @@ class _EventFields(_Input):
     description: Text | None = None
     location: Short | None = None
     video_url: Url | None = Field(None, description="A link to the video call (http or https).")
-    time_zone: Zone | None = Field(None, description="The IANA zone the event's times live in (default: the calendar's).")
+    time_zone: Zone | None = Field(
+        None, description="The IANA zone the event's times live in (default: the calendar's)."
+    )
     all_day: Flag | None = None
-    busy: Flag | None = Field(None, description="Counts for its people's free/busy (default: true, all-day events false).")
+    busy: Flag | None = Field(
+        None, description="Counts for its people's free/busy (default: true, all-day events false)."
+    )
     status: Status | None = None
     priority: Priority | None = Field(None, description="RFC 5545: 0 none, 1 highest … 9 lowest.")
     rrule: Rule | None = Field(None, description='RFC 5545 RRULE, e.g. "FREQ=WEEKLY;BYDAY=MO"; "" for none.')
@@ -123,7 +129,9 @@ class _EventFields(_Input):
     items: Ids | None = Field(None, description="Linked work items and deals (ids).")
     organizations: Ids | None = Field(None, description="Linked organizations (ids).")
     linked_people: Ids | None = Field(None, description="Linked people (ids).")
-    confirm_conflicts: Flag = Field(False, description="Schedule even though attendees have other events then.")
+    confirm_conflicts: Flag = Field(
+        False, description="Schedule even though attendees have other events then."
+    )
 
 
 class EventIn(_EventFields):
@@ -142,7 +150,9 @@ class EventPatch(_EventFields):
     occurrence: datetime | None = Field(
         None, description="The original start of the occurrence to change (its `occurrence` in the list)."
     )
-    scope: Scope = Field("all", description="this: one occurrence; following: it and the later ones; all: the series.")
+    scope: Scope = Field(
+        "all", description="this: one occurrence; following: it and the later ones; all: the series."
+    )
 
 
 class RespondIn(_Input):
@@ -169,7 +179,9 @@ class EventOut(Schema):
     uid: str
     calendar: int
     master: int | None = Field(description="For an overridden occurrence: its series.")
-    recurrence_id: str | None = Field(description="For an overridden occurrence: the original start it replaces.")
+    recurrence_id: str | None = Field(
+        description="For an overridden occurrence: the original start it replaces."
+    )
     title: str
     description: str
     location: str

@@ -43,7 +43,9 @@ def _clean(calendar: Calendar, data: dict[str, Any]) -> dict[str, tuple[Any, Any
         elif name == "time_zone":
             zone(value)
         elif name == "private" and value and calendar.kind == CalendarKind.RESOURCE:
-            raise InvalidInput(_("A resource is seen by everyone who books it; it cannot be private."), field="private")
+            raise InvalidInput(
+                _("A resource is seen by everyone who books it; it cannot be private."), field="private"
+            )
         elif name in {"location", "capacity"} and calendar.kind != CalendarKind.RESOURCE and value:
             raise InvalidInput(_("Only a resource has a location and a capacity."), field=name)
         old = getattr(calendar, name)

@@ -144,7 +144,9 @@ def _apply(event: Event, data: dict[str, Any], *, creating: bool) -> dict[str, l
         event.video_url = url
     if "priority" in data:
         if not isinstance(data["priority"], int) or not 0 <= data["priority"] <= 9:
-            raise InvalidInput(_("A priority runs from 0 (none) and 1 (highest) to 9 (lowest)."), field="priority")
+            raise InvalidInput(
+                _("A priority runs from 0 (none) and 1 (highest) to 9 (lowest)."), field="priority"
+            )
         event.priority = data["priority"]
     if "status" in data:
         if data["status"] not in EventStatus.values:
@@ -240,7 +242,9 @@ def _set_relations(event: Event, data: dict[str, Any], *, by: User) -> dict[str,
         old = set(event.links.exclude(**{column: None}).values_list(f"{column}_id", flat=True))
         new = {record.pk for record in records}
         event.links.filter(**{f"{column}_id__in": old - new}).delete()
-        EventLink.objects.bulk_create([EventLink(event=event, **{f"{column}_id": pk}) for pk in sorted(new - old)])
+        EventLink.objects.bulk_create(
+            [EventLink(event=event, **{f"{column}_id": pk}) for pk in sorted(new - old)]
+        )
         if old != new:
             changes[key] = [sorted(old), sorted(new)]
     return changes
@@ -249,14 +253,20 @@ def _set_relations(event: Event, data: dict[str, Any], *, by: User) -> dict[str,
 def _copy_relations(source: Event, target: Event) -> None:
     Attendee.objects.bulk_create(
         [
-            Attendee(event=target, user_id=a.user_id, person_id=a.person_id, email=a.email, response=a.response)
+            Attendee(
+                event=target, user_id=a.user_id, person_id=a.person_id, email=a.email, response=a.response
+            )
             for a in source.attendees.all()
         ]
     )
-    Booking.objects.bulk_create([Booking(event=target, resource_id=b.resource_id) for b in source.bookings.all()])
+    Booking.objects.bulk_create(
+        [Booking(event=target, resource_id=b.resource_id) for b in source.bookings.all()]
+    )
     EventLink.objects.bulk_create(
         [
-            EventLink(event=target, item_id=x.item_id, organization_id=x.organization_id, person_id=x.person_id)
+            EventLink(
+                event=target, item_id=x.item_id, organization_id=x.organization_id, person_id=x.person_id
+            )
             for x in source.links.all()
         ]
     )
@@ -286,14 +296,21 @@ def _check_conflicts(rows: Sequence[Event], *, by: User, confirmed: bool, leave_
     for row in rows:
         if row.status == EventStatus.CANCELLED:
             continue
-        row = Event.objects.select_related("calendar").prefetch_related("attendees", "bookings").get(pk=row.pk)
+        row = (
+            Event.objects.select_related("calendar").prefetch_related("attendees", "bookings").get(pk=row.pk)
+        )
         ends = row.last_end or row.start + conflicts.HORIZON
         ends = min(ends, row.start + conflicts.HORIZON)
-        spans += [(o.start, o.end) for o in expand(row, row.start, max(ends, row.end), overridden=overridden.get(row.pk, ()))]
+        spans += [
+            (o.start, o.end)
+            for o in expand(row, row.start, max(ends, row.end), overridden=overridden.get(row.pk, ()))
+        ]
         users |= queries.people_of(row)
         resources |= queries.resources_of(row)
     spans.sort()
-    conflicts.check(spans, users=users, resources=resources, leave_out=leave_out, confirmed=confirmed, viewer=by)
+    conflicts.check(
+        spans, users=users, resources=resources, leave_out=leave_out, confirmed=confirmed, viewer=by
+    )
 
 
 def _saved(event: Event) -> None:
@@ -307,15 +324,16 @@ def _after_change(rows: Sequence[Event]) -> None:
         schedule_reminders(row)
 
 
-def _recorded(changes: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in changes.items()}
-
-
 # --- Writes -------------------------------------------------------------------------------------
 
 
 def create_event(
-    *, by: User, calendar: Calendar, data: dict[str, Any], confirm_conflicts: bool = False, uid: str | None = None
+    *,
+    by: User,
+    calendar: Calendar,
+    data: dict[str, Any],
+    confirm_conflicts: bool = False,
+    uid: str | None = None,
 ) -> Event:
     """Schedule an event (a series when `data` has an `rrule` or `rdates`) on `calendar`. `data`:
     title, start (required), end, time_zone (default: the calendar's), all_day, busy, description,
@@ -355,14 +373,20 @@ def _user_hints(changes: dict[str, Any]) -> dict[str, Any]:
 def _series_and_moment(event: Event, occurrence: datetime | None) -> tuple[Event, datetime | None]:
     """The series an id names, and the occurrence: an override's id names its own occurrence."""
     if event.master_id:
-        return Event.objects.select_related("calendar").get(pk=event.master_id), occurrence or event.recurrence_id
+        return Event.objects.select_related("calendar").get(
+            pk=event.master_id
+        ), occurrence or event.recurrence_id
     return event, occurrence
 
 
 def _require_occurrence(series: Event, occurrence: datetime | None) -> tuple[datetime, datetime]:
     if occurrence is None:
-        raise InvalidInput(_("Say which occurrence: send its original start as “occurrence”."), field="occurrence")
-    moment = occurrence.astimezone(UTC) if occurrence.tzinfo else place(occurrence, ZoneInfo(series.time_zone))
+        raise InvalidInput(
+            _("Say which occurrence: send its original start as “occurrence”."), field="occurrence"
+        )
+    moment = (
+        occurrence.astimezone(UTC) if occurrence.tzinfo else place(occurrence, ZoneInfo(series.time_zone))
+    )
     override = Event.objects.filter(master=series, recurrence_id=moment).first()
     if override is not None:
         return override.start, override.end
@@ -392,7 +416,7 @@ def update_event(
         _may_write(by, data["calendar"])
     with transaction.atomic():
         series = lock_version(Event, series.pk, version)
-        if not series.recurring or scope == "all" or moment is None and scope != "this":
+        if not series.recurring or scope == "all" or (moment is None and scope != "this"):
             if scope != "all" and series.recurring and moment is None:
                 _require_occurrence(series, moment)
             return _update_all(series, by=by, data=data, confirmed=confirm_conflicts)
@@ -493,12 +517,16 @@ def _override_of(series: Event, moment: datetime) -> Event:
     return override
 
 
-def _update_this(series: Event, moment: datetime, *, by: User, data: dict[str, Any], confirmed: bool) -> Event:
+def _update_this(
+    series: Event, moment: datetime, *, by: User, data: dict[str, Any], confirmed: bool
+) -> Event:
     named = [name for name in SERIES_ONLY if name in data]
     if named:
         raise InvalidInput(_("One occurrence cannot have a repeat rule of its own."), field=named[0])
     if "calendar" in data:
-        raise InvalidInput(_("Move the whole series to another calendar, not one occurrence."), field="calendar")
+        raise InvalidInput(
+            _("Move the whole series to another calendar, not one occurrence."), field="calendar"
+        )
     override = _override_of(series, moment)
     changes = _apply(override, data, creating=False)
     changes.update(_set_relations(override, data, by=by))
@@ -539,7 +567,7 @@ def _end_before(series: Event, moment: datetime) -> tuple[str, str]:
 
 
 def _split(series: Event, moment: datetime, *, by: User, data: dict[str, Any], confirmed: bool) -> Event:
-    start, end = _require_occurrence(series, moment)
+    _start, end = _require_occurrence(series, moment)
     older_rule, later_rule = _end_before(series, moment)
     later = Event(
         calendar=series.calendar,
@@ -580,8 +608,15 @@ def _split(series: Event, moment: datetime, *, by: User, data: dict[str, Any], c
     changes.update(_set_relations(later, data, by=by))
     _saved(later)
     overrides = list(Event.objects.filter(master=later))
-    _check_conflicts([later, *overrides], by=by, confirmed=confirmed, leave_out=_series_ids(later) | _series_ids(series))
-    record(by=by, verb=AgendaVerb.SPLIT_SERIES, target=series, changes={"occurrence": iso(moment), "new_event": later.pk})
+    _check_conflicts(
+        [later, *overrides], by=by, confirmed=confirmed, leave_out=_series_ids(later) | _series_ids(series)
+    )
+    record(
+        by=by,
+        verb=AgendaVerb.SPLIT_SERIES,
+        target=series,
+        changes={"occurrence": iso(moment), "new_event": later.pk},
+    )
     record(
         by=by,
         verb=AgendaVerb.SCHEDULED_EVENT,
@@ -608,7 +643,9 @@ def move_event(
     tz = ZoneInfo(series.time_zone)
     start = start if start.tzinfo else place(start, tz)
     if scope == "all" and moment is not None and series.recurring:
-        begins, _ends = _require_occurrence(series, moment.astimezone(UTC) if moment.tzinfo else place(moment, tz))
+        begins, _ends = _require_occurrence(
+            series, moment.astimezone(UTC) if moment.tzinfo else place(moment, tz)
+        )
         start = place(local(series.start, tz) + (local(start, tz) - local(begins, tz)), tz)
         moment = None
     return update_event(
@@ -639,7 +676,9 @@ def delete_event(
     with transaction.atomic():
         series = lock_version(Event, series.pk, version)
         if not series.recurring or scope == "all":
-            record(by=by, verb=AgendaVerb.CANCELLED_EVENT, target=series, changes={"start": iso(series.start)})
+            record(
+                by=by, verb=AgendaVerb.CANCELLED_EVENT, target=series, changes={"start": iso(series.start)}
+            )
             series.delete()
             return
         _require_occurrence(series, moment)
@@ -650,11 +689,18 @@ def delete_event(
             series.exdates = sorted({*series.exdates, iso(moment)})
             _bump(series)
             _saved(series)
-            record(by=by, verb=AgendaVerb.CANCELLED_OCCURRENCE, target=series, changes={"occurrence": iso(moment)})
+            record(
+                by=by,
+                verb=AgendaVerb.CANCELLED_OCCURRENCE,
+                target=series,
+                changes={"occurrence": iso(moment)},
+            )
             _after_change([series])
             return
         if moment <= series.start:
-            record(by=by, verb=AgendaVerb.CANCELLED_EVENT, target=series, changes={"start": iso(series.start)})
+            record(
+                by=by, verb=AgendaVerb.CANCELLED_EVENT, target=series, changes={"start": iso(series.start)}
+            )
             series.delete()
             return
         series.rrule, _later = _end_before(series, moment)
@@ -667,9 +713,7 @@ def delete_event(
         _after_change([series])
 
 
-def respond(
-    event: Event, *, by: User, response: str, occurrence: datetime | None = None
-) -> Event:
+def respond(event: Event, *, by: User, response: str, occurrence: datetime | None = None) -> Event:
     """`by` answers an invitation: to the event or whole series, or (with `occurrence`) to one
     occurrence, which then becomes an override with their answer."""
     if response not in Response.values or response == Response.NEEDS_ACTION:
