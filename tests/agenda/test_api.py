@@ -337,3 +337,47 @@ def test_bad_freebusy_ids_are_422(api_as: Callable[..., Any], member: User) -> N
     assert_error(api_as(member).get("/freebusy", {**window, "users": "1,x"}), 422, "invalid")
     assert_error(api_as(member).get("/freebusy", {**window, "users": "99999999999999999999"}), 422, "invalid")
     assert_error(api_as(member).get("/freebusy", {**window, "resources": str(member.pk)}), 422, "invalid")
+
+
+def test_listing_costs_the_same_for_many_events(
+    api_as: Callable[..., Any],
+    member: User,
+    manager: User,
+    mine: Calendar,
+    room: Calendar,
+    django_assert_max_num_queries: Any,
+) -> None:
+    api = api_as(member)
+    window = {"start": "2026-05-01T00:00:00Z", "end": "2026-06-01T00:00:00Z"}
+    for day in range(1, 21):
+        post_event(
+            api,
+            mine,
+            start=f"2026-05-{day:02d}T09:00:00",
+            end=f"2026-05-{day:02d}T10:00:00",
+            attendees=[manager.pk],
+            resources=[room.pk],
+            confirm_conflicts=True,
+        )
+    post_event(api, mine, start="2026-05-01T12:00:00", rrule="FREQ=DAILY", attendees=[manager.pk])
+    api.get("/events", window)  # warm: the token's user, the session
+    with django_assert_max_num_queries(12):
+        page = api.get("/events", window).json()
+    assert page["count"] == 20 + 31
+
+
+def test_attendee_filter_and_all_day(
+    api_as: Callable[..., Any], member: User, manager: User, mine: Calendar
+) -> None:
+    api = api_as(member)
+    post_event(api, mine, title="Offsite", start="2026-03-29", all_day=True, attendees=[manager.pk])
+    post_event(api, mine, title="Alone", start="2026-03-30T10:00:00")
+    window = {"start": "2026-03-28T00:00:00Z", "end": "2026-04-01T00:00:00Z"}
+    items = api.get("/events", {**window, "attendee": manager.pk}).json()["items"]
+    assert [(o["title"], o["all_day"], o["occurrence_start"], o["occurrence_end"]) for o in items] == [
+        ("Offsite", True, "2026-03-28T23:00:00Z", "2026-03-29T22:00:00Z")
+    ]
+    assert [o["title"] for o in api.get("/events", {**window, "attendee": member.pk}).json()["items"]] == [
+        "Offsite",
+        "Alone",
+    ]

@@ -206,3 +206,15 @@ def test_respond_to_one_occurrence(
     assert override.master_id == event.pk
     assert override.attendees.get(user=member).response == "declined"
     assert event.attendees.get(user=member).response == "needs_action"
+
+
+def test_moving_an_all_day_event_onto_a_dst_sunday_keeps_one_day(
+    member: User, calendar_of: Any, schedule: Callable[..., Event]
+) -> None:
+    event = schedule(
+        member, calendar_of(member), at(BERLIN, 2026, 3, 22), at(BERLIN, 2026, 3, 22), all_day=True
+    )
+    moved = services.move_event(event, by=member, version=event.version, start=at(BERLIN, 2026, 3, 29))
+    assert (moved.start, moved.end) == (at(BERLIN, 2026, 3, 29), at(BERLIN, 2026, 3, 30))
+    moved = services.move_event(moved, by=member, version=moved.version, start=at(BERLIN, 2026, 4, 5))
+    assert (moved.start, moved.end) == (at(BERLIN, 2026, 4, 5), at(BERLIN, 2026, 4, 6))

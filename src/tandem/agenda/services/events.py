@@ -159,10 +159,13 @@ def _apply(event: Event, data: dict[str, Any], *, creating: bool) -> dict[str, l
     if "end" in data:
         event.end = _instant(data["end"], tz, "end")
     elif "start" in data and not creating:
-        # moved without an end: it keeps its length
-        event.end = event.start + (before["end"] - before["start"])
+        # moved without an end: it keeps its length on the wall clock (an all-day event its days)
+        event.end = place(
+            local(event.start, tz) + (local(before["end"], tz) - local(before["start"], tz)), tz
+        )
     if creating and "end" not in data:
-        event.end = event.start + (timedelta(days=1) if event.all_day else timedelta(hours=1))
+        # an all-day event's span is made whole days below: one day from its start
+        event.end = event.start if event.all_day else event.start + timedelta(hours=1)
     if event.all_day:
         event.start, event.end = all_day_span(event.start, event.end, tz)
     if event.end < event.start:
