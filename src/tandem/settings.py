@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tandem.notifications",
     "tandem.feeds",
     "tandem.mailgate",
+    "tandem.agenda",
     "tandem.api",
     "tandem.web",
     "tandem.demo",

@@ -21,7 +21,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import hypothesis
 import pytest
@@ -39,6 +41,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tandem.accounts.models import User
+from tandem.agenda import services as agenda
 from tandem.contacts import services as contacts
 from tandem.mailgate import services as mailgate
 from tandem.sales import services as sales
@@ -171,6 +174,22 @@ def world(
     mailgate.deliver(raw, sender="vera@vendor.example", recipients=["support@tandem.test"], via="smtp")
     mailgate.process_waiting()
 
+    own = agenda.create_calendar(
+        by=member, kind="personal", data={"name": "Bob's", "time_zone": "Europe/Berlin"}
+    )
+    room = agenda.create_calendar(by=manager, kind="resource", data={"name": "Room Everest", "capacity": 8})
+    start = datetime(2026, 5, 4, 9, tzinfo=ZoneInfo("Europe/Berlin"))
+    series = agenda.create_event(
+        by=member, calendar=own,
+        data={"title": "Stand-up", "start": start, "end": start + timedelta(minutes=15), "rrule": "FREQ=DAILY;COUNT=10",
+              "attendees": [manager], "resources": [room], "reminders": [10], "items": [first], "organizations": [acme]},
+    )  # fmt: skip
+    single = agenda.create_event(
+        by=member,
+        calendar=own,
+        data={"title": "Review", "start": start + timedelta(hours=3), "people": [ada]},
+    )
+
     token = api_token_for(admin_user)
     stages = list(pipeline.stages.values_list("pk", flat=True))
     items = [first.pk, second.pk, deal.pk]
@@ -193,6 +212,9 @@ def world(
             "deals": [deal.pk],
             "leads": [lead.pk],
             "addresses": [address.pk],
+            "calendars": [own.pk, room.pk],
+            "resources": [room.pk],
+            "events": [series.pk, single.pk],
         },
     )
     yield _world

@@ -86,6 +86,12 @@ EXPECTED = {
     "/api/v1/feeds/new-work": {"get"},
     "/api/v1/feeds/boards/{id}": {"get"},
     "/api/v1/feeds/teams/{id}": {"get"},
+    "/api/v1/calendars": {"get", "post"},
+    "/api/v1/calendars/{id}": {"get", "patch", "delete"},
+    "/api/v1/events": {"get", "post"},
+    "/api/v1/events/{id}": {"get", "patch", "delete"},
+    "/api/v1/events/{id}/respond": {"post"},
+    "/api/v1/freebusy": {"get"},
 }
 
 

@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("contacts",),
     ("work",),
     ("finance",),
-    ("sales", "mailgate"),
+    ("sales", "mailgate", "agenda"),
     ("notifications", "feeds"),
     ("web",),
     ("api", "urls", "settings", "wsgi", "cli", "__main__"),

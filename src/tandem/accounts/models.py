@@ -84,6 +84,7 @@ class Team(models.Model):
 SYSTEM_ACCOUNTS = {
     "mail": ("mail-gateway@system.tandem.invalid", _("Mail gateway")),
     "setup": ("setup@system.tandem.invalid", _("Tandem setup")),
+    "calendar": ("calendar@system.tandem.invalid", _("Calendar reminders")),
 }
 SYSTEM_ROLES = {"setup": Role.ADMIN}
 SYSTEM_NAMES = dict(SYSTEM_ACCOUNTS.values())

@@ -37,6 +37,8 @@ class Permission(StrEnum):
     EXPORT_HISTORY = "export_history"  # download the whole history (admins)
     MANAGE_MAIL = "manage_mail"  # read all received mail, reprocess quarantined mail (admins)
     READ_MAIL = "read_mail"  # an item's received mail as sent: the raw .eml and its HTML (not guests)
+    EDIT_EVENTS = "edit_events"  # schedule, change and answer events on the calendars one may write to
+    MANAGE_CALENDARS = "manage_calendars"  # create and change team calendars and resources (rooms)
 
 
 GRANTS: dict[str, frozenset[Permission]] = {
@@ -57,6 +59,7 @@ GRANTS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_WORK,
             Permission.EDIT_WORK,
             Permission.READ_MAIL,
+            Permission.EDIT_EVENTS,
         }
     ),
     Role.MANAGER: frozenset(
@@ -70,6 +73,8 @@ GRANTS: dict[str, frozenset[Permission]] = {
             Permission.EDIT_WORK,
             Permission.MANAGE_BOARDS,
             Permission.READ_MAIL,
+            Permission.EDIT_EVENTS,
+            Permission.MANAGE_CALENDARS,
         }
     ),
     Role.ADMIN: frozenset(Permission),

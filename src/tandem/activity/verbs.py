@@ -58,6 +58,8 @@ TARGET_TYPE_LABELS: dict[str, StrOrPromise] = {
     "team": _("team"),
     "login lock": _("login lock"),
     "tag": _("tag"),
+    "calendar": _("calendar"),
+    "event": _("event"),
 }
 
 FIELD_LABELS: dict[str, StrOrPromise] = {
@@ -182,6 +184,8 @@ def changes_summary(verb: str, changes: Any) -> str:
         return str(changes["token"])
     if verb in {"ticked step", "unticked step"} and changes.get("step"):
         return str(changes["step"])
+    if verb == "reminded" and changes.get("title"):
+        return str(changes["title"])
     if verb in {"added contact", "removed contact"} and changes.get("person"):
         return str(changes["person"])
     return ""

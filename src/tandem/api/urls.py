@@ -15,6 +15,7 @@ from ninja.operation import Operation
 
 from tandem.accounts.api import directory, tokens
 from tandem.accounts.auth import BearerToken
+from tandem.agenda.api import calendars, events, freebusy
 from tandem.contacts.api import organizations, people
 from tandem.core.api.errors import error_response, install_error_handlers
 from tandem.feeds.api import customer_timelines, feeds
@@ -103,3 +104,6 @@ api.add_router("/reports", reports_router)
 api.add_router("/feeds", feeds)
 api.add_router("/notifications", notifications)
 api.add_router("/mail", mail)
+api.add_router("/calendars", calendars)
+api.add_router("/events", events)
+api.add_router("/freebusy", freebusy)

@@ -7,6 +7,9 @@ and asks for `fan_out` to run once that transaction has committed.
 workers share the work), works out each entry's audience with a handful of queries per batch, and
 writes one notification per person and entry (a unique constraint makes a second run harmless).
 
+An entry that names people to remind (`_users.reminded`: the calendar's reminders, on any kind of
+record) reaches them, as a reminder, whoever else it concerns.
+
 Who hears of an entry on an item: whoever it mentions, whoever it assigns or takes off, the
 assignees, the owner of a deal, the watchers, and the members of the board's team as the board says
 (`Board.team_notifications`). On a customer or a lead: its owner. Never the one who did it, never an
@@ -46,6 +49,7 @@ _STRENGTH = {
     Reason.OWNER: 3,
     Reason.WATCHER: 4,
     Reason.TEAM: 5,
+    Reason.ATTENDEE: 6,
 }
 
 
@@ -55,7 +59,7 @@ _MAIL_OF: dict[str, str] = {Channel.EMAIL: Mail.NOW, Channel.DIGEST: Mail.DIGEST
 def queue(entry: HistoryEntry) -> None:
     """In the transaction that wrote `entry`: put it in the outbox, and have the fan-out run after
     the commit (once per transaction; a lost request is picked up by the worker's sweep)."""
-    if entry.target_type not in NOTIFYING_TYPES or entry.generated:
+    if (entry.target_type not in NOTIFYING_TYPES and not _hints(entry)["reminded"]) or entry.generated:
         # the demo seeder's history (tandem.activity.services.recording_generated) is news to nobody
         return
     Outbox.objects.create(entry=entry)
@@ -110,7 +114,9 @@ def notifications_for(entries: Sequence[HistoryEntry]) -> list[Notification]:
             if uid not in active:
                 continue
             kind: str
-            if uid in hints["mentioned"]:
+            if uid in hints["reminded"]:
+                kind = Kind.REMINDER
+            elif uid in hints["mentioned"]:
                 kind = Kind.MENTION
             elif uid in hints["assigned"] or uid in hints["unassigned"]:
                 kind = Kind.ASSIGNMENT
@@ -135,12 +141,13 @@ def notifications_for(entries: Sequence[HistoryEntry]) -> list[Notification]:
 
 
 def _hints(entry: HistoryEntry) -> dict[str, set[int]]:
-    """Who the entry names by id (tandem.work.services puts them under "_users")."""
+    """Who the entry names by id (tandem.work.services puts them under "_users"; the calendar's
+    reminders name whom to remind)."""
     named = entry.changes.get("_users") if isinstance(entry.changes, dict) else None
     named = named if isinstance(named, dict) else {}
     return {
         key: {uid for uid in named.get(key) or [] if isinstance(uid, int)}
-        for key in ("mentioned", "assigned", "unassigned")
+        for key in ("mentioned", "assigned", "unassigned", "reminded")
     }
 
 
@@ -159,6 +166,11 @@ def _audiences(entries: Sequence[HistoryEntry]) -> dict[int, dict[int, str]]:
     for target_type, group in by_type.items():
         if target_type in concerned:
             audiences.update(concerned[target_type](group))
+    for entry in entries:
+        # reminders: the people the entry names, on whatever record it is (an event)
+        reminded = _hints(entry)["reminded"]
+        if reminded:
+            _add(audiences.setdefault(entry.pk, {}), reminded, Reason.ATTENDEE)
     for entry in entries:
         audience = audiences.get(entry.pk)
         if audience is not None:

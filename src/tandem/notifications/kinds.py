@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     STATUS = "status", _("Closed, reopened, moved, won or lost")
     CREATED = "created", _("New work on my team's boards")
     CHANGE = "change", _("Other changes")
+    REMINDER = "reminder", _("Reminders of my events")
 
 
 class Channel(models.TextChoices):
@@ -34,6 +35,7 @@ class Reason(models.TextChoices):
     OWNER = "owner", _("you own it")
     WATCHER = "watcher", _("you watch it")
     TEAM = "team", _("your team's board")
+    ATTENDEE = "attendee", _("you are invited")
 
 
 # What a person gets when they have not chosen: the things meant for them by e-mail too.
@@ -44,6 +46,7 @@ DEFAULT_CHANNELS: dict[str, str] = {
     Kind.STATUS: Channel.APP,
     Kind.CREATED: Channel.APP,
     Kind.CHANGE: Channel.APP,
+    Kind.REMINDER: Channel.EMAIL,
 }
 
 STATUS_VERBS = frozenset({"closed", "reopened", "moved", "won", "lost", "qualified", "disqualified"})

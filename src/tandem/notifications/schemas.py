@@ -67,3 +67,4 @@ class PreferencesIO(BaseModel):
     status: Channel | None = None
     created: Channel | None = None
     change: Channel | None = None
+    reminder: Channel | None = None

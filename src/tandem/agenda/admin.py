@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from tandem.agenda.models import Calendar, Event
+from tandem.core.admin import ReadOnlyAdmin
+
+
+@admin.register(Calendar)
+class CalendarAdmin(ReadOnlyAdmin):
+    """Calendars, read only: they are made and changed through `agenda.services` (the API)."""
+
+    list_display = ("name", "kind", "owner", "team", "private", "time_zone", "archived_at")
+    list_filter = ("kind", "private")
+    list_select_related = ("owner", "team")
+    search_fields = ("name",)
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    """Events, read only: every change goes through `agenda.services`, which keeps series,
+    overrides, conflicts and reminders consistent."""
+
+    list_display = ("title", "calendar", "start", "end", "time_zone", "rrule", "master", "status")
+    list_filter = ("status", "all_day")
+    list_select_related = ("calendar", "master")
+    search_fields = ("title", "uid")
+    date_hierarchy = "start"

@@ -1,0 +1,29 @@
+"""Every write to calendars and events (docs/architecture.md, "The service layer")."""
+
+from tandem.agenda.services.calendars import (
+    create_calendar,
+    delete_calendar,
+    personal_calendar,
+    update_calendar,
+)
+from tandem.agenda.services.events import (
+    SCOPES,
+    create_event,
+    delete_event,
+    move_event,
+    respond,
+    update_event,
+)
+
+__all__ = [
+    "SCOPES",
+    "create_calendar",
+    "create_event",
+    "delete_calendar",
+    "delete_event",
+    "move_event",
+    "personal_calendar",
+    "respond",
+    "update_calendar",
+    "update_event",
+]

@@ -1,0 +1,17 @@
+"""History verbs of calendars and events: the stable English key each history row stores, and its label."""
+
+from django.utils.translation import pgettext_lazy
+
+from tandem.activity.verbs import Verb
+
+
+class AgendaVerb(Verb):
+    SCHEDULED_EVENT = "scheduled event", pgettext_lazy("history", "scheduled an event")
+    CHANGED_EVENT = "changed event", pgettext_lazy("history", "changed an event")
+    CHANGED_OCCURRENCE = "changed occurrence", pgettext_lazy("history", "changed one occurrence")
+    SPLIT_SERIES = "split series", pgettext_lazy("history", "changed this and following occurrences")
+    CANCELLED_EVENT = "cancelled event", pgettext_lazy("history", "cancelled an event")
+    CANCELLED_OCCURRENCE = "cancelled occurrence", pgettext_lazy("history", "cancelled one occurrence")
+    ENDED_SERIES = "ended series", pgettext_lazy("history", "cancelled this and following occurrences")
+    RESPONDED = "responded", pgettext_lazy("history", "answered an invitation")
+    REMINDED = "reminded", pgettext_lazy("history", "reminded the attendees")
