@@ -76,7 +76,7 @@ def violations(page: Any) -> list[dict[str, Any]]:
     return [v for v in found if v["impact"] in SERIOUS]
 
 
-def check_pages(page: Any, base: str, language: str) -> None:
+def check_pages(page: Any, base: str, language: str, email: str) -> None:
     pages = main_pages()
     problems: dict[str, Any] = {}
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -84,11 +84,16 @@ def check_pages(page: Any, base: str, language: str) -> None:
         page.set_viewport_size(size)
         for name, path in pages:
             response = page.goto(base + path)
+            if "/login/" in page.url and path != "/login/":
+                # A session lost mid-run on a loaded machine (seen only under heavy CI load, cause not
+                # yet found; see the stop notes) is not what this test checks: sign in again, once.
+                log_in(page, base, email)
+                response = page.goto(base + path)
             assert response is not None and response.status == 200, (
                 f"{path} answered {response and response.status}"
             )
             page.wait_for_load_state("networkidle")
-            assert page.get_attribute("html", "lang") == language
+            assert page.get_attribute("html", "lang") == language, f"{path} is not in {language}"
             page.screenshot(path=str(SCREENSHOTS / f"{name}-{language}-{size_name}.png"), full_page=False)
             if size_name == "desktop" or name in {"home", "pipeline-board", "deal", "organization"}:
                 found = violations(page)
@@ -103,7 +108,7 @@ def check_pages(page: Any, base: str, language: str) -> None:
 def test_every_main_page_passes_axe_in_english(page: Any, live_server: Any) -> None:
     call_command("seed_demo", stdout=StringIO())
     log_in(page, live_server.url, "sara@demo.example")
-    check_pages(page, live_server.url, "en")
+    check_pages(page, live_server.url, "en", "sara@demo.example")
 
 
 def test_every_main_page_passes_axe_in_persian(page: Any, live_server: Any) -> None:
@@ -111,4 +116,4 @@ def test_every_main_page_passes_axe_in_persian(page: Any, live_server: Any) -> N
     dariush = User.objects.get(email="dariush@demo.example")
     assert dariush.language == "fa"
     log_in(page, live_server.url, "dariush@demo.example")
-    check_pages(page, live_server.url, "fa")
+    check_pages(page, live_server.url, "fa", "dariush@demo.example")
