@@ -206,6 +206,36 @@ def _pipeline_sample() -> dict[str, int] | None:
     return {"id": pipeline.pk, "deals": pipeline.n, "board": pipeline.board_id} if pipeline else None
 
 
+def _agenda_sample(rng: random.Random) -> dict[str, Any] | None:
+    """The generated calendar team (tandem generate --events N): its calendar, six months spread over
+    its time line (past, this one, ahead), six working weeks and a group of 20 members for each."""
+    from datetime import UTC, datetime, timedelta
+
+    from tandem.agenda.models import Calendar, CalendarKind
+    from tandem.demo.generate.agenda import TEAM_CALENDAR, calendar_until
+
+    team = Calendar.objects.filter(kind=CalendarKind.TEAM, name=TEAM_CALENDAR).select_related("team").first()
+    if team is None or team.team is None:
+        return None
+    members = sorted(team.team.members.values_list("pk", flat=True))
+    until = calendar_until()
+    months, weeks = [], []
+    for back in (-12, -6, -3, 0, 1, 6):  # months from the time line's end
+        year, month = divmod(until.year * 12 + until.month - 1 + back, 12)
+        first = datetime(year, month + 1, 1, tzinfo=UTC)
+        after = datetime(year + (month + 1) // 12, (month + 1) % 12 + 1, 1, tzinfo=UTC)
+        months.append({"start": f"{first:%Y-%m-%dT%H:%M:%SZ}", "end": f"{after:%Y-%m-%dT%H:%M:%SZ}"})
+        monday = first + timedelta(days=(7 - first.weekday()) % 7)
+        weeks.append(
+            {
+                "start": f"{monday:%Y-%m-%dT%H:%M:%SZ}",
+                "end": f"{monday + timedelta(days=5):%Y-%m-%dT%H:%M:%SZ}",
+            }
+        )
+    groups = [sorted(rng.sample(members, min(20, len(members)))) for _ in weeks]
+    return {"team_calendar": team.pk, "months": months, "weeks": weeks, "groups": groups}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=20261124)
@@ -223,6 +253,7 @@ def main(argv: list[str] | None = None) -> None:
         "archived_from_earlier_runs": _archive_earlier_runs(user),
         "feed_user": _feed_sample(secrets.token_urlsafe(24)),
         **_samples(random.Random(args.seed)),  # noqa: S311 - sampling, not security
+        "agenda": _agenda_sample(random.Random(args.seed)),  # noqa: S311 - sampling, not security
     }
     json.dump(result, sys.stdout)
 

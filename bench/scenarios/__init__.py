@@ -30,6 +30,7 @@ MODULES = [
     "bench.scenarios.work",
     "bench.scenarios.sales",
     "bench.scenarios.activity",
+    "bench.scenarios.agenda",
 ]
 
 

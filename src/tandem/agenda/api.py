@@ -241,8 +241,10 @@ def list_occurrences(request: HttpRequest, params: Query[RangeParams]) -> dict[s
     calendar = _calendar_named(user, params.calendar) if params.calendar else None
     if params.attendee and not User.objects.filter(pk=params.attendee).exists():
         raise InvalidInput(_("There is no such user."), field="attendee")
-    found = queries.occurrences_for(user, start, end, calendar=calendar, attendee=params.attendee)
-    page = found[params.offset : params.offset + params.limit]
+    found = queries.occurrences_for(
+        user, start, end, calendar=calendar, attendee=params.attendee, details=False
+    )
+    page = queries.with_details(found[params.offset : params.offset + params.limit])
     return {
         "start": iso(start),
         "end": iso(end),

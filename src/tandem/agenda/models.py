@@ -11,6 +11,8 @@ series (`master`) and the original start of the occurrence it replaces (`recurre
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -89,6 +91,16 @@ class EventStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# How far past its start a row may reach and still be found by its start alone in range queries.
+SHORT_SPAN = timedelta(days=31)
+
+
+def reaches_far(start: datetime, last_end: datetime | None) -> bool:
+    """Whether a row starting at `start` whose last occurrence ends at `last_end` (None: never) is
+    long for range queries (Event.spans_long)."""
+    return last_end is None or last_end - start > SHORT_SPAN
+
+
 def new_uid() -> str:
     return f"{uuid.uuid4()}@tandem"
 
@@ -136,6 +148,10 @@ class Event(models.Model):
     reminders = models.JSONField(_("reminders"), default=list, blank=True)
     # the end of the last occurrence (None: the series never ends), for range queries
     last_end = models.DateTimeField(null=True, blank=True)
+    # whether the row reaches further than SHORT_SPAN past its start (or never ends): a range query
+    # finds the short rows by their start alone (an index range of the range plus SHORT_SPAN) and
+    # only the long ones by their last end (set on every save from start and last_end)
+    spans_long = models.BooleanField(default=False)
     # the next instant the reminder job must look at this row (None: nothing to remind)
     next_reminder_at = models.DateTimeField(null=True, blank=True)
     sequence = models.PositiveIntegerField(default=0)
@@ -170,6 +186,9 @@ class Event(models.Model):
             # a calendar's events in a range: start before the range's end, last end after its start
             models.Index(fields=["calendar", "start"], name="event_calendar_start"),
             models.Index(fields=["calendar", "last_end"], name="event_calendar_last_end"),
+            # every calendar's events in a range (everyone's calendar, free/busy, a user's feed)
+            models.Index(fields=["start"], name="event_start"),
+            models.Index(fields=["last_end"], condition=Q(spans_long=True), name="event_long_last_end"),
             models.Index(
                 fields=["next_reminder_at"],
                 condition=Q(next_reminder_at__isnull=False),
@@ -179,6 +198,13 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.spans_long = reaches_far(self.start, self.last_end)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"start", "last_end"} & set(fields):
+            kwargs["update_fields"] = {*fields, "spans_long"}
+        super().save(*args, **kwargs)
 
     @property
     def recurring(self) -> bool:

@@ -15,12 +15,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import Team
 from tandem.accounts.roles import Permission, Role, can
-from tandem.agenda.models import Attendee, Booking, Calendar, CalendarKind, Event, EventStatus, Response
+from tandem.agenda.models import (
+    SHORT_SPAN,
+    Attendee,
+    Booking,
+    Calendar,
+    CalendarKind,
+    Event,
+    EventStatus,
+    Response,
+)
 from tandem.agenda.recurrence import Occurrence, expand
 from tandem.core.errors import NotFound
 
@@ -115,7 +124,9 @@ def get_event_for_user(user: Any, pk: int) -> Event:
 def in_range(rows: QuerySet[Event], start: datetime, end: datetime) -> QuerySet[Event]:
     """The rows that may have an occurrence in [start, end): started before its end and not ended
     (for good) before its start."""
-    return rows.filter(start__lt=end).filter(Q(last_end__isnull=True) | Q(last_end__gte=start))
+    short = Q(spans_long=False, start__gte=start - SHORT_SPAN, last_end__gte=start)
+    long = Q(spans_long=True) & (Q(last_end__isnull=True) | Q(last_end__gte=start))
+    return rows.filter(start__lt=end).filter(short | long)
 
 
 def overridden_ids(masters: Iterable[Event]) -> dict[int, list[datetime]]:
@@ -151,9 +162,12 @@ def occurrences_for(
     *,
     calendar: Calendar | None = None,
     attendee: int | None = None,
+    details: bool = True,
 ) -> list[Occurrence]:
     """The occurrences `user` may see in [start, end): of one calendar (a resource's: its own events
-    and the events booking it), or one user's (invited to, or on their personal calendar)."""
+    and the events booking it), or one user's (invited to, or on their personal calendar).
+    `details=False` leaves the attendees, bookings and links unread: a caller that shows one page of
+    a long answer reads them for that page alone (`with_details`)."""
     rows = Event.objects.filter(event_visibility(user))
     if calendar is not None:
         booked = Exists(Booking.objects.filter(event=OuterRef("pk"), resource=calendar))
@@ -161,12 +175,16 @@ def occurrences_for(
     if attendee is not None:
         invited = Exists(Attendee.objects.filter(event=OuterRef("pk"), user_id=attendee))
         rows = rows.filter(Q(invited) | Q(calendar__owner_id=attendee, calendar__kind=CalendarKind.PERSONAL))
-    rows = (
-        in_range(rows, start, end)
-        .select_related("calendar", "organizer", "master")
-        .prefetch_related("attendees", "bookings", "links")
-    )
-    return occurrences(list(rows), start, end)
+    rows = in_range(rows, start, end).select_related("calendar", "organizer", "master")
+    found = occurrences(list(rows), start, end)
+    return with_details(found) if details else found
+
+
+def with_details(found: Sequence[Occurrence]) -> list[Occurrence]:
+    """These occurrences with their events' attendees, bookings and links read (three queries)."""
+    events = list({occurrence.event.pk: occurrence.event for occurrence in found}.values())
+    prefetch_related_objects(events, "attendees", "bookings", "links")
+    return list(found)
 
 
 # --- Who is busy when ----------------------------------------------------------------------------

@@ -205,11 +205,36 @@ def _rule(event: Event, tz: ZoneInfo, dtstart: datetime) -> rrule:
     return rrulestr(_local_rule(event.rrule, tz, all_day=event.all_day), dtstart=dtstart)  # type: ignore[return-value]
 
 
-def _ruleset(event: Event, tz: ZoneInfo) -> rruleset:
+def _period_days(rule: str) -> int | None:
+    """The days one period of a daily or weekly rule without COUNT lasts (its interval in days or
+    weeks), or None when the rule cannot be started later (COUNT counts from DTSTART; monthly and
+    yearly rules have few occurrences to skip anyway)."""
+    parts = dict(piece.partition("=")[::2] for piece in rule.split(";"))
+    if "COUNT" in parts or parts.get("FREQ") not in ("DAILY", "WEEKLY"):
+        return None
+    interval = int(parts.get("INTERVAL", "1"))
+    return interval * (7 if parts["FREQ"] == "WEEKLY" else 1)
+
+
+def _fast_forward(rule: str, dtstart: datetime, low: datetime | None) -> datetime:
+    """A later DTSTART for expanding from `low` on: a whole number of the rule's periods after the
+    first, one period before `low`, at the same wall-clock time on the same weekday, so it gives the
+    occurrences after `low` the original DTSTART gives, without stepping through years of them
+    (dateutil walks a rule from its DTSTART). The original DTSTART stays an occurrence of its own."""
+    period = _period_days(rule) if low is not None else None
+    if period is None or low is None:
+        return dtstart
+    skipped = (low.date() - dtstart.date()).days // period - 1
+    return dtstart + timedelta(days=skipped * period) if skipped > 0 else dtstart
+
+
+def _ruleset(event: Event, tz: ZoneInfo, low: datetime | None = None) -> rruleset:
+    """The event's occurrences as a dateutil rule set on wall-clock times; `low` (wall clock) says
+    that no occurrence before it is wanted."""
     dtstart = local(event.start, tz)
     rules = rruleset()
     if event.rrule:
-        rules.rrule(_rule(event, tz, dtstart))
+        rules.rrule(_rule(event, tz, _fast_forward(event.rrule, dtstart, low)))
     rules.rdate(dtstart)  # DTSTART is always the first occurrence (RFC 5545 3.8.5.3)
     for text in event.rdates:
         rules.rdate(local(parse_instant(text), tz))
@@ -244,7 +269,7 @@ def expand(
     low = local(start, tz) - length - timedelta(days=1)
     high = local(end, tz) + timedelta(days=1)
     found: list[Occurrence] = []
-    for wall in _ruleset(event, tz).between(low, high, inc=True):
+    for wall in _ruleset(event, tz, low).between(low, high, inc=True):
         begins = place(wall, tz)
         if begins in left_out:
             continue

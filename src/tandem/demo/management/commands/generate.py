@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from tandem.demo.generate.agenda import calendar_until, generate_agenda
 from tandem.demo.generate.runner import GenerationError, generate
 from tandem.demo.generate.scales import SCALES
 
@@ -36,6 +37,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--items", type=int, help="Override the scale's work item count.")
         parser.add_argument(
+            "--events",
+            type=int,
+            default=0,
+            help="Also generate this many calendar events (series count once) for a team of --team-size users.",
+        )
+        parser.add_argument("--team-size", type=int, default=200, help="The calendar team's size (200).")
+        parser.add_argument(
             "--quiet", action="store_true", help="No progress bar (-v 0 hides the summary too)."
         )
 
@@ -56,6 +64,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         finally:
             self.stderr.style_func, self.stderr.ending = self.style.ERROR, "\n"
+        if options["events"] > 0:
+            self._agenda(options)
         if options["verbosity"] == 0:
             return
         if not result.rows:
@@ -69,3 +79,21 @@ class Command(BaseCommand):
         width = max(len(name) for name in result.inserted)
         for name, count in result.inserted.items():
             self.stdout.write(f"  {name:<{width}}  {count:>12,}")
+
+    def _agenda(self, options: dict[str, Any]) -> None:
+        if options["team_size"] < 1:
+            raise CommandError(_("The calendar team needs at least one user."))
+        self.stderr.style_func, self.stderr.ending = None, ""
+        try:
+            inserted = generate_agenda(
+                options["events"],
+                team_size=options["team_size"],
+                seed=str(options["seed"]),
+                until=calendar_until(),
+                stream=None if options["quiet"] else self.stderr,
+            )
+        finally:
+            self.stderr.style_func, self.stderr.ending = self.style.ERROR, "\n"
+        if options["verbosity"] and inserted:
+            for name, count in inserted.items():
+                self.stdout.write(f"  {name:<20}  {count:>12,}")

@@ -1,0 +1,115 @@
+"""Calendar scenarios over the generated calendar team (`tandem generate --events N`): a month of the
+team's calendar and a month of everyone's events through the API (recurrences expanded, the first
+page of 500 occurrences), and free/busy for 20 of the team over a working week.
+
+The floors are the SQL a hand-written endpoint would minimally run for the same rows: the rows that
+may have an occurrence in the range (through the same start / last-end columns), and their
+attendees and bookings; expanding the series and paging are left to the caller."""
+
+# ruff: noqa: S608 - the SQL is assembled from constants in this module; values are bound parameters
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from bench.floor import Database, Row, placeholders
+from bench.scenarios import Case, Context, scenario
+
+EVENT_COLUMNS = (
+    'e.id, e.calendar_id, e.master_id, e.recurrence_id, e.title, e.start, e."end", e.time_zone, e.all_day, '
+    "e.busy, e.status, e.priority, e.rrule, e.rdates, e.exdates, e.location, e.video_url, e.version"
+)
+
+
+def _details(db: Database, rows: list[Row]) -> dict[str, list[Row]]:
+    ids = [row["id"] for row in rows]
+    if not ids:
+        return {"attendees": [], "bookings": []}
+    marks = placeholders(ids)
+    return {
+        "attendees": db.rows(
+            f"SELECT event_id, user_id, person_id, email, response FROM agenda_attendee WHERE event_id IN ({marks})",
+            ids,
+        ),
+        "bookings": db.rows(
+            f"SELECT event_id, resource_id FROM agenda_booking WHERE event_id IN ({marks})", ids
+        ),
+    }
+
+
+def month_floor(db: Database, params: Mapping[str, Any]) -> Any:
+    """The rows of a calendar (or of every calendar) that may have an occurrence in the month, with
+    their attendees and bookings."""
+    where = "e.start < %s AND (e.last_end IS NULL OR e.last_end >= %s)"
+    args: list[Any] = [params["end"], params["start"]]
+    if params.get("calendar"):
+        where = "e.calendar_id = %s AND " + where
+        args.insert(0, params["calendar"])
+    rows = db.rows(f"SELECT {EVENT_COLUMNS} FROM agenda_event e WHERE {where} ORDER BY e.start, e.id", args)
+    return {"rows": rows, **_details(db, rows)}
+
+
+def freebusy_floor(db: Database, params: Mapping[str, Any]) -> Any:
+    """The busy rows of 20 users in the week: events they attend (not declined) or on their personal
+    calendars, not cancelled, that may have an occurrence in the range."""
+    users = params["users"]
+    marks = placeholders(users)
+    rows = db.rows(
+        f'SELECT e.id, e.start, e."end", e.time_zone, e.rrule, e.rdates, e.exdates, e.master_id, e.recurrence_id '
+        f"FROM agenda_event e WHERE e.status <> 'cancelled' AND e.busy = TRUE "
+        f"AND e.start < %s AND (e.last_end IS NULL OR e.last_end >= %s) AND ("
+        f"EXISTS (SELECT 1 FROM agenda_attendee a WHERE a.event_id = e.id AND a.user_id IN ({marks}) "
+        f"AND a.response <> 'declined') OR e.calendar_id IN (SELECT c.id FROM agenda_calendar c "
+        f"WHERE c.kind = 'personal' AND c.owner_id IN ({marks})))",
+        [params["end"], params["start"], *users, *users],
+    )
+    return {"rows": rows, **_details(db, rows)}
+
+
+def _stored(span: Mapping[str, str]) -> dict[str, str]:
+    """A range's ends as both databases compare them with stored instants ("2026-01-01 00:00:00+00:00":
+    SQLite keeps UTC text with a space, and orders these strings as the instants)."""
+    return {key: span[key].replace("T", " ").replace("Z", "+00:00") for key in ("start", "end")}
+
+
+def _months(ctx: Context) -> list[dict[str, str]]:
+    return list(ctx.samples.get("agenda", {}).get("months", []))
+
+
+@scenario(
+    "calendar_month_team", "A month of the 200-person team's calendar (API, occurrences)", floor=month_floor
+)
+def calendar_month_team(ctx: Context) -> list[Case]:
+    agenda = ctx.samples.get("agenda")
+    if not agenda:
+        return []
+    return [
+        Case(
+            ctx.api("GET", "/api/v1/events?" + urlencode({**month, "calendar": agenda["team_calendar"]})),
+            {**_stored(month), "calendar": agenda["team_calendar"]},
+        )
+        for month in _months(ctx)
+    ]
+
+
+@scenario(
+    "calendar_month_everyone", "A month of everyone's events (API, first 500 occurrences)", floor=month_floor
+)
+def calendar_month_everyone(ctx: Context) -> list[Case]:
+    return [
+        Case(ctx.api("GET", "/api/v1/events?" + urlencode(month)), _stored(month)) for month in _months(ctx)
+    ]
+
+
+@scenario("freebusy_20", "Free/busy of 20 people over a week (API)", floor=freebusy_floor)
+def freebusy_20(ctx: Context) -> list[Case]:
+    agenda = ctx.samples.get("agenda")
+    if not agenda:
+        return []
+    cases = []
+    for week, users in zip(agenda["weeks"], agenda["groups"], strict=False):
+        query = urlencode({**week, "users": ",".join(str(pk) for pk in users)})
+        cases.append(Case(ctx.api("GET", f"/api/v1/freebusy?{query}"), {**_stored(week), "users": users}))
+    return cases
