@@ -11,12 +11,14 @@ attendees and bookings; expanding the series and paging are left to the caller."
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from bench.floor import Database, Row, placeholders
 from bench.scenarios import Case, Context, scenario
 
+SHORT_SPAN = timedelta(days=31)  # tandem.agenda.models.SHORT_SPAN
 EVENT_COLUMNS = (
     'e.id, e.calendar_id, e.master_id, e.recurrence_id, e.title, e.start, e."end", e.time_zone, e.all_day, '
     "e.busy, e.status, e.priority, e.rrule, e.rdates, e.exdates, e.location, e.video_url, e.version"
@@ -39,15 +41,35 @@ def _details(db: Database, rows: list[Row]) -> dict[str, list[Row]]:
     }
 
 
+def _range_rows(
+    db: Database, params: Mapping[str, Any], where: str = "TRUE", args: tuple[Any, ...] = ()
+) -> list[Row]:
+    """The rows that may have an occurrence in the range, through the same three index ranges as
+    tandem.agenda.queries.in_range: short rows by their start (at most 31 days before the range),
+    the long ones by their last end or its absence."""
+    start, end, early = params["start"], params["end"], params["early"]
+    parts = [
+        "e.spans_long = FALSE AND e.start >= %s AND e.start < %s AND e.last_end >= %s",
+        "e.spans_long = TRUE AND e.last_end IS NULL AND e.start < %s",
+        "e.spans_long = TRUE AND e.last_end >= %s AND e.start < %s",
+    ]
+    values = [[early, end, start], [end], [start, end]]
+    sql = " UNION ALL ".join(
+        f"SELECT {EVENT_COLUMNS} FROM agenda_event e WHERE {where} AND {part}" for part in parts
+    )
+    rows = db.rows(
+        f"SELECT * FROM ({sql}) x ORDER BY x.start, x.id", [v for vs in values for v in (*args, *vs)]
+    )
+    return rows
+
+
 def month_floor(db: Database, params: Mapping[str, Any]) -> Any:
     """The rows of a calendar (or of every calendar) that may have an occurrence in the month, with
     their attendees and bookings."""
-    where = "e.start < %s AND (e.last_end IS NULL OR e.last_end >= %s)"
-    args: list[Any] = [params["end"], params["start"]]
     if params.get("calendar"):
-        where = "e.calendar_id = %s AND " + where
-        args.insert(0, params["calendar"])
-    rows = db.rows(f"SELECT {EVENT_COLUMNS} FROM agenda_event e WHERE {where} ORDER BY e.start, e.id", args)
+        rows = _range_rows(db, params, "e.calendar_id = %s", (params["calendar"],))
+    else:
+        rows = _range_rows(db, params)
     return {"rows": rows, **_details(db, rows)}
 
 
@@ -56,22 +78,23 @@ def freebusy_floor(db: Database, params: Mapping[str, Any]) -> Any:
     calendars, not cancelled, that may have an occurrence in the range."""
     users = params["users"]
     marks = placeholders(users)
-    rows = db.rows(
-        f'SELECT e.id, e.start, e."end", e.time_zone, e.rrule, e.rdates, e.exdates, e.master_id, e.recurrence_id '
-        f"FROM agenda_event e WHERE e.status <> 'cancelled' AND e.busy = TRUE "
-        f"AND e.start < %s AND (e.last_end IS NULL OR e.last_end >= %s) AND ("
+    where = (
+        f"e.status <> 'cancelled' AND e.busy = TRUE AND ("
         f"EXISTS (SELECT 1 FROM agenda_attendee a WHERE a.event_id = e.id AND a.user_id IN ({marks}) "
         f"AND a.response <> 'declined') OR e.calendar_id IN (SELECT c.id FROM agenda_calendar c "
-        f"WHERE c.kind = 'personal' AND c.owner_id IN ({marks})))",
-        [params["end"], params["start"], *users, *users],
+        f"WHERE c.kind = 'personal' AND c.owner_id IN ({marks})))"
     )
+    rows = _range_rows(db, params, where, (*users, *users))
     return {"rows": rows, **_details(db, rows)}
 
 
 def _stored(span: Mapping[str, str]) -> dict[str, str]:
     """A range's ends as both databases compare them with stored instants ("2026-01-01 00:00:00+00:00":
     SQLite keeps UTC text with a space, and orders these strings as the instants)."""
-    return {key: span[key].replace("T", " ").replace("Z", "+00:00") for key in ("start", "end")}
+    stored = {key: span[key].replace("T", " ").replace("Z", "+00:00") for key in ("start", "end")}
+    first = datetime.fromisoformat(span["start"].replace("Z", "+00:00")) - SHORT_SPAN
+    stored["early"] = f"{first:%Y-%m-%d %H:%M:%S}+00:00"
+    return stored
 
 
 def _months(ctx: Context) -> list[dict[str, str]]:

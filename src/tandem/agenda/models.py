@@ -185,10 +185,13 @@ class Event(models.Model):
         indexes = [
             # a calendar's events in a range: start before the range's end, last end after its start
             models.Index(fields=["calendar", "start"], name="event_calendar_start"),
-            models.Index(fields=["calendar", "last_end"], name="event_calendar_last_end"),
+            # the long rows (queries.in_range): few, found by their last end (or its absence)
+            models.Index(
+                fields=["calendar", "last_end"], condition=Q(spans_long=True), name="event_calendar_long_end"
+            ),
             # every calendar's events in a range (everyone's calendar, free/busy, a user's feed)
             models.Index(fields=["start"], name="event_start"),
-            models.Index(fields=["last_end"], condition=Q(spans_long=True), name="event_long_last_end"),
+            models.Index(fields=["last_end"], condition=Q(spans_long=True), name="event_long_end"),
             models.Index(
                 fields=["next_reminder_at"],
                 condition=Q(next_reminder_at__isnull=False),

@@ -118,10 +118,10 @@ def _event(
     rule = ""
     if recurring:
         rule = rng.choice(RULES)
-        ending = rng.random()
+        ending = rng.random()  # most series end: after a number of meetings, or on a date
         if ending < 0.5:
             rule += f";COUNT={rng.randrange(4, 60)}"
-        elif ending < 0.9:
+        elif ending < 0.98:
             stop = (wall + timedelta(days=rng.randrange(30, 400))).astimezone(UTC)
             rule += f";UNTIL={stop:%Y%m%dT%H%M%SZ}"
     shared = rng.random() < 0.3
