@@ -39,9 +39,11 @@ class MinutesForm(BootstrapForm):
     occurrence = forms.DateTimeField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     text = forms.CharField(
-        label=_("Minutes"),
+        label=_("Text of the minutes"),
         required=False,
         max_length=100_000,
         widget=forms.Textarea(attrs={"rows": 14, "class": "font-monospace minutes-text", "dir": "auto"}),
-        help_text=_("Markdown. Action lines become items on the board when you convert them."),
+        help_text=_(
+            "Markdown. Action lines (see “Writing actions”) become items on the board when you convert them."
+        ),
     )
