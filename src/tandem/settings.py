@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "tandem.feeds",
     "tandem.mailgate",
     "tandem.agenda",
+    "tandem.rituals",
     "tandem.api",
     "tandem.web",
     "tandem.demo",

@@ -17,6 +17,7 @@ from django.core.management import call_command
 
 from tandem.accounts.models import User
 from tandem.contacts.models import Organization, Person
+from tandem.rituals.models import Ritual, RitualKind
 from tandem.sales.models import Deal, Pipeline
 from tandem.work.models import Board, Item
 from tests.browser.test_customer_flow import log_in
@@ -59,6 +60,9 @@ def main_pages() -> list[tuple[str, str]]:
         ("inbox", "/notifications/"),
         ("team", "/team/"),
         ("profile", "/profile/"),
+        # the finance run's board is private to the finance team: tests/browser/test_rituals.py runs axe on it
+        ("rituals", "/rituals/"),
+        ("board-meeting", f"/rituals/{Ritual.objects.get(kind=RitualKind.BOARD_MEETING).pk}/"),
     ]
 
 

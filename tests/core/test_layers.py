@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("work",),
     ("finance",),
     ("sales", "mailgate", "agenda"),
-    ("notifications", "feeds"),
+    ("notifications", "feeds", "rituals"),
     ("web",),
     ("api", "urls", "settings", "wsgi", "cli", "__main__"),
     ("demo",),

@@ -21,6 +21,7 @@ from tandem.core.api.errors import error_response, install_error_handlers
 from tandem.feeds.api import customer_timelines, feeds
 from tandem.mailgate.api import mail
 from tandem.notifications.api import notifications
+from tandem.rituals.api import rituals
 from tandem.sales.api import deals, leads, pipelines, reports_router
 from tandem.work.api import boards, items, labels
 
@@ -107,3 +108,4 @@ api.add_router("/mail", mail)
 api.add_router("/calendars", calendars)
 api.add_router("/events", events)
 api.add_router("/freebusy", freebusy)
+api.add_router("/rituals", rituals)

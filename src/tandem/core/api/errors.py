@@ -25,7 +25,7 @@ from tandem.core.errors import ServiceError
 logger = logging.getLogger("django.request")
 
 # Keys of ServiceError.extra a client may act on; anything else stays on the server.
-PUBLIC_EXTRA = ("duplicates", "current_version", "blocking", "missing", "conflicts", "confirmable")
+PUBLIC_EXTRA = ("duplicates", "current_version", "blocking", "missing", "conflicts", "confirmable", "lines")
 
 
 class FieldError(Schema):

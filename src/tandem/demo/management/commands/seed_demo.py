@@ -19,6 +19,7 @@ from tandem.contacts.normalize import organization_name_key
 from tandem.contacts.services import create_organization, create_person
 from tandem.core import calendars
 from tandem.demo.mail import seed_mail
+from tandem.demo.rituals import seed_rituals
 from tandem.demo.work import seed_boards
 
 DEMO_PASSWORD = "tandem-demo"  # noqa: S105 - printed on purpose: these are demo logins
@@ -149,6 +150,7 @@ class Command(BaseCommand):
             created_orgs, created_people = self._customers(rng, admin, users)
             boards = seed_boards(users, random.Random(20261125))  # noqa: S311 - demo data
             mails = seed_mail(users)
+            seed_rituals(users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo company ready: {Organization.objects.count()} organizations "
