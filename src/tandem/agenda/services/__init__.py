@@ -8,6 +8,7 @@ from tandem.agenda.services.calendars import (
 )
 from tandem.agenda.services.events import (
     SCOPES,
+    changes_of,
     create_event,
     delete_event,
     move_event,
@@ -17,6 +18,7 @@ from tandem.agenda.services.events import (
 
 __all__ = [
     "SCOPES",
+    "changes_of",
     "create_calendar",
     "create_event",
     "delete_calendar",
