@@ -293,6 +293,11 @@ def _may_write(by: User, calendar: Calendar) -> None:
         raise NotAllowed(_("You may not put events on this calendar."))
 
 
+def may_write_or_raise(by: User, calendar: Calendar) -> None:
+    """Refuse (403, or 404 for a calendar `by` may not see) unless `by` may write to `calendar`."""
+    _may_write(by, calendar)
+
+
 def _series_ids(series: Event) -> set[int]:
     return {series.pk, *Event.objects.filter(master=series).values_list("pk", flat=True)}
 
