@@ -88,6 +88,7 @@ EXPECTED = {
     "/api/v1/feeds/teams/{id}": {"get"},
     "/api/v1/calendars": {"get", "post"},
     "/api/v1/calendars/{id}": {"get", "patch", "delete"},
+    "/api/v1/calendars/{id}/import": {"post"},
     "/api/v1/events": {"get", "post"},
     "/api/v1/events/{id}": {"get", "patch", "delete"},
     "/api/v1/events/{id}/respond": {"post"},
