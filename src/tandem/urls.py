@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from tandem.agenda.views import feeds as calendar_feeds
 from tandem.api.urls import api
 
 admin.site.site_header = "Tandem"
@@ -19,6 +20,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tandem.mailgate.urls")),
     path("", include("tandem.rituals.urls")),
     path("", include("tandem.web.urls")),
+    # the calendar's secret iCalendar feeds (no login: the secret is the credential)
+    path("calendars/feed/<str:secret>.ics", calendar_feeds.feed, name="calendar-feed"),
+    path("", include("tandem.agenda.urls")),
 ]
 
 # Stored files (item files, received mail, deal documents) are never served from MEDIA_URL, not even

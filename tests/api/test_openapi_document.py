@@ -88,10 +88,15 @@ EXPECTED = {
     "/api/v1/feeds/teams/{id}": {"get"},
     "/api/v1/calendars": {"get", "post"},
     "/api/v1/calendars/{id}": {"get", "patch", "delete"},
+    "/api/v1/calendars/{id}/import": {"post"},
     "/api/v1/events": {"get", "post"},
     "/api/v1/events/{id}": {"get", "patch", "delete"},
     "/api/v1/events/{id}/respond": {"post"},
     "/api/v1/freebusy": {"get"},
+    "/api/v1/rituals": {"get"},
+    "/api/v1/rituals/{id}/review": {"get"},
+    "/api/v1/rituals/{id}/minutes": {"put"},
+    "/api/v1/rituals/{id}/minutes/convert": {"post"},
 }
 
 

@@ -26,6 +26,9 @@ PUBLIC = {
     "set_language",
     "api:openapi-json",
     "api:openapi-view",
+    # a calendar feed answers without a login: its secret is the credential (tests/agenda/test_feeds.py
+    # checks unknown, revoked and deactivated holders' secrets answer 404)
+    "calendar-feed",
 }
 PUBLIC_PREFIXES = ("admin/", "static/", "media/")
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from tandem.accounts.auth import acting_user
 from tandem.accounts.models import Team, User
@@ -26,17 +26,19 @@ from tandem.agenda.schemas import (
     EventOut,
     EventPatch,
     FreeBusyOut,
+    ImportOut,
     OccurrencePage,
     RespondIn,
     Scope,
     _attendees,
 )
+from tandem.agenda.services.imports import MAX_BYTES, too_large
 from tandem.contacts.models import Organization, Person
 from tandem.core.api.concurrency import IfMatch, edit_precondition, if_match_version, set_etag, stale_as_412
 from tandem.core.api.errors import errors
 from tandem.core.api.pagination import Page, PageParams, paginate
 from tandem.core.api.types import PathId
-from tandem.core.errors import InvalidInput, NotFound
+from tandem.core.errors import InvalidInput, NotFound, ServiceError
 from tandem.core.numbers import MAX_ID
 from tandem.work.queries import items_visible_to
 
@@ -182,6 +184,24 @@ def delete_calendar(request: HttpRequest, id: PathId, if_match: IfMatch = None) 
     with stale_as_412(True):
         services.delete_calendar(calendar, by=user, version=version)
     return Status(204, None)
+
+
+class FileTooLarge(ServiceError):
+    status = 413
+    code = "too_large"
+
+
+@calendars.post("/{id}/import", response={200: ImportOut, **errors(403, 404, 413)})
+def import_file(request: HttpRequest, id: PathId, file: File[UploadedFile]) -> services.ImportResult:
+    """multipart/form-data with `file`: an .ics export (Google, Outlook, Apple…), at most 10 MB.
+    Each event is imported on its own: `errors` names those that could not be (by UID), and the
+    rest still imports; importing the same file again updates instead of duplicating. 422 for a
+    file that is not iCalendar; 413 for one too large. Needs write access to the calendar."""
+    user = acting_user(request)
+    calendar = queries.get_calendar_for_user(user, id)
+    if file.size is not None and file.size > MAX_BYTES:
+        raise FileTooLarge(too_large(), field="file")
+    return services.import_ics(calendar, file.read(), by=user)
 
 
 # --- Events and occurrences ----------------------------------------------------------------------------

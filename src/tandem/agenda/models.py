@@ -10,6 +10,7 @@ series (`master`) and the original start of the occurrence it replaces (`recurre
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -331,3 +333,60 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} at {self.occurrence_start} ({self.minutes} min)"
+
+
+class FeedToken(models.Model):
+    """A secret iCalendar address a user subscribes to from another calendar app: their own events
+    (`calendar` None), or a team's or a resource's calendar. The address is the credential, so it
+    is checked on every request against what its holder may see now.
+
+    The secret is never stored: it is an HMAC of `nonce` under the site's SECRET_KEY (so the page
+    can show the address again, and a copy of the database alone does not reveal it); `digest` (its
+    SHA-256) finds the row. A new nonce is a new address and the old one answers 404."""
+
+    history_type = "calendar feed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    calendar = models.ForeignKey(
+        Calendar,
+        verbose_name=_("calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    nonce = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    rotated_at = models.DateTimeField(_("address changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "calendar"],
+                condition=Q(calendar__isnull=False),
+                name="feed_once_per_calendar",
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(calendar__isnull=True), name="feed_once_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.calendar) if self.calendar_id else str(_("My events"))
+
+    @property
+    def secret(self) -> str:
+        return feed_secret(self.nonce)
+
+
+def feed_secret(nonce: str) -> str:
+    return salted_hmac("tandem.agenda.feed", nonce, algorithm="sha256").hexdigest()
+
+
+def feed_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()

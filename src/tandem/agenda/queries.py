@@ -9,13 +9,14 @@ anyone's busy times (never titles) to those who may see the team directory."""
 
 from __future__ import annotations
 
+import hmac
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import Team
@@ -28,7 +29,9 @@ from tandem.agenda.models import (
     CalendarKind,
     Event,
     EventStatus,
+    FeedToken,
     Response,
+    feed_digest,
 )
 from tandem.agenda.recurrence import Occurrence, expand
 from tandem.core.errors import NotFound
@@ -278,4 +281,63 @@ def free_busy(*, users: Sequence[int], resources: Sequence[int], start: datetime
     return FreeBusy(
         users={uid: _merge(spans, start, end) for uid, spans in spans_of_user.items()},
         resources={rid: _merge(spans, start, end) for rid, spans in spans_of_resource.items()},
+    )
+
+
+# --- Feeds (secret iCalendar addresses) -----------------------------------------------------------
+
+FEED_PAST = timedelta(days=90)
+
+
+def feed_by_secret(secret: str) -> FeedToken | None:
+    """The live feed a secret opens: found by the secret's digest, compared in constant time, and
+    only while its holder is an active user who still sees its calendar (None: answer 404)."""
+    if not secret or len(secret) > 128 or not secret.isascii():
+        return None
+    token = FeedToken.objects.filter(digest=feed_digest(secret)).select_related("user", "calendar").first()
+    if token is None or not hmac.compare_digest(token.secret, secret):
+        return None
+    holder = token.user
+    if not holder.is_active or getattr(holder, "is_system", False):
+        return None
+    if token.calendar_id is not None and not visible_calendars(holder).filter(pk=token.calendar_id).exists():
+        return None  # archived, deleted, or made private to the holder since
+    return token
+
+
+def feeds_of(user: Any) -> list[FeedToken]:
+    return list(
+        FeedToken.objects.filter(user=user).select_related("calendar").order_by("calendar__name", "pk")
+    )
+
+
+def feed_series(token: FeedToken, *, now: datetime) -> QuerySet[Event]:
+    """The series (and single events) a feed carries, whole, with what vevents_of needs: those its
+    holder may see — on the feed's calendar (a resource's: also those booking it), or (the holder's
+    own feed) those they organize, attend or have on their own calendar — that have not ended more
+    than 90 days ago. Series come whole (RRULE), never expanded."""
+    holder = token.user
+    rows = Event.objects.filter(event_visibility(holder), master=None, calendar__archived_at=None)
+    if token.calendar_id is not None:
+        booked = Exists(Booking.objects.filter(event=OuterRef("pk"), resource_id=token.calendar_id))
+        rows = rows.filter(Q(calendar_id=token.calendar_id) | Q(booked))
+    else:
+        invited = Exists(Attendee.objects.filter(event=OuterRef("pk"), user=holder))
+        rows = rows.filter(
+            Q(invited) | Q(organizer=holder) | Q(calendar__owner=holder, calendar__kind=CalendarKind.PERSONAL)
+        )
+    rows = rows.filter(Q(last_end__isnull=True) | Q(last_end__gte=now - FEED_PAST))
+    return (
+        rows.select_related("organizer")
+        .prefetch_related(
+            "attendees__user",
+            "attendees__person__emails",
+            Prefetch(
+                "overrides",
+                queryset=Event.objects.select_related("organizer").prefetch_related(
+                    "attendees__user", "attendees__person__emails"
+                ),
+            ),
+        )
+        .order_by("start", "pk")
     )

@@ -301,3 +301,18 @@ class FreeBusyOut(Schema):
 
 STATUSES = EventStatus.values
 RESPONSES = Response.values
+
+
+class ImportErrorOut(Schema):
+    uid: str = Field(description="The UID of the event in the file.")
+    title: str = Field("", description="Its SUMMARY, or its UID.")
+    message: str = Field(description="What is wrong with it, for a person to read.")
+
+
+class ImportOut(Schema):
+    created: int = Field(description="Events (or series) new on the calendar.")
+    updated: int = Field(description="Events already imported before, changed from this file.")
+    skipped: int = Field(description="Events that could not be imported.")
+    errors: list[ImportErrorOut] = Field(
+        description="Each event left out (and each changed occurrence left out of a series)."
+    )

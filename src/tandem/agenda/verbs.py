@@ -15,3 +15,7 @@ class AgendaVerb(Verb):
     ENDED_SERIES = "ended series", pgettext_lazy("history", "cancelled this and following occurrences")
     RESPONDED = "responded", pgettext_lazy("history", "answered an invitation")
     REMINDED = "reminded", pgettext_lazy("history", "reminded the attendees")
+    IMPORTED = "imported events", pgettext_lazy("history", "imported events from a file")
+    MADE_FEED = "made feed", pgettext_lazy("history", "made a calendar feed address")
+    CHANGED_FEED = "changed feed", pgettext_lazy("history", "changed a calendar feed address")
+    REVOKED_FEED = "revoked feed", pgettext_lazy("history", "revoked a calendar feed address")

@@ -13,6 +13,7 @@ series' `version` and `sequence`, and records history; reminders are rescheduled
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -191,6 +192,12 @@ def _apply(event: Event, data: dict[str, Any], *, creating: bool) -> dict[str, l
     }
 
 
+def changes_of(event: Event, data: dict[str, Any]) -> dict[str, list[Any]]:
+    """What `data` would change on `event`, checked as a write checks it; nothing is saved (an
+    importer writes only what changed)."""
+    return _apply(copy.copy(event), data, creating=False)
+
+
 def _plain(value: Any) -> Any:
     return iso(value) if isinstance(value, datetime) else value
 
@@ -284,6 +291,11 @@ def _may_write(by: User, calendar: Calendar) -> None:
         if not queries.visible_calendars(by).filter(pk=calendar.pk).exists():
             raise NotFound(_("There is no such calendar or event."))
         raise NotAllowed(_("You may not put events on this calendar."))
+
+
+def may_write_or_raise(by: User, calendar: Calendar) -> None:
+    """Refuse (403, or 404 for a calendar `by` may not see) unless `by` may write to `calendar`."""
+    _may_write(by, calendar)
 
 
 def _series_ids(series: Event) -> set[int]:

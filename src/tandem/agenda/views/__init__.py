@@ -1,0 +1,1 @@
+"""The calendar's pages (one module per page group)."""
