@@ -233,7 +233,35 @@ def _agenda_sample(rng: random.Random) -> dict[str, Any] | None:
             }
         )
     groups = [sorted(rng.sample(members, min(20, len(members)))) for _ in weeks]
-    return {"team_calendar": team.pk, "months": months, "weeks": weeks, "groups": groups}
+    return {
+        "team_calendar": team.pk,
+        "months": months,
+        "weeks": weeks,
+        "groups": groups,
+        **_busy_feed(members),
+    }
+
+
+def _busy_feed(members: list[int]) -> dict[str, Any]:
+    """The team member on the most events, and the secret address of their own feed (made through
+    Tandem's services, under the server's secret key: both run in the same environment)."""
+    from django.db.models import Count
+
+    from tandem.accounts.models import User
+    from tandem.agenda.models import Attendee
+    from tandem.agenda.services import create_feed
+
+    busiest = (
+        Attendee.objects.filter(user_id__in=members)
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "user_id")
+        .first()
+    )
+    if busiest is None:
+        return {}
+    token = create_feed(by=User.objects.get(pk=busiest["user_id"]))
+    return {"busy_user": busiest["user_id"], "busy_user_events": busiest["n"], "feed_secret": token.secret}
 
 
 def main(argv: list[str] | None = None) -> None:

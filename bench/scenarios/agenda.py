@@ -11,14 +11,16 @@ attendees and bookings; expanding the series and paging are left to the caller."
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from bench.floor import Database, Row, placeholders
+from bench.loadgen import Request
 from bench.scenarios import Case, Context, scenario
 
 SHORT_SPAN = timedelta(days=31)  # tandem.agenda.models.SHORT_SPAN
+FEED_PAST = timedelta(days=90)  # tandem.agenda.queries.FEED_PAST
 EVENT_COLUMNS = (
     'e.id, e.calendar_id, e.master_id, e.recurrence_id, e.title, e.start, e."end", e.time_zone, e.all_day, '
     "e.busy, e.status, e.priority, e.rrule, e.rdates, e.exdates, e.location, e.video_url, e.version"
@@ -136,3 +138,32 @@ def freebusy_20(ctx: Context) -> list[Case]:
         query = urlencode({**week, "users": ",".join(str(pk) for pk in users)})
         cases.append(Case(ctx.api("GET", f"/api/v1/freebusy?{query}"), {**_stored(week), "users": users}))
     return cases
+
+
+def feed_floor(db: Database, params: Mapping[str, Any]) -> Any:
+    """The series and single events of the busy user's feed: those they attend, organize or keep on
+    their personal calendar, not ended more than 90 days before now, with their attendees; turning
+    them into iCalendar text is left to the caller."""
+    user = params["user"]
+    mine = (
+        "SELECT a.event_id FROM agenda_attendee a WHERE a.user_id = %s UNION ALL "
+        "SELECT e.id FROM agenda_event e WHERE e.organizer_id = %s UNION ALL "
+        "SELECT e.id FROM agenda_event e JOIN agenda_calendar c ON c.id = e.calendar_id "
+        "WHERE c.owner_id = %s AND c.kind = 'personal'"
+    )
+    rows = db.rows(
+        f"SELECT {EVENT_COLUMNS} FROM agenda_event e WHERE e.master_id IS NULL AND e.id IN ({mine}) "
+        "AND (e.last_end IS NULL OR e.last_end >= %s) ORDER BY e.start, e.id",
+        [user, user, user, params["since"]],
+    )
+    return {"rows": rows, **_details(db, rows)}
+
+
+@scenario("calendar_feed_busy_user", "The .ics feed of the busiest user (their own events)", floor=feed_floor)
+def calendar_feed_busy_user(ctx: Context) -> list[Case]:
+    agenda = ctx.samples.get("agenda") or {}
+    if not agenda.get("feed_secret"):
+        return []
+    since = datetime.now(UTC) - FEED_PAST
+    request = Request.make("GET", f"/calendars/feed/{agenda['feed_secret']}.ics", {"Accept": "text/calendar"})
+    return [Case(request, {"user": agenda["busy_user"], "since": f"{since:%Y-%m-%d %H:%M:%S}+00:00"})]

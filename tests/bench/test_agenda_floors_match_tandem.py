@@ -84,3 +84,17 @@ def test_generated_events_are_deterministic_and_carry_their_range_columns(genera
     generate_agenda(1_500, team_size=12, seed="floors", until=UNTIL)
     assert list(masters.order_by("uid").values_list("uid", "start", "rrule")[:20]) == first
     assert UNTIL - timedelta(days=8 * 366) <= masters.order_by("start").first().start  # type: ignore[union-attr]
+
+
+def test_feed_floor_reads_the_series_of_tandems_feed(generated: dict[str, int], db_floor: Database) -> None:
+    from tandem.agenda.services import create_feed
+
+    holder = User.objects.filter(email__startswith="calendar-").order_by("pk").first()
+    assert holder is not None
+    now = datetime.now(UTC)
+    token = create_feed(by=holder)
+    tandem_rows = queries.feed_series(token, now=now)
+    since = now - floors.FEED_PAST
+    floor = floors.feed_floor(db_floor, {"user": holder.pk, "since": f"{since:%Y-%m-%d %H:%M:%S}+00:00"})
+    assert sorted(row["id"] for row in floor["rows"]) == sorted(tandem_rows.values_list("pk", flat=True))
+    assert floor["rows"]
