@@ -10,7 +10,7 @@ anyone's busy times (never titles) to those who may see the team directory."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,7 +20,16 @@ from django.utils.translation import gettext as _
 
 from tandem.accounts.models import Team
 from tandem.accounts.roles import Permission, Role, can
-from tandem.agenda.models import Attendee, Booking, Calendar, CalendarKind, Event, EventStatus, Response
+from tandem.agenda.models import (
+    Attendee,
+    Booking,
+    Calendar,
+    CalendarKind,
+    Event,
+    EventLink,
+    EventStatus,
+    Response,
+)
 from tandem.agenda.recurrence import Occurrence, expand
 from tandem.core.errors import NotFound
 
@@ -151,10 +160,21 @@ def occurrences_for(
     *,
     calendar: Calendar | None = None,
     attendee: int | None = None,
+    people: Collection[int] | None = None,
+    teams: Collection[int] = (),
 ) -> list[Occurrence]:
     """The occurrences `user` may see in [start, end): of one calendar (a resource's: its own events
-    and the events booking it), or one user's (invited to, or on their personal calendar)."""
+    and the events booking it), or one user's (invited to, or on their personal calendar), or
+    several people's and teams' (`people`: invited or on their personal calendars; `teams`: on the
+    teams' calendars)."""
     rows = Event.objects.filter(event_visibility(user))
+    if people is not None:
+        invited_any = Exists(Attendee.objects.filter(event=OuterRef("pk"), user_id__in=list(people)))
+        rows = rows.filter(
+            Q(invited_any)
+            | Q(calendar__owner_id__in=list(people), calendar__kind=CalendarKind.PERSONAL)
+            | Q(calendar__team_id__in=list(teams), calendar__kind=CalendarKind.TEAM)
+        )
     if calendar is not None:
         booked = Exists(Booking.objects.filter(event=OuterRef("pk"), resource=calendar))
         rows = rows.filter(Q(calendar=calendar) | Q(booked))
@@ -252,3 +272,35 @@ def free_busy(*, users: Sequence[int], resources: Sequence[int], start: datetime
         users={uid: _merge(spans, start, end) for uid, spans in spans_of_user.items()},
         resources={rid: _merge(spans, start, end) for rid, spans in spans_of_resource.items()},
     )
+
+
+# --- Events of a record ---------------------------------------------------------------------------
+
+
+def occurrences_linked(
+    user: Any,
+    start: datetime,
+    end: datetime,
+    *,
+    item: int | None = None,
+    organization: int | None = None,
+    person: int | None = None,
+) -> list[Occurrence]:
+    """The occurrences `user` may see in [start, end) of the events linked to a record (an item, an
+    organization or a person), cancelled ones left out."""
+    link = EventLink.objects.filter(event=OuterRef("pk"))
+    if item is not None:
+        link = link.filter(item_id=item)
+    elif organization is not None:
+        link = link.filter(organization_id=organization)
+    elif person is not None:
+        link = link.filter(person_id=person)
+    else:
+        return []
+    rows = (
+        in_range(Event.objects.filter(event_visibility(user)).filter(Exists(link)), start, end)
+        .exclude(status=EventStatus.CANCELLED)
+        .select_related("calendar", "organizer", "master")
+        .prefetch_related("attendees", "bookings")
+    )
+    return occurrences(list(rows), start, end)

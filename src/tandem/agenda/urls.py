@@ -1,0 +1,18 @@
+from django.urls import URLPattern, path
+
+from tandem.agenda.views import calendar, events
+
+app_name = "agenda"
+
+urlpatterns: list[URLPattern] = [
+    path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar/occurrences.json", calendar.occurrences_json, name="occurrences"),
+    path("calendar/dated/<slug:source>/<int:pk>/move/", calendar.dated_move, name="dated-move"),
+    path("calendar/freebusy/", events.free_busy_strip, name="free-busy"),
+    path("calendar/events/new/", events.event_create, name="event-create"),
+    path("calendar/events/<int:pk>/", events.event_detail, name="event"),
+    path("calendar/events/<int:pk>/edit/", events.event_edit, name="event-edit"),
+    path("calendar/events/<int:pk>/move/", calendar.event_move, name="event-move"),
+    path("calendar/events/<int:pk>/delete/", events.event_delete, name="event-delete"),
+    path("calendar/events/<int:pk>/respond/", events.event_respond, name="event-respond"),
+]
