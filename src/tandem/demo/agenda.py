@@ -57,7 +57,9 @@ def seed_calendar(users: list[User]) -> int:
     monday = today - timedelta(days=today.weekday())
     northwind = Organization.objects.filter(name="Northwind Traders").first()
     fabrikam = Organization.objects.filter(name="Fabrikam Robotics").first()
-    northwind_deal = Item.objects.filter(organizations=northwind, type=ItemType.DEAL).first() if northwind else None
+    northwind_deal = (
+        Item.objects.filter(organizations=northwind, type=ItemType.DEAL).first() if northwind else None
+    )
     made = 0
 
     def event(by: User, calendar: Calendar, **data: object) -> None:

@@ -442,6 +442,6 @@ def free_busy_strip(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "day": day.date(),
         "zone": str(tz),
-        "hours": [local(slots[i][0], tz) if n % 4 == 0 else None for i, n in enumerate(range(first, last))],
+        "hours": [local(slots[i][0], tz) if n % 8 == 0 else None for i, n in enumerate(range(first, last))],
     }
     return render(request, "agenda/partials/free_busy.html", context)
