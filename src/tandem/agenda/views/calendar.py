@@ -120,7 +120,7 @@ def _event_json(
         "url": occurrence_url(occurrence),
         "color": colour,
         "editable": writable[series.calendar_id],
-        "classNames": classes,
+        "className": " ".join(classes),
         "extendedProps": {
             "kind": "event",
             "event": occurrence.series_id,
@@ -146,7 +146,7 @@ def _dated_json(entry: DatedEntry, label: str) -> dict[str, Any]:
         "color": colour,
         "editable": entry.movable,
         "durationEditable": False,
-        "classNames": ["tandem-dated", f"tandem-dated-{entry.source}"],
+        "className": f"tandem-dated tandem-dated-{entry.source}",
         "extendedProps": {
             "kind": "dated",
             "source": entry.source,
