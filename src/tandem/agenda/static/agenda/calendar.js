@@ -137,7 +137,8 @@
       end: "dayGridMonth,timeGridWeek,timeGridDay,listWeek",
     },
     nowIndicator: true,
-    navLinks: true,
+    // no links on day numbers: their accessible name ("Go to …") would not contain their text
+    navLinks: false,
     dayMaxEvents: true,
     editable: true,
     eventStartEditable: true,
@@ -160,6 +161,9 @@
       window.location.assign(data.newUrl + "?" + params.toString());
     },
   };
+  // the Today button's accessible name is its text ("This month" would not contain "Today")
+  options.todayText = data.todayText;
+  options.todayHint = () => data.todayText;
   if (data.locale) {
     options.locale = data.locale;
   } else {
