@@ -503,3 +503,16 @@ def test_demo_calendar_has_something_to_show(db: None) -> None:
         end=(timezone.localdate() + timedelta(days=21)).isoformat() + "T00:00:00",
         filter="me",
     ).json()
+
+
+def test_event_page_shows_the_events_own_zone(
+    client_for: Callable[[User], Client],
+    manager: User,
+    calendar_of: Callable[..., Calendar],
+    schedule: Callable[..., Event],
+) -> None:
+    at = datetime(2026, 3, 10, 14, tzinfo=BERLIN)
+    event = schedule(manager, calendar_of(manager), at, at + timedelta(minutes=90))
+    page = client_for(manager).get(f"/calendar/events/{event.pk}/").content.decode()  # the reader is in UTC
+    assert "13:00" in page.split('id="event-when"')[1][:600]
+    assert "14:00 – 15:30" in page.split('id="event-own-zone"')[1][:400]

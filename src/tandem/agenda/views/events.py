@@ -139,9 +139,11 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "series": series,
         "start": shown.start.astimezone(reader),
         "end": shown.end.astimezone(reader),
-        "own_start": shown.start.astimezone(own),
-        "own_end": shown.end.astimezone(own),
-        "last_day": (shown.end.astimezone(own) - timedelta(days=1)) if event.all_day else None,
+        # wall-clock times of the event's own zone, naive: the date filters would show an aware
+        # time in the reader's zone
+        "own_start": local(shown.start, own),
+        "own_end": local(shown.end, own),
+        "last_day": (local(shown.end, own) - timedelta(days=1)) if event.all_day else None,
         "other_zone": str(reader) != event.time_zone,
         "reader_zone": str(reader),
         "occurrence": iso(shown.occurrence) if shown.occurrence else "",
