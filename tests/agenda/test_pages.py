@@ -515,4 +515,4 @@ def test_event_page_shows_the_events_own_zone(
     event = schedule(manager, calendar_of(manager), at, at + timedelta(minutes=90))
     page = client_for(manager).get(f"/calendar/events/{event.pk}/").content.decode()  # the reader is in UTC
     assert "13:00" in page.split('id="event-when"')[1][:600]
-    assert "14:00 – 15:30" in page.split('id="event-own-zone"')[1][:400]
+    assert "14:00 \u2013 15:30" in page.split('id="event-own-zone"')[1][:400]
