@@ -18,11 +18,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tandem.feeds.urls")),
     path("", include("tandem.notifications.urls")),
     path("", include("tandem.mailgate.urls")),
+    path("", include("tandem.agenda.urls")),
     path("", include("tandem.rituals.urls")),
     path("", include("tandem.web.urls")),
     # the calendar's secret iCalendar feeds (no login: the secret is the credential)
     path("calendars/feed/<str:secret>.ics", calendar_feeds.feed, name="calendar-feed"),
-    path("", include("tandem.agenda.urls")),
 ]
 
 # Stored files (item files, received mail, deal documents) are never served from MEDIA_URL, not even

@@ -161,13 +161,13 @@ def test_a_feed_shows_only_what_its_holder_may_see(
 
 def test_feeds_page(client_for: Callable[[User], Any], member: User) -> None:
     client = client_for(member)
-    page = client.get(reverse("calendar-feeds"))
+    page = client.get(reverse("agenda:feeds"))
     assert page.status_code == 200 and "Google Calendar" in page.content.decode()
-    assert client.post(reverse("calendar-feed-create")).status_code == 302
+    assert client.post(reverse("agenda:feed-create")).status_code == 302
     token = FeedToken.objects.get(user=member)
-    assert token.secret in client.get(reverse("calendar-feeds")).content.decode()
-    assert client.post(reverse("calendar-feed-rotate", args=[token.pk])).status_code == 302
-    assert client.post(reverse("calendar-feed-revoke", args=[token.pk])).status_code == 302
+    assert token.secret in client.get(reverse("agenda:feeds")).content.decode()
+    assert client.post(reverse("agenda:feed-rotate", args=[token.pk])).status_code == 302
+    assert client.post(reverse("agenda:feed-revoke", args=[token.pk])).status_code == 302
     assert not FeedToken.objects.filter(user=member).exists()
 
 
@@ -176,7 +176,7 @@ def test_another_users_feed_cannot_be_changed(
 ) -> None:
     token = services.create_feed(by=manager)
     client = client_for(member)
-    assert client.post(reverse("calendar-feed-revoke", args=[token.pk])).status_code == 404
-    assert client.post(reverse("calendar-feed-rotate", args=[token.pk])).status_code == 404
-    assert token.secret not in client.get(reverse("calendar-feeds")).content.decode()
+    assert client.post(reverse("agenda:feed-revoke", args=[token.pk])).status_code == 404
+    assert client.post(reverse("agenda:feed-rotate", args=[token.pk])).status_code == 404
+    assert token.secret not in client.get(reverse("agenda:feeds")).content.decode()
     assert FeedToken.objects.filter(pk=token.pk).exists()

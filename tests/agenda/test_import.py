@@ -233,7 +233,7 @@ def test_import_api(api_as: Callable[..., Any], member: User, manager: User, min
 
 def test_import_page(client_for: Callable[[User], Any], member: User, mine: Calendar) -> None:
     client = client_for(member)
-    url = reverse("calendar-import", args=[mine.pk])
+    url = reverse("agenda:import", args=[mine.pk])
     assert client.get(url).status_code == 200
     page = client.post(url, {"file": SimpleUploadedFile("export.ics", BROKEN_EVENTS)})
     assert page.status_code == 200

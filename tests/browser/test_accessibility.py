@@ -16,6 +16,7 @@ import pytest
 from django.core.management import call_command
 
 from tandem.accounts.models import User
+from tandem.agenda.models import Event
 from tandem.contacts.models import Organization, Person
 from tandem.rituals.models import Ritual, RitualKind
 from tandem.sales.models import Deal, Pipeline
@@ -40,7 +41,10 @@ def main_pages() -> list[tuple[str, str]]:
     item = Item.objects.filter(board=board).order_by("pk").first()
     org = Organization.objects.order_by("pk").first()
     person = Person.objects.order_by("pk").first()
-    assert pipeline and deal and board and item and org and person, "the demo has every kind of record"
+    event = Event.objects.filter(master=None).exclude(attendees=None).order_by("pk").first()
+    assert pipeline and deal and board and item and org and person and event, (
+        "the demo has every kind of record"
+    )
     return [
         ("home", "/"),
         ("design", "/design/"),
@@ -60,6 +64,10 @@ def main_pages() -> list[tuple[str, str]]:
         ("inbox", "/notifications/"),
         ("team", "/team/"),
         ("profile", "/profile/"),
+        ("calendar", "/calendar/"),
+        ("event-new", "/calendar/events/new/"),
+        ("event", f"/calendar/events/{event.pk}/"),
+        ("calendar-feeds", "/calendar/feeds/"),
         # the finance run's board is private to the finance team: tests/browser/test_rituals.py runs axe on it
         ("rituals", "/rituals/"),
         ("board-meeting", f"/rituals/{Ritual.objects.get(kind=RitualKind.BOARD_MEETING).pk}/"),

@@ -58,7 +58,7 @@ def test_the_panels_tag_renders_each_with_the_pages_context_and_its_own(settings
 
 def test_the_apps_register_the_panels_of_the_item_and_customer_pages():
     keyed = {page: [(p.key, p.order) for p in panels.registered(page)] for page in panels._panels}
-    assert keyed["item"] == [("deal", 10), ("mail", 30), ("history", 90)]
+    assert keyed["item"] == [("deal", 10), ("mail", 30), ("events", 80), ("history", 90)]
     assert keyed["customer"] == [("organizations", 10), ("people", 10), ("cards", 50), ("history", 90)]
     assert keyed["customer-cards"] == [
         ("work", 10),
@@ -67,5 +67,5 @@ def test_the_apps_register_the_panels_of_the_item_and_customer_pages():
         ("mail", 40),
         ("events", 50),
     ]
-    assert keyed["board"] == [("mail", 10)] and keyed["board-settings"] == [("mail", 10)]
+    assert keyed["board"] == [("rituals", 5), ("mail", 10)] and keyed["board-settings"] == [("mail", 10)]
     assert set(panels._hooks) >= {"item", "customer"}

@@ -49,7 +49,10 @@ def test_seed_demo_loads_a_believable_company_once():
         "Support",
     }
     assert ItemLink.objects.filter(kind="blocks").exists()
-    assert Item.objects.filter(title__startswith="Tandem Demo Board Meeting action: ").count() == 5
+    # the board's five actions, and the three the last-but-one board meeting's minutes made
+    actions = Item.objects.filter(title__startswith="Tandem Demo Board Meeting action: ")
+    assert actions.count() == 8
+    assert actions.filter(description__contains="From the minutes of the").count() == 3
     # mail came in: an invoice with its PDF on Finance, a reply threaded into it, a question on Support
     received = {m.subject: m for m in InboundMessage.objects.select_related("item__board")}
     invoice = received["Invoice NW-2211 for November"]

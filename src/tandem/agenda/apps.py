@@ -8,5 +8,8 @@ class AgendaConfig(AppConfig):
     verbose_name = _("Calendar")
 
     def ready(self) -> None:
-        # the worker's beat looks for reminders that are due
-        from tandem.agenda import reminders  # noqa: F401
+        # the worker's beat looks for reminders that are due; the customer page and the item page
+        # show a record's events (tandem.core.panels)
+        from tandem.agenda import panels, reminders  # noqa: F401
+
+        panels.register()

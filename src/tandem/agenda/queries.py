@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hmac
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,6 +28,7 @@ from tandem.agenda.models import (
     Calendar,
     CalendarKind,
     Event,
+    EventLink,
     EventStatus,
     FeedToken,
     Response,
@@ -174,13 +175,23 @@ def occurrences_for(
     *,
     calendar: Calendar | None = None,
     attendee: int | None = None,
+    people: Collection[int] | None = None,
+    teams: Collection[int] = (),
     details: bool = True,
 ) -> list[Occurrence]:
     """The occurrences `user` may see in [start, end): of one calendar (a resource's: its own events
-    and the events booking it), or one user's (invited to, or on their personal calendar).
-    `details=False` leaves the attendees, bookings and links unread: a caller that shows one page of
-    a long answer reads them for that page alone (`with_details`)."""
+    and the events booking it), or one user's (invited to, or on their personal calendar), or
+    several people's and teams' (`people`: invited or on their personal calendars; `teams`: on the
+    teams' calendars). `details=False` leaves the organizers, attendees, bookings and links unread:
+    a caller that shows one page of a long answer reads them for that page alone (`with_details`)."""
     rows = Event.objects.filter(event_visibility(user))
+    if people is not None:
+        invited_any = Exists(Attendee.objects.filter(event=OuterRef("pk"), user_id__in=list(people)))
+        rows = rows.filter(
+            Q(invited_any)
+            | Q(calendar__owner_id__in=list(people), calendar__kind=CalendarKind.PERSONAL)
+            | Q(calendar__team_id__in=list(teams), calendar__kind=CalendarKind.TEAM)
+        )
     if calendar is not None and calendar.kind == CalendarKind.RESOURCE:
         booked = Exists(Booking.objects.filter(event=OuterRef("pk"), resource=calendar))
         rows = rows.filter(Q(calendar=calendar) | Q(booked))
@@ -355,3 +366,35 @@ def feed_series(token: FeedToken, *, now: datetime) -> QuerySet[Event]:
         )
         .order_by("start", "pk")
     )
+
+
+# --- Events of a record ---------------------------------------------------------------------------
+
+
+def occurrences_linked(
+    user: Any,
+    start: datetime,
+    end: datetime,
+    *,
+    item: int | None = None,
+    organization: int | None = None,
+    person: int | None = None,
+) -> list[Occurrence]:
+    """The occurrences `user` may see in [start, end) of the events linked to a record (an item, an
+    organization or a person), cancelled ones left out."""
+    link = EventLink.objects.filter(event=OuterRef("pk"))
+    if item is not None:
+        link = link.filter(item_id=item)
+    elif organization is not None:
+        link = link.filter(organization_id=organization)
+    elif person is not None:
+        link = link.filter(person_id=person)
+    else:
+        return []
+    rows = (
+        in_range(Event.objects.filter(event_visibility(user)).filter(Exists(link)), start, end)
+        .exclude(status=EventStatus.CANCELLED)
+        .select_related("calendar", "organizer", "master")
+        .prefetch_related("attendees", "bookings")
+    )
+    return occurrences(list(rows), start, end)

@@ -9,6 +9,7 @@ _PAGES = {
     "organization": "organization-detail",
     "person": "person-detail",
     "lead": "sales:lead",
+    "event": "agenda:event",
 }
 
 

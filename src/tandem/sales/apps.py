@@ -10,8 +10,10 @@ class SalesConfig(AppConfig):
     def ready(self) -> None:
         # The board engine asks the sales rules before a deal changes stage or closes; the item
         # page shows a deal's panel; a pipeline's board shows its deals' figures.
-        from tandem.sales import board, panels, rules
+        from tandem.sales import board, dated, panels, rules
 
         rules.register()
         panels.register()
         board.register()
+        # deals' expected close on the calendar (tandem.core.dated)
+        dated.register()

@@ -9,7 +9,7 @@ class WorkConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.activity.queries import register_visibility
-        from tandem.work import panels, scopes
+        from tandem.work import dated, panels, scopes
         from tandem.work.queries import hidden_items, visible_item_ids
 
         # history reads leave out the items of boards a reader may not see (activity.queries)
@@ -17,3 +17,5 @@ class WorkConfig(AppConfig):
         # the items' parts of the timelines (activity.scopes) and their card on the customer page
         scopes.register()
         panels.register()
+        # items' due dates on the calendar (tandem.core.dated)
+        dated.register()

@@ -1,1 +1,3 @@
-"""The calendar's pages (one module per page group)."""
+"""The calendar's pages: the calendar itself with its JSON feed of occurrences and dated records
+(views/calendar.py), the event pages — detail, form, free/busy strip (views/events.py) — and the
+iCalendar pages: feeds out (views/feeds.py) and import (views/imports.py)."""

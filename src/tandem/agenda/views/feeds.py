@@ -61,7 +61,7 @@ def feed_create(request: HttpRequest) -> HttpResponseBase:
             raise Http404 from None
     services.create_feed(by=user, calendar=calendar)
     messages.success(request, _("The feed's address is ready: copy it into your calendar app."))
-    return redirect("calendar-feeds")
+    return redirect("agenda:feeds")
 
 
 @require_POST
@@ -69,7 +69,7 @@ def feed_create(request: HttpRequest) -> HttpResponseBase:
 def feed_rotate(request: HttpRequest, pk: int) -> HttpResponseBase:
     services.rotate_feed(_token(request, pk), by=acting_user(request))
     messages.success(request, _("The feed has a new address; the old one no longer works."))
-    return redirect("calendar-feeds")
+    return redirect("agenda:feeds")
 
 
 @require_POST
@@ -77,7 +77,7 @@ def feed_rotate(request: HttpRequest, pk: int) -> HttpResponseBase:
 def feed_revoke(request: HttpRequest, pk: int) -> HttpResponseBase:
     services.revoke_feed(_token(request, pk), by=acting_user(request))
     messages.success(request, _("The feed is revoked; its address no longer works."))
-    return redirect("calendar-feeds")
+    return redirect("agenda:feeds")
 
 
 @require_GET

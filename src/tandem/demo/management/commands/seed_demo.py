@@ -18,6 +18,7 @@ from tandem.contacts.models import EmailAddress, Organization
 from tandem.contacts.normalize import organization_name_key
 from tandem.contacts.services import create_organization, create_person
 from tandem.core import calendars
+from tandem.demo.agenda import seed_calendar
 from tandem.demo.mail import seed_mail
 from tandem.demo.rituals import seed_rituals
 from tandem.demo.work import seed_boards
@@ -150,11 +151,12 @@ class Command(BaseCommand):
             created_orgs, created_people = self._customers(rng, admin, users)
             boards = seed_boards(users, random.Random(20261125))  # noqa: S311 - demo data
             mails = seed_mail(users)
+            events = seed_calendar(users)
             seed_rituals(users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo company ready: {Organization.objects.count()} organizations "
-                f"({created_orgs} new), {created_people} new people, {boards} new boards, {mails} e-mails received."
+                f"({created_orgs} new), {created_people} new people, {boards} new boards, {mails} e-mails received, {events} new events."
             )
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
