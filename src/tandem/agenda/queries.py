@@ -20,7 +20,16 @@ from django.utils.translation import gettext as _
 
 from tandem.accounts.models import Team
 from tandem.accounts.roles import Permission, Role, can
-from tandem.agenda.models import Attendee, Booking, Calendar, CalendarKind, Event, EventStatus, Response
+from tandem.agenda.models import (
+    Attendee,
+    Booking,
+    Calendar,
+    CalendarAccount,
+    CalendarKind,
+    Event,
+    EventStatus,
+    Response,
+)
 from tandem.agenda.recurrence import Occurrence, expand
 from tandem.core.errors import NotFound
 
@@ -252,3 +261,19 @@ def free_busy(*, users: Sequence[int], resources: Sequence[int], start: datetime
         users={uid: _merge(spans, start, end) for uid, spans in spans_of_user.items()},
         resources={rid: _merge(spans, start, end) for rid, spans in spans_of_resource.items()},
     )
+
+
+# --- CalDAV accounts: only their owner sees them ------------------------------------------------------
+
+
+def accounts_of(user: Any) -> QuerySet[CalendarAccount]:
+    if user is None or not getattr(user, "pk", None):
+        return CalendarAccount.objects.none()
+    return CalendarAccount.objects.filter(user=user).select_related("calendar").order_by("created_at", "pk")
+
+
+def get_account_for_user(user: Any, pk: int) -> CalendarAccount:
+    account = accounts_of(user).filter(pk=pk).first()
+    if account is None:
+        raise NotFound(_("There is no such calendar connection."))
+    return account

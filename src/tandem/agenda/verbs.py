@@ -15,3 +15,19 @@ class AgendaVerb(Verb):
     ENDED_SERIES = "ended series", pgettext_lazy("history", "cancelled this and following occurrences")
     RESPONDED = "responded", pgettext_lazy("history", "answered an invitation")
     REMINDED = "reminded", pgettext_lazy("history", "reminded the attendees")
+    CONNECTED_ACCOUNT = (
+        "connected calendar account",
+        pgettext_lazy("history", "connected an external calendar"),
+    )
+    CHANGED_ACCOUNT = (
+        "changed calendar account",
+        pgettext_lazy("history", "changed an external calendar's connection"),
+    )
+    DISCONNECTED_ACCOUNT = (
+        "disconnected calendar account",
+        pgettext_lazy("history", "disconnected an external calendar"),
+    )
+    SYNC_CONFLICT = (
+        "sync conflict",
+        pgettext_lazy("history", "kept the newer of two changes while syncing an external calendar"),
+    )

@@ -1,5 +1,6 @@
 """Every write to calendars and events (docs/architecture.md, "The service layer")."""
 
+from tandem.agenda.services.accounts import connect_account, disconnect_account, update_account
 from tandem.agenda.services.calendars import (
     create_calendar,
     delete_calendar,
@@ -17,13 +18,16 @@ from tandem.agenda.services.events import (
 
 __all__ = [
     "SCOPES",
+    "connect_account",
     "create_calendar",
     "create_event",
     "delete_calendar",
     "delete_event",
+    "disconnect_account",
     "move_event",
     "personal_calendar",
     "respond",
+    "update_account",
     "update_calendar",
     "update_event",
 ]
