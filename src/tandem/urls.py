@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tandem.feeds.urls")),
     path("", include("tandem.notifications.urls")),
     path("", include("tandem.mailgate.urls")),
+    path("", include("tandem.agenda.account_urls")),
     path("", include("tandem.web.urls")),
 ]
 
