@@ -8,5 +8,9 @@ class AgendaConfig(AppConfig):
     verbose_name = _("Calendar")
 
     def ready(self) -> None:
-        # the worker's beat looks for reminders that are due
-        from tandem.agenda import reminders  # noqa: F401
+        # the worker's beat looks for reminders that are due, and for calendars to sync
+        from tandem.activity.hooks import subscribe
+        from tandem.agenda import reminders, sync  # noqa: F401
+
+        # a change to an event asks the CalDAV accounts syncing it to sync soon
+        subscribe(sync.local_change)

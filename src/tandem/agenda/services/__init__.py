@@ -9,6 +9,7 @@ from tandem.agenda.services.calendars import (
 )
 from tandem.agenda.services.events import (
     SCOPES,
+    changes_of,
     create_event,
     delete_event,
     move_event,
@@ -18,6 +19,7 @@ from tandem.agenda.services.events import (
 
 __all__ = [
     "SCOPES",
+    "changes_of",
     "connect_account",
     "create_calendar",
     "create_event",

@@ -13,6 +13,7 @@ series' `version` and `sequence`, and records history; reminders are rescheduled
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -189,6 +190,12 @@ def _apply(event: Event, data: dict[str, Any], *, creating: bool) -> dict[str, l
         for name in before
         if before[name] != getattr(event, name) and not (creating and name not in data)
     }
+
+
+def changes_of(event: Event, data: dict[str, Any]) -> dict[str, list[Any]]:
+    """What `data` would change on `event`, checked as a write checks it; nothing is saved (an
+    importer writes only what changed)."""
+    return _apply(copy.copy(event), data, creating=False)
 
 
 def _plain(value: Any) -> Any:
