@@ -27,6 +27,7 @@ class _Quiet(WSGIRequestHandler):
 class RadicaleServer:
     def __init__(self, folder: Path, users: tuple[str, ...]) -> None:
         self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
         (folder / "users").write_text("".join(f"{user}:{PASSWORD}\n" for user in users))
         configuration = radicale.config.load()
         configuration.update(

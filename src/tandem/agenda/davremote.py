@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import requests
 from caldav import DAVClient
@@ -96,7 +96,15 @@ class Remote:
     def __init__(self, url: str, username: str, password: str, *, timeout: float) -> None:
         self.url = url
         self.timeout = timeout
-        self.client = DAVClient(url, username=username or None, password=password, timeout=int(timeout))
+        # Basic credentials from the first request (a server that wants Digest says so and gets it),
+        # so no request is first sent without them and refused
+        self.client = DAVClient(
+            url,
+            username=username or None,
+            password=password,
+            auth=requests.auth.HTTPBasicAuth(username, password) if username else None,
+            timeout=int(timeout),
+        )
 
     def close(self) -> None:
         self.client.close()
@@ -145,11 +153,14 @@ class Remote:
         return RemoteError(_("The server answered HTTP %(status)s.") % {"status": response.status})
 
     def _absolute(self, href: str) -> str:
-        return urljoin(self.url, href)
+        """The URL of an object named by its (unquoted) path or by an href as a server wrote it."""
+        if "://" in href:
+            return href
+        return urljoin(self.url, quote(unquote(href), safe="/@+:~!$&'()*,;="))
 
     def _inside(self, href: str) -> bool:
         """An href the server names is one of this calendar's objects (never elsewhere)."""
-        target = urlsplit(self._absolute(href))
+        target = urlsplit(urljoin(self.url, href))
         base = urlsplit(self.url)
         base_path = base.path if base.path.endswith("/") else base.path + "/"
         return (
@@ -235,7 +246,8 @@ class Remote:
         return members, new_token
 
     def _path(self, href: str) -> str:
-        return urlsplit(self._absolute(href)).path
+        """An object's path, unquoted: one spelling, however a server quotes its hrefs."""
+        return unquote(urlsplit(urljoin(self.url, href)).path)
 
     def fetch(self, hrefs: Iterable[str]) -> Iterator[tuple[str, str, bytes | None]]:
         """(href, etag, data) for each href, data None when it is gone."""
@@ -245,7 +257,7 @@ class Remote:
             response = self._request(
                 "REPORT",
                 self.url,
-                _multiget_body(batch),
+                _multiget_body(urlsplit(self._absolute(href)).path for href in batch),
                 {"Depth": "1", "Content-Type": "application/xml; charset=utf-8"},
             )
             if isinstance(response, _Forbidden) or response.status >= 400 or response.tree is None:

@@ -38,7 +38,7 @@ from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import icalendar
 from django.conf import settings
@@ -221,7 +221,7 @@ def _series_summary(series: Event) -> dict[str, Any]:
 def _href_for(collection: str, uid: str) -> str:
     """A new remote object's path: its UID when that is a plain file name, else a digest of it."""
     path = collection if collection.endswith("/") else collection + "/"
-    name = uid if re.fullmatch(r"[A-Za-z0-9._@+-]{1,200}", uid) else hashlib.sha256(uid.encode()).hexdigest()
+    name = uid if re.fullmatch(r"[A-Za-z0-9._-]{1,200}", uid) else hashlib.sha256(uid.encode()).hexdigest()
     return f"{path}{name}.ics"
 
 
@@ -428,6 +428,7 @@ class AccountSync:
         self.counts.pushed_deleted += 1
 
     def _push_change(self, obj: SyncedObject, *, again: bool = True) -> None:
+        assert obj.series_id is not None
         series = Event.objects.select_related("calendar", "organizer").get(pk=obj.series_id)
         found = self.remote.get(obj.href)
         if found is None:
@@ -459,7 +460,7 @@ class AccountSync:
         self.counts.pushed_updated += 1
 
     def _push_new(self, series: Event) -> None:
-        path = _href_for(urlsplit(self.remote.url).path, series.uid)
+        path = _href_for(unquote(urlsplit(self.remote.url).path), series.uid)
         try:
             etag = self.remote.put(path, object_bytes(series, None), etag=None)
         except PreconditionFailed:

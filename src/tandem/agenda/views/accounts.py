@@ -29,7 +29,9 @@ class AccountForm(BootstrapForm):
         label=gettext_lazy("Calendar address"),
         max_length=500,
         assume_scheme="https",
-        help_text=gettext_lazy("The CalDAV address of the calendar (Nextcloud, iCloud, Fastmail, Radicale…)."),
+        help_text=gettext_lazy(
+            "The CalDAV address of the calendar (Nextcloud, iCloud, Fastmail, Radicale…)."
+        ),
     )
     username = forms.CharField(label=gettext_lazy("Username"), max_length=200)
     password = forms.CharField(
@@ -98,7 +100,9 @@ def account_sync(request: HttpRequest, pk: int) -> HttpResponseBase:
     else:
         messages.success(
             request,
-            _("Synced: %(pulled)s from the server, %(pushed)s to it, %(conflicts)s conflicts, %(errors)s errors.")
+            _(
+                "Synced: %(pulled)s from the server, %(pushed)s to it, %(conflicts)s conflicts, %(errors)s errors."
+            )
             % {
                 "pulled": counts.pulled_created + counts.pulled_updated + counts.pulled_deleted,
                 "pushed": counts.pushed_created + counts.pushed_updated + counts.pushed_deleted,
