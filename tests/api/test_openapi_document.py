@@ -92,6 +92,9 @@ EXPECTED = {
     "/api/v1/events/{id}": {"get", "patch", "delete"},
     "/api/v1/events/{id}/respond": {"post"},
     "/api/v1/freebusy": {"get"},
+    "/api/v1/calendar-accounts": {"get", "post"},
+    "/api/v1/calendar-accounts/{id}": {"get", "patch", "delete"},
+    "/api/v1/calendar-accounts/{id}/sync": {"post"},
 }
 
 
