@@ -435,3 +435,23 @@ def test_a_change_in_tandem_asks_its_accounts_to_sync(
     assert account.sync_wanted_at is not None
     assert list(sync.due_accounts()) == [account]
     assert len(callbacks) >= 1
+
+
+def test_a_server_that_does_not_answer_times_out_with_a_clear_error(setup: Any, settings: Any) -> None:
+    import socket
+
+    account, _url, _calendar = setup
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts connections, never answers
+    try:
+        settings.TANDEM_CALDAV_TIMEOUT = 1
+        port = silent.getsockname()[1]
+        CalendarAccount.objects.filter(pk=account.pk).update(remote_url=f"http://127.0.0.1:{port}/cal/")
+        counts = sync.sync_account(account.pk)
+    finally:
+        silent.close()
+    account.refresh_from_db()
+    assert account.status == SyncStatus.ERROR
+    assert account.last_error == "The server did not answer in time (127.0.0.1, after 1 s)."
+    assert counts.errors == 1 and counts.problems == [{"uid": "", "message": account.last_error}]

@@ -163,3 +163,23 @@ def test_the_page_lists_connects_syncs_and_disconnects(
 
     assert client.post(f"/calendar/accounts/{account.pk}/disconnect/").status_code == 302
     assert not CalendarAccount.objects.exists()
+
+
+def test_the_admin_shows_an_account_without_its_password(
+    alice: Any, mine: Calendar, radicale: RadicaleServer, admin_user: Any
+) -> None:
+    url = radicale.make_calendar("alice")
+    account = CalendarAccount.objects.create(
+        user=alice,
+        calendar=mine,
+        url=url,
+        remote_url=url,
+        username="alice",
+        password_encrypted="gAAAA-secret-token",
+    )
+    client = login(admin_user)
+    listed = client.get("/admin/agenda/calendaraccount/")
+    assert listed.status_code == 200 and url in listed.content.decode()
+    page = client.get(f"/admin/agenda/calendaraccount/{account.pk}/change/")
+    assert page.status_code == 200
+    assert "gAAAA-secret-token" not in page.content.decode()

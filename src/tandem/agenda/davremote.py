@@ -134,7 +134,7 @@ class Remote:
             ) from None
         except requests.exceptions.Timeout:
             raise RemoteError(
-                _("The server did not answer within %(seconds)s seconds (%(host)s).")
+                _("The server did not answer in time (%(host)s, after %(seconds)s s).")
                 % {"seconds": int(self.timeout), "host": host}
             ) from None
         except (requests.exceptions.ConnectionError, requests.exceptions.InvalidURL):
