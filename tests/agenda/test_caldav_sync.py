@@ -455,3 +455,24 @@ def test_a_server_that_does_not_answer_times_out_with_a_clear_error(setup: Any, 
     assert account.status == SyncStatus.ERROR
     assert account.last_error == "The server did not answer in time (127.0.0.1, after 1 s)."
     assert counts.errors == 1 and counts.problems == [{"uid": "", "message": account.last_error}]
+
+
+def test_after_a_key_rotation_the_password_is_asked_again(
+    setup: Any, radicale: RadicaleServer, alice: Any, settings: Any
+) -> None:
+    account, url, calendar = setup
+    radicale.put("alice", url + "k.ics", ics(vevent("k@phone", "K", "20260310T090000", "20260310T100000")))
+    run(account)
+    settings.TANDEM_SECRETS_KEY = "a-new-key-" + "k" * 40
+
+    sync.sync_account(account.pk)
+    account.refresh_from_db()
+    assert account.status == SyncStatus.ERROR
+    assert "Enter the password again" in account.last_error
+
+    account = services.update_account(account, by=alice, version=account.version, data={"password": PASSWORD})
+    assert (account.status, account.last_error) == (SyncStatus.NEVER, "")
+    assert changed(run(account)) == {}
+    assert Event.objects.filter(calendar=calendar).count() == 1
+    entry = HistoryEntry.objects.filter(verb=AgendaVerb.CHANGED_ACCOUNT.value).latest("pk")
+    assert PASSWORD not in str(entry.changes)

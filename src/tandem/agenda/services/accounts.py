@@ -115,22 +115,17 @@ def update_account(
     if account.user_id != by.pk:
         raise NotAllowed(_("Only its owner may change this connection."))
     url = _clean_url(data["url"]) if "url" in data else account.url
-    username = data.get("username", account.username)
-    password = data.get("password")
-    if "username" in data or password is not None:
-        if password is None:
-            try:
-                password = secrets.decrypt(account.password_encrypted)
-            except secrets.SecretUnreadable as error:
-                raise InvalidInput(str(error), field="password") from None
-        username, password = _clean_credentials(username, password)
+    new_password = data.get("password")
+    username, password = _clean_credentials(
+        data.get("username", account.username),
+        new_password if new_password is not None else "…",  # the stored one, read below if needed
+    )
     calendar: Calendar = data.get("calendar", account.calendar)
     if "calendar" in data:
         _writable(by, calendar)
     remote_url, name = account.remote_url, account.remote_name
-    reconnect = url != account.url or username != account.username or password is not None
-    if reconnect:
-        if password is None:
+    if url != account.url or username != account.username or new_password is not None:
+        if new_password is None:
             try:
                 password = secrets.decrypt(account.password_encrypted)
             except secrets.SecretUnreadable as error:
@@ -148,8 +143,8 @@ def update_account(
         if calendar.pk != account.calendar_id:
             changes["calendar"] = [account.calendar_id, calendar.pk]
             account.calendar = calendar
-        if password is not None and reconnect:
-            account.password_encrypted = secrets.encrypt(password)
+        if new_password is not None:
+            account.password_encrypted = secrets.encrypt(new_password)
             changes["password"] = ["…", "…"]  # that it changed, never what it is
             if account.status == SyncStatus.ERROR:
                 account.status, account.last_error = SyncStatus.NEVER, ""
