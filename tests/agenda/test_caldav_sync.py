@@ -185,6 +185,35 @@ def test_a_series_with_an_overridden_occurrence_is_one_object_both_ways(
     assert Event.objects.filter(calendar=calendar, master=None).count() == 2
     assert Event.objects.filter(calendar=calendar).count() == 4
 
+    # the phone moves its changed occurrence again and cancels another: one object, one update
+    radicale.put(
+        "alice",
+        url + "weekly.ics",
+        ics(
+            vevent(
+                "weekly@phone",
+                "Stand-up",
+                "20260302T090000",
+                "20260302T091500",
+                extra="RRULE:FREQ=WEEKLY;COUNT=6\r\nEXDATE;TZID=Europe/Berlin:20260323T090000\r\n",
+            ),
+            vevent(
+                "weekly@phone",
+                "Stand-up (later still)",
+                "20260316T120000",
+                "20260316T121500",
+                extra="RECURRENCE-ID;TZID=Europe/Berlin:20260316T090000\r\n",
+            ),
+        ),
+    )
+    assert changed(run(account)) == {"pulled_updated": 1}
+    override.refresh_from_db()
+    assert (override.title, override.start) == ("Stand-up (later still)", at(BERLIN, 2026, 3, 16, 12))
+    series.refresh_from_db()
+    assert series.exdates == ["2026-03-23T08:00:00Z"]
+    assert Event.objects.filter(calendar=calendar).count() == 4
+    assert changed(run(account)) == {}
+
 
 def test_syncing_again_and_again_duplicates_nothing(
     setup: Any, radicale: RadicaleServer, alice: Any, schedule: Callable[..., Event]
