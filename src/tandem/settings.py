@@ -282,6 +282,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # CalDAV sync: how often the worker syncs each account, and how long it waits for a server.
 TANDEM_CALDAV_INTERVAL = env_int("TANDEM_CALDAV_INTERVAL", 300, minimum=30)
 TANDEM_CALDAV_TIMEOUT = env_int("TANDEM_CALDAV_TIMEOUT", 30, minimum=1)
+# true: users may connect CalDAV servers on the worker's own machine (loopback, link-local)
+TANDEM_CALDAV_ALLOW_LOCAL = env_bool("TANDEM_CALDAV_ALLOW_LOCAL", False)
 TANDEM_BASE_URL = (env_str("TANDEM_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 
 # --- Background tasks -----------------------------------------------------------------------

@@ -505,3 +505,20 @@ def test_after_a_key_rotation_the_password_is_asked_again(
     assert Event.objects.filter(calendar=calendar).count() == 1
     entry = HistoryEntry.objects.filter(verb=AgendaVerb.CHANGED_ACCOUNT.value).latest("pk")
     assert PASSWORD not in str(entry.changes)
+
+
+def test_addresses_on_the_workers_own_machine_are_refused(setup: Any, alice: Any, settings: Any) -> None:
+    from tandem.core.errors import InvalidInput
+
+    account, url, calendar = setup
+    settings.TANDEM_CALDAV_ALLOW_LOCAL = False
+    for address in (url, "http://169.254.169.254/latest/", "http://[::1]:8080/cal/"):
+        with pytest.raises(InvalidInput) as refused:
+            connect(alice, calendar, address)
+        assert refused.value.field == "url"
+        assert "does not connect to addresses on its own machine" in refused.value.message
+    # an account made while it was allowed stops with the same clear error
+    sync.sync_account(account.pk)
+    account.refresh_from_db()
+    assert account.status == SyncStatus.ERROR
+    assert account.last_error == "Tandem does not connect to addresses on its own machine (127.0.0.1)."

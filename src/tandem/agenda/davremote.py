@@ -10,6 +10,8 @@ inside it, ETags and calendar data are kept as text, never followed or shown as 
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +20,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 import requests
 from caldav import DAVClient
 from caldav.lib import error as caldav_error
+from django.conf import settings
 from django.utils.translation import gettext as _
 from lxml import etree  # type: ignore[import-untyped]
 
@@ -37,6 +40,10 @@ class AuthFailed(RemoteError):
 
 
 class NotACalendar(RemoteError):
+    pass
+
+
+class LocalAddressRefused(RemoteError):
     pass
 
 
@@ -84,6 +91,33 @@ _PROPFIND = (
 )
 
 
+def check_host(host: str | None) -> None:
+    """Refuse an address on the worker's own machine or its link-local network (cloud metadata
+    services live at 169.254.169.254): a user types the address the worker then asks. Private
+    networks (a Nextcloud on the office LAN) are allowed. TANDEM_CALDAV_ALLOW_LOCAL=true allows all
+    (a CalDAV server beside Tandem, the tests' Radicale)."""
+    if settings.TANDEM_CALDAV_ALLOW_LOCAL or not host:
+        return
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError, ValueError):
+        return  # the request itself then fails with "could not be reached"
+    for *_rest, address in found:
+        ip = ipaddress.ip_address(str(address[0]).split("%", 1)[0])
+        if ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_multicast or ip.is_reserved:
+            raise LocalAddressRefused(
+                _("Tandem does not connect to addresses on its own machine (%(host)s).") % {"host": host}
+            )
+
+
+class _CheckedAdapter(requests.adapters.HTTPAdapter):
+    """Every request, redirects included, goes only where `check_host` allows."""
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        check_host(urlsplit(request.url or "").hostname)
+        return super().send(request, *args, **kwargs)
+
+
 def _status_code(text: str | None) -> int:
     # "HTTP/1.1 404 Not Found"
     parts = (text or "").split()
@@ -105,6 +139,8 @@ class Remote:
             auth=requests.auth.HTTPBasicAuth(username, password) if username else None,
             timeout=int(timeout),
         )
+        for scheme in ("http://", "https://"):
+            self.client.session.mount(scheme, _CheckedAdapter())
 
     def close(self) -> None:
         self.client.close()
