@@ -522,3 +522,34 @@ def test_addresses_on_the_workers_own_machine_are_refused(setup: Any, alice: Any
     account.refresh_from_db()
     assert account.status == SyncStatus.ERROR
     assert account.last_error == "Tandem does not connect to addresses on its own machine (127.0.0.1)."
+
+
+def test_the_beat_syncs_due_accounts(setup: Any, radicale: RadicaleServer) -> None:
+    account, url, calendar = setup
+    radicale.put("alice", url + "b.ics", ics(vevent("b@phone", "Beat", "20260310T090000", "20260310T100000")))
+    assert list(sync.due_accounts()) == [account]  # never synced
+    sync.look_for_due_syncs()  # the tests' task backend runs the job at once
+    account.refresh_from_db()
+    assert account.status == SyncStatus.OK and account.last_synced_at is not None
+    assert Event.objects.filter(calendar=calendar, uid="b@phone").exists()
+    assert not sync.due_accounts().exists()  # not again before the interval
+    CalendarAccount.objects.filter(pk=account.pk).update(enabled=False, sync_started_at=None)
+    assert not sync.due_accounts().exists()  # a paused account waits
+
+
+def test_an_unreadable_event_is_reported_and_the_rest_syncs(setup: Any, radicale: RadicaleServer) -> None:
+    account, url, calendar = setup
+    radicale.put(
+        "alice", url + "ok.ics", ics(vevent("ok@phone", "Fine", "20260310T090000", "20260310T100000"))
+    )
+    radicale.put(
+        "alice", url + "bad.ics", ics(vevent("bad@phone", "Backwards", "20260310T100000", "20260310T090000"))
+    )
+
+    counts = run(account)
+    assert counts["pulled_created"] == 1 and counts["errors"] == 1
+    assert counts["problems"] == [
+        {"uid": "bad@phone", "message": "The event ends (DTEND) before it starts (DTSTART)."}
+    ]
+    assert list(Event.objects.filter(calendar=calendar).values_list("uid", flat=True)) == ["ok@phone"]
+    assert account.status == SyncStatus.OK
