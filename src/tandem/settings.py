@@ -46,6 +46,11 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The key stored secrets (CalDAV passwords) are encrypted with; unset: derived from SECRET_KEY.
+# Changing either makes stored passwords unreadable: their accounts ask for them again.
+TANDEM_SECRETS_KEY = env_str("TANDEM_SECRETS_KEY")
+if TANDEM_SECRETS_KEY is not None and not DEBUG and len(TANDEM_SECRETS_KEY) < 32:
+    raise ImproperlyConfigured("TANDEM_SECRETS_KEY is too weak: use at least 32 random characters.")
 
 ALLOWED_HOSTS = env_list(
     "TANDEM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else []
@@ -275,6 +280,11 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("TANDEM_FROM_EMAIL", "tandem@localhost") or "tandem@localhost"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# CalDAV sync: how often the worker syncs each account, and how long it waits for a server.
+TANDEM_CALDAV_INTERVAL = env_int("TANDEM_CALDAV_INTERVAL", 300, minimum=30)
+TANDEM_CALDAV_TIMEOUT = env_int("TANDEM_CALDAV_TIMEOUT", 30, minimum=1)
+# true: users may connect CalDAV servers on the worker's own machine (loopback, link-local)
+TANDEM_CALDAV_ALLOW_LOCAL = env_bool("TANDEM_CALDAV_ALLOW_LOCAL", False)
 TANDEM_BASE_URL = (env_str("TANDEM_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 
 # --- Background tasks -----------------------------------------------------------------------

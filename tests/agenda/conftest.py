@@ -63,3 +63,13 @@ def api_as(api_token_for: Callable[[User], str]) -> Callable[[User | None], Any]
         return ApiClient(api_token_for(user) if user is not None else None)
 
     return make
+
+
+@pytest.fixture
+def radicale(tmp_path: Any, settings: Any) -> Any:
+    """A real Radicale CalDAV server on 127.0.0.1 with users alice and bob (tests/agenda/radicale_server.py);
+    Tandem may connect to it (loopback)."""
+    from tests.agenda.radicale_server import radicale_server
+
+    settings.TANDEM_CALDAV_ALLOW_LOCAL = True
+    yield from radicale_server(tmp_path / "radicale")

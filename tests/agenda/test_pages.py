@@ -59,6 +59,17 @@ def test_calendar_page_and_sidebar_link(client_for: Callable[[User], Client], me
     assert Client().get("/calendar/").status_code == 302  # signed out: to the login page
 
 
+def test_calendar_page_leads_to_feeds_connected_calendars_and_import(
+    client_for: Callable[[User], Client], member: User, calendar_of: Callable[..., Calendar], admin_user: User
+) -> None:
+    mine = calendar_of(member)
+    room = Calendar.objects.create(kind=CalendarKind.RESOURCE, name="Room Kilimanjaro")
+    page = client_for(member).get("/calendar/").content.decode()
+    assert 'href="/calendar/feeds/"' in page and 'href="/calendar/accounts/"' in page
+    assert f'href="/calendar/{mine.pk}/import/"' in page
+    assert f'href="/calendar/{room.pk}/import/"' not in page  # a member may not put events on a room
+
+
 def test_feed_shows_wall_clock_times_in_the_readers_zone(
     client_for: Callable[[User], Client], berlin_member: User, mine: Calendar, schedule: Callable[..., Event]
 ) -> None:

@@ -97,6 +97,9 @@ EXPECTED = {
     "/api/v1/rituals/{id}/review": {"get"},
     "/api/v1/rituals/{id}/minutes": {"put"},
     "/api/v1/rituals/{id}/minutes/convert": {"post"},
+    "/api/v1/calendar-accounts": {"get", "post"},
+    "/api/v1/calendar-accounts/{id}": {"get", "patch", "delete"},
+    "/api/v1/calendar-accounts/{id}/sync": {"post"},
 }
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from tandem.agenda.models import Calendar, Event
+from tandem.agenda.models import Calendar, CalendarAccount, Event
 from tandem.core.admin import ReadOnlyAdmin
 
 
@@ -26,3 +26,14 @@ class EventAdmin(ReadOnlyAdmin):
     list_select_related = ("calendar", "master")
     search_fields = ("title", "uid")
     date_hierarchy = "start"
+
+
+@admin.register(CalendarAccount)
+class CalendarAccountAdmin(ReadOnlyAdmin):
+    """Connected CalDAV calendars, read only, for support: status and last error. The encrypted
+    password is left out; connecting and disconnecting is the owner's (agenda.services)."""
+
+    list_display = ("__str__", "user", "calendar", "status", "last_synced_at", "enabled")
+    list_filter = ("status", "enabled")
+    list_select_related = ("user", "calendar")
+    exclude = ("password_encrypted",)

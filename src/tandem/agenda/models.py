@@ -390,3 +390,88 @@ def feed_secret(nonce: str) -> str:
 
 def feed_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# --- CalDAV sync (tandem.agenda.sync) -----------------------------------------------------------------
+
+
+class SyncStatus(models.TextChoices):
+    NEVER = "never", _("Not synced yet")
+    SYNCING = "syncing", _("Syncing")
+    OK = "ok", _("Synced")
+    ERROR = "error", _("Error")
+
+
+class CalendarAccount(models.Model):
+    """A user's external CalDAV calendar (Nextcloud, iCloud, Fastmail, Radicale…) kept in step with
+    one Tandem calendar they may write. The password is stored encrypted (tandem.core.secrets)."""
+
+    history_type = "calendar account"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_accounts"
+    )
+    calendar = models.ForeignKey(
+        Calendar, verbose_name=_("Tandem calendar"), on_delete=models.CASCADE, related_name="sync_accounts"
+    )
+    # what the user entered (a server, a principal or a calendar), and the calendar found there
+    url = models.URLField(_("address"), max_length=500)
+    remote_url = models.URLField(_("remote calendar"), max_length=500)
+    remote_name = models.CharField(_("remote calendar name"), max_length=300, blank=True)
+    username = models.CharField(_("username"), max_length=200)
+    password_encrypted = models.TextField()
+    sync_token = models.CharField(max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=SyncStatus.choices, default=SyncStatus.NEVER
+    )
+    last_synced_at = models.DateTimeField(_("last synced"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    # set when a local change asks for a sync; the worker's beat syncs the account soon after
+    sync_wanted_at = models.DateTimeField(null=True, blank=True)
+    # when the last sync began (a sync "running" for longer than sync.STALE was cut off)
+    sync_started_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar account")
+        verbose_name_plural = _("calendar accounts")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "remote_url"], name="calendar_account_once"),
+        ]
+        indexes = [models.Index(fields=["enabled", "sync_started_at"], name="calendar_account_due")]
+
+    def __str__(self) -> str:
+        return self.remote_name or self.remote_url
+
+
+class SyncedObject(models.Model):
+    """One remote calendar object (a series with its overridden occurrences, one UID) of an account
+    and the Tandem series it is: its ETag and the series' version when they last agreed. A series
+    deleted in Tandem leaves the row with `series` null until the sync deletes the remote copy."""
+
+    account = models.ForeignKey(CalendarAccount, on_delete=models.CASCADE, related_name="synced_objects")
+    series = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="synced_copies"
+    )
+    href = models.CharField(max_length=1000)
+    etag = models.CharField(max_length=300, blank=True)
+    uid = models.CharField(max_length=255)
+    remote_modified = models.DateTimeField(null=True, blank=True)
+    local_version = models.PositiveIntegerField(default=0)
+    synced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("synced event")
+        verbose_name_plural = _("synced events")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "href"], name="synced_object_href_once"),
+            models.UniqueConstraint(fields=["account", "uid"], name="synced_object_uid_once"),
+        ]
+        indexes = [models.Index(fields=["series"], name="synced_object_series")]
+
+    def __str__(self) -> str:
+        return self.href

@@ -26,6 +26,7 @@ from tandem.agenda.models import (
     Attendee,
     Booking,
     Calendar,
+    CalendarAccount,
     CalendarKind,
     Event,
     EventLink,
@@ -398,3 +399,19 @@ def occurrences_linked(
         .prefetch_related("attendees", "bookings")
     )
     return occurrences(list(rows), start, end)
+
+
+# --- CalDAV accounts: only their owner sees them ------------------------------------------------------
+
+
+def accounts_of(user: Any) -> QuerySet[CalendarAccount]:
+    if user is None or not getattr(user, "pk", None):
+        return CalendarAccount.objects.none()
+    return CalendarAccount.objects.filter(user=user).select_related("calendar").order_by("created_at", "pk")
+
+
+def get_account_for_user(user: Any, pk: int) -> CalendarAccount:
+    account = accounts_of(user).filter(pk=pk).first()
+    if account is None:
+        raise NotFound(_("There is no such calendar connection."))
+    return account

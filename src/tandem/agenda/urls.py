@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from tandem.agenda.views import calendar, events, feeds, imports
+from tandem.agenda.views import accounts, calendar, events, feeds, imports
 
 app_name = "agenda"
 
@@ -21,4 +21,9 @@ urlpatterns: list[URLPattern] = [
     path("calendar/feeds/<int:pk>/rotate/", feeds.feed_rotate, name="feed-rotate"),
     path("calendar/feeds/<int:pk>/revoke/", feeds.feed_revoke, name="feed-revoke"),
     path("calendar/<int:pk>/import/", imports.import_file, name="import"),
+    # CalDAV: the external calendars a user connects
+    path("calendar/accounts/", accounts.account_list, name="accounts"),
+    path("calendar/accounts/connect/", accounts.account_connect, name="account-connect"),
+    path("calendar/accounts/<int:pk>/sync/", accounts.account_sync, name="account-sync"),
+    path("calendar/accounts/<int:pk>/disconnect/", accounts.account_disconnect, name="account-disconnect"),
 ]

@@ -19,3 +19,19 @@ class AgendaVerb(Verb):
     MADE_FEED = "made feed", pgettext_lazy("history", "made a calendar feed address")
     CHANGED_FEED = "changed feed", pgettext_lazy("history", "changed a calendar feed address")
     REVOKED_FEED = "revoked feed", pgettext_lazy("history", "revoked a calendar feed address")
+    CONNECTED_ACCOUNT = (
+        "connected calendar account",
+        pgettext_lazy("history", "connected an external calendar"),
+    )
+    CHANGED_ACCOUNT = (
+        "changed calendar account",
+        pgettext_lazy("history", "changed an external calendar's connection"),
+    )
+    DISCONNECTED_ACCOUNT = (
+        "disconnected calendar account",
+        pgettext_lazy("history", "disconnected an external calendar"),
+    )
+    SYNC_CONFLICT = (
+        "sync conflict",
+        pgettext_lazy("history", "kept the newer of two changes while syncing an external calendar"),
+    )

@@ -16,6 +16,7 @@ from ninja.operation import Operation
 from tandem.accounts.api import directory, tokens
 from tandem.accounts.auth import BearerToken
 from tandem.agenda.api import calendars, events, freebusy
+from tandem.agenda.api_accounts import accounts as calendar_accounts
 from tandem.contacts.api import organizations, people
 from tandem.core.api.errors import error_response, install_error_handlers
 from tandem.feeds.api import customer_timelines, feeds
@@ -109,3 +110,4 @@ api.add_router("/calendars", calendars)
 api.add_router("/events", events)
 api.add_router("/freebusy", freebusy)
 api.add_router("/rituals", rituals)
+api.add_router("/calendar-accounts", calendar_accounts)

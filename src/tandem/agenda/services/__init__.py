@@ -1,5 +1,6 @@
 """Every write to calendars and events (docs/architecture.md, "The service layer")."""
 
+from tandem.agenda.services.accounts import connect_account, disconnect_account, update_account
 from tandem.agenda.services.calendars import (
     create_calendar,
     delete_calendar,
@@ -23,11 +24,13 @@ __all__ = [
     "SCOPES",
     "ImportResult",
     "changes_of",
+    "connect_account",
     "create_calendar",
     "create_event",
     "create_feed",
     "delete_calendar",
     "delete_event",
+    "disconnect_account",
     "import_ics",
     "may_write_or_raise",
     "move_event",
@@ -35,6 +38,7 @@ __all__ = [
     "respond",
     "revoke_feed",
     "rotate_feed",
+    "update_account",
     "update_calendar",
     "update_event",
 ]

@@ -59,6 +59,8 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         "now_wall": wall(timezone.now(), reader_zone(user)),
         "time_zone": user.time_zone,
         "sources": dated_sources(),
+        # the calendars an .ics file may be imported into (the "Sync and share" menu)
+        "importable": [c for c in visible if c.kind != CalendarKind.RESOURCE and queries.may_write(user, c)],
     }
     return render(request, "agenda/calendar.html", context)
 
