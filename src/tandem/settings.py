@@ -159,6 +159,9 @@ CACHES = {
 # (see tandem.core.counting); shorter ones are counted on every request.
 TANDEM_LARGE_COUNT = env_int("TANDEM_LARGE_COUNT", 10_000, minimum=1)
 TANDEM_LARGE_COUNT_TTL = env_int("TANDEM_LARGE_COUNT_TTL", 60, minimum=0)
+# An iCalendar feed is rendered at most once in this many seconds (0: on every request); its holder
+# and their right to see the calendar are checked on every request all the same
+TANDEM_FEED_TTL = env_int("TANDEM_FEED_TTL", 300, minimum=0)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

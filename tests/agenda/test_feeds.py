@@ -180,3 +180,29 @@ def test_another_users_feed_cannot_be_changed(
     assert client.post(reverse("agenda:feed-rotate", args=[token.pk])).status_code == 404
     assert token.secret not in client.get(reverse("agenda:feeds")).content.decode()
     assert FeedToken.objects.filter(pk=token.pk).exists()
+
+
+def test_a_feed_is_rendered_once_per_ttl_and_checked_on_every_request(
+    member: User, busy_week: Event, mine: Calendar, schedule: Callable[..., Event], settings: Any
+) -> None:
+    from django.core.cache import cache
+
+    settings.TANDEM_FEED_TTL = 300
+    token = services.create_feed(by=member)
+    first = Client().get(path(token))
+    schedule(member, mine, at(BERLIN, 2026, 12, 9, 15), at(BERLIN, 2026, 12, 9, 16), title="Added later")
+    cached = Client().get(path(token))
+    assert cached.content == first.content and cached["ETag"] == first["ETag"]
+    assert b"Added later" not in cached.content
+    cache.clear()  # the time to live is over
+    fresh = Client().get(path(token))
+    assert b"Added later" in fresh.content and fresh["ETag"] != first["ETag"]
+    # who holds it is checked on every request, rendered or not
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    assert Client().get(path(token)).status_code == 404
+    member.is_active = True
+    member.save(update_fields=["is_active"])
+    settings.TANDEM_FEED_TTL = 0
+    schedule(member, mine, at(BERLIN, 2026, 12, 10, 15), at(BERLIN, 2026, 12, 10, 16), title="Seen at once")
+    assert b"Seen at once" in Client().get(path(token)).content

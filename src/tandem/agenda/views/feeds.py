@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -80,13 +82,14 @@ def feed_revoke(request: HttpRequest, pk: int) -> HttpResponseBase:
     return redirect("agenda:feeds")
 
 
-@require_GET
-def feed(request: HttpRequest, secret: str) -> HttpResponse:
-    """The feed's VCALENDAR: 404 for an unknown, revoked or no longer permitted secret; 304 when
-    the subscriber has it already."""
-    token = queries.feed_by_secret(secret)
-    if token is None:
-        raise Http404
+def _rendered(token: FeedToken) -> tuple[bytes, str, float]:
+    """The feed's body, ETag and last change (a timestamp), rendered at most once in
+    TANDEM_FEED_TTL seconds: a busy user's feed is thousands of events, and calendar apps ask for
+    it again and again. The key names the address, so a new address never gets the old one's."""
+    key = f"agenda:feed:{token.pk}:{token.digest}"
+    cached = cache.get(key) if settings.TANDEM_FEED_TTL else None
+    if cached is not None:
+        return cached
     series = list(queries.feed_series(token, now=timezone.now()))
     name = str(token) if token.calendar_id else _("%(name)s (Tandem)") % {"name": token.user.display_name}
     body = ical.calendar_bytes(series, name=name)
@@ -97,11 +100,24 @@ def feed(request: HttpRequest, secret: str) -> HttpResponse:
             *(row.updated_at for row in series),
             *(o.updated_at for row in series for o in row.overrides.all()),
         ]
-    )
+    ).timestamp()
+    if settings.TANDEM_FEED_TTL:
+        cache.set(key, (body, etag, changed), timeout=settings.TANDEM_FEED_TTL)
+    return body, etag, changed
+
+
+@require_GET
+def feed(request: HttpRequest, secret: str) -> HttpResponse:
+    """The feed's VCALENDAR: 404 for an unknown, revoked or no longer permitted secret; 304 when
+    the subscriber has it already."""
+    token = queries.feed_by_secret(secret)
+    if token is None:
+        raise Http404
+    body, etag, changed = _rendered(token)
     headers = {
         "ETag": etag,
-        "Last-Modified": http_date(changed.timestamp()),
-        "Cache-Control": "private, max-age=300",
+        "Last-Modified": http_date(changed),
+        "Cache-Control": f"private, max-age={settings.TANDEM_FEED_TTL}",
         "Referrer-Policy": "no-referrer",
     }
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
