@@ -527,3 +527,23 @@ def test_event_page_shows_the_events_own_zone(
     page = client_for(manager).get(f"/calendar/events/{event.pk}/").content.decode()  # the reader is in UTC
     assert "13:00" in page.split('id="event-when"')[1][:600]
     assert "14:00 \u2013 15:30" in page.split('id="event-own-zone"')[1][:400]
+
+
+def test_the_new_event_page_writes_nothing_and_saving_makes_the_readers_own_calendar(
+    client_for: Callable[[User], Client], member: User
+) -> None:
+    from tandem.activity.models import HistoryEntry
+
+    client = client_for(member)
+    before = (Calendar.objects.count(), HistoryEntry.objects.count())
+    page = client.get("/calendar/events/new/")
+    assert page.status_code == 200 and "My calendar" in page.content.decode()
+    assert (Calendar.objects.count(), HistoryEntry.objects.count()) == before
+    answer = client.post(
+        "/calendar/events/new/",
+        {"title": "First of mine", "calendar": "", "start": "2026-12-14T10:00", "end": "2026-12-14T11:00",
+         "time_zone": "Europe/Berlin", "repeat": "none", "interval": "1", "ends": "never", "priority": "0"},
+    )  # fmt: skip
+    assert answer.status_code == 302, answer.context["form"].errors if answer.context else answer.status_code
+    event = Event.objects.get(title="First of mine")
+    assert event.calendar.kind == CalendarKind.PERSONAL and event.calendar.owner_id == member.pk

@@ -12,6 +12,7 @@ from django.db import connection
 
 from bench.floor import Database
 from bench.scenarios import activity as activity_floors
+from bench.scenarios import agenda as agenda_floors
 from bench.scenarios import contacts as floors
 from bench.scenarios import sales as sales_floors
 from bench.scenarios import work as work_floors
@@ -294,6 +295,10 @@ def test_every_read_scenario_has_a_floor_tested_here() -> None:
         sales_floors.forecast_floor,
         sales_floors.report_page_floor,
         sales_floors.conversion_floor,
+        # tests/bench/test_agenda_floors_match_tandem.py
+        agenda_floors.month_floor,
+        agenda_floors.freebusy_floor,
+        agenda_floors.feed_floor,
         sales_floors.pipeline_board_floor,
     }
     reads = [s for s in all_scenarios().values() if not s.writes]

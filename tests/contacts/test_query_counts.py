@@ -22,8 +22,8 @@ from tests.contacts.pages import org_url, person_url
 MAX_QUERIES = {
     "organization-list": 7,
     "person-list": 9,
-    "organization-detail": 19,  # +1: opening the page reads its notifications, +1 its e-mails
-    "person-detail": 17,  # +1 its e-mails
+    "organization-detail": 20,  # +1: opening the page reads its notifications, +1 its e-mails, +1 its events
+    "person-detail": 18,  # +1 its e-mails, +1 its events
 }  # the timeline: one query sizing the parts of its scope (tandem.activity.queries), one per part
 
 

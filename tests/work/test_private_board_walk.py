@@ -167,7 +167,11 @@ def world(settings: Any, tmp_path: Any) -> World:
 # --- The URL conf ------------------------------------------------------------------------------
 
 SKIP_PREFIXES = ("admin/", "static/", "media/", "api/")
-SKIP_NAMES = {"logout", "set_language", "login", "accept-invite", "password-reset", "password-reset-confirm"}
+SKIP_NAMES = {
+    "logout", "set_language", "login", "accept-invite", "password-reset", "password-reset-confirm",
+    # a POST without fields makes the reader's own feed address: a write that names no record
+    "agenda:feed-create",
+}  # fmt: skip
 
 
 def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:

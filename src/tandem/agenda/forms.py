@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import TIME_ZONE_CHOICES, User
+from tandem.accounts.roles import Permission
 from tandem.agenda import queries
 from tandem.agenda.models import Calendar, CalendarKind
 from tandem.agenda.repeat import ENDS_CHOICES, REPEAT_CHOICES, WEEKDAYS, Repeat, from_rule, to_rule
@@ -143,6 +144,14 @@ class EventForm(BootstrapForm):
         calendar_field.queryset = Calendar.objects.filter(pk__in=[c.pk for c in calendars]).order_by(
             "kind", "name"
         )
+        # someone with no calendar of their own yet: the empty choice is theirs, made on saving (the
+        # form's page writes nothing)
+        self.makes_own_calendar = user.can(Permission.EDIT_EVENTS) and not any(
+            c.kind == CalendarKind.PERSONAL and c.owner_id == user.pk for c in calendars
+        )
+        if self.makes_own_calendar:
+            calendar_field.required = False
+            calendar_field.empty_label = _("My calendar")
         items_field: Any = self.fields["items"]
         items_field.queryset = items_visible_to(user)
         self.fields["interval"].required = False

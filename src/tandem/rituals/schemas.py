@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from tandem.core.numbers import MAX_ID
+
 
 class RitualOut(Schema):
     id: int
@@ -61,7 +63,9 @@ class ReviewOut(Schema):
 class MinutesIn(Schema):
     occurrence: datetime = Field(description="The occurrence's original start, with its offset.")
     text: str = Field(max_length=100_000)
-    version: int = Field(0, ge=0, description="The version the edit is based on (0: not written yet).")
+    version: int = Field(
+        0, ge=0, le=MAX_ID, description="The version the edit is based on (0: not written yet)."
+    )
 
 
 class MinutesOut(Schema):

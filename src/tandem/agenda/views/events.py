@@ -207,7 +207,9 @@ def _prefill(request: HttpRequest, user: User, tz: ZoneInfo) -> dict[str, Any]:
     """A new event's values from the query string: a day or time clicked on the calendar, and the
     record it is about (item, organization, person) when made from that record's page."""
     initial: dict[str, Any] = {"time_zone": str(tz), "repeat": "none", "interval": 1, "ends": "never"}
-    initial["calendar"] = services.personal_calendar(user).pk if user.can(Permission.EDIT_EVENTS) else None
+    # the reader's own calendar when they have one (a GET writes nothing: it is made on saving)
+    own = queries.visible_calendars(user).filter(kind=CalendarKind.PERSONAL, owner=user).first()
+    initial["calendar"] = own.pk if own is not None and user.can(Permission.EDIT_EVENTS) else None
     calendar = id_or_none(request.GET.get("calendar"))
     if calendar is not None:
         initial["calendar"] = calendar
@@ -266,7 +268,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
             data = form.service_data()
             event = services.create_event(
                 by=user,
-                calendar=form.cleaned_data["calendar"],
+                calendar=form.cleaned_data["calendar"] or services.personal_calendar(user),
                 data=data,
                 confirm_conflicts=form.cleaned_data["confirm_conflicts"],
             )
