@@ -5,6 +5,7 @@ from tandem.agenda.views import feeds as calendar_feeds
 from tandem.api.urls import api
 
 admin.site.site_header = "Tandem"
+handler400 = "tandem.core.views.bad_request"
 admin.site.site_title = "Tandem admin"
 
 urlpatterns: list[URLPattern | URLResolver] = [

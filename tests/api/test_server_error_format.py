@@ -29,3 +29,14 @@ def test_an_unexpected_error_is_a_logged_500_in_the_error_format(
     assert "secret internals" not in response.content.decode()
     assert "errors" not in body
     assert any(record.exc_info and "secret internals" in str(record.exc_info[1]) for record in caplog.records)
+
+
+def test_a_request_with_an_invalid_host_gets_the_api_error_format() -> None:
+    from django.test import Client
+
+    answer = Client().get("/api/v1/labels", HTTP_HOST="")
+    assert answer.status_code == 400
+    assert answer["Content-Type"].startswith("application/json")
+    assert answer.json()["code"] == "bad_request"
+    page = Client().get("/boards/", HTTP_HOST="")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
+from django.views import defaults
 
 from tandem.core.htmx import is_htmx_partial
 from tandem.core.numbers import int_or_none as int_or_none  # views read numbers with it
@@ -35,3 +37,16 @@ def go(request: HttpRequest, url: str) -> HttpResponse:
         response["HX-Location"] = url
         return response
     return HttpResponseRedirect(url)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's answer to a request it refuses before any view (a Host header that names no valid
+    host, a suspicious operation): in the API's one error format for /api/, the plain page
+    elsewhere (urls.handler400)."""
+    if request.path.startswith("/api/"):
+        body = {
+            "detail": gettext("The request is malformed (such as its Host header)."),
+            "code": "bad_request",
+        }
+        return JsonResponse(body, status=400)
+    return defaults.bad_request(request, exception or Exception())
