@@ -149,7 +149,9 @@ class EventForm(BootstrapForm):
         self.makes_own_calendar = user.can(Permission.EDIT_EVENTS) and not any(
             c.kind == CalendarKind.PERSONAL and c.owner_id == user.pk for c in calendars
         )
-        if self.makes_own_calendar:
+        # sent again after a warning: the calendar was made by the first try, the choice stays
+        chose_own = self.is_bound and not self.data.get("calendar") and user.can(Permission.EDIT_EVENTS)
+        if self.makes_own_calendar or chose_own:
             calendar_field.required = False
             calendar_field.empty_label = _("My calendar")
         items_field: Any = self.fields["items"]
