@@ -31,6 +31,9 @@ QUERY_CASES = [
     ("/organizations/{org}/people", {"limit": 10_000}, "limit"),
     ("/organizations/{org}/history", {"offset": -5}, "offset"),
     ("/tokens", {"limit": -1}, "limit"),
+    ("/leads", {"status": "\x00"}, "status"),
+    ("/leads", {"status": "won"}, "status"),
+    ("/boards/1/columns/1/items", {"after": "a\x00"}, "after"),
 ]
 
 

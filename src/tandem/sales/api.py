@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -175,8 +175,12 @@ def remove_stage(request: HttpRequest, id: PathId, stage_id: PathId) -> Status[N
 
 
 @leads.get("", response={200: Page[LeadOut], **errors()})
-def list_leads(request: HttpRequest, page: Query[PageParams], status: str = "new") -> dict[str, Any]:
-    """Newest first; `status`: new (default), qualified, disqualified or all."""
+def list_leads(
+    request: HttpRequest,
+    page: Query[PageParams],
+    status: Literal["new", "qualified", "disqualified", "all"] = "new",
+) -> dict[str, Any]:
+    """Newest first; `status`: new (default), qualified, disqualified or all (anything else is 422)."""
     return paginate(queries.lead_list(_readable(request), LeadFilters(status=status)), page)
 
 

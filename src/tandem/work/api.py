@@ -5,7 +5,7 @@ here as everywhere."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -24,7 +24,7 @@ from tandem.contacts.models import Organization, Person
 from tandem.core.api.concurrency import IfMatch, edit_precondition, set_etag, stale_as_412
 from tandem.core.api.errors import errors
 from tandem.core.api.pagination import Page, PageParams, paginate
-from tandem.core.api.types import Int64, PathId
+from tandem.core.api.types import Int64, NoNul, PathId
 from tandem.core.errors import InvalidInput, NotFound
 from tandem.work import markdown, queries, services
 from tandem.work.filters import ItemFilters
@@ -239,7 +239,7 @@ def column_items(
     request: HttpRequest,
     id: PathId,
     column_id: PathId,
-    after: str = "",
+    after: Annotated[str, NoNul] = "",
     limit: Int64 = queries.CARDS_PER_PAGE,
 ) -> dict[str, Any]:
     """A column's items in board order, 50 at a time: pass `next_after` back as `after`."""
